@@ -1,0 +1,42 @@
+"""The interface every backend implements; the UI and the CLI see nothing else."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from tui.model import Event, Issue, IssuePage, IssueQuery, StatusAction
+
+EVENT_LATEST = "latest"
+EVENT_OLDEST = "oldest"
+EVENT_RECOMMENDED = "recommended"
+
+
+class Backend(Protocol):
+    """An error-tracking server, as stackdeck uses it.
+
+    `event` arguments are `"latest"`, `"oldest"`, `"recommended"` or an event id; backends that
+    cannot serve one raise `Unsupported`.
+    """
+
+    name: str
+    sort_options: tuple[str, ...]
+    """Sort keys the issue list accepts, the default first."""
+    status_actions: frozenset[StatusAction]
+    event_refs: frozenset[str]
+    """Which of latest/oldest/recommended the server can fetch."""
+
+    async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage: ...
+
+    async def get_issue(self, issue_id: str) -> Issue: ...
+
+    async def get_event(self, issue_id: str, event: str = EVENT_LATEST) -> Event: ...
+
+    async def set_status(self, issue_id: str, action: StatusAction) -> Issue:
+        """Ask the server to change the status; return the issue as the server then reports it."""
+        ...
+
+    async def check(self) -> str:
+        """Call the server once to prove the token works; return a one-line description."""
+        ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,185 @@
+"""The backend-neutral model: what every backend translates its wire format into.
+
+Nothing here knows whether the data came from Sentry, GlitchTip, Bugsink or PostHog.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+class IssueStatus(enum.StrEnum):
+    """stackdeck's three states; a backend keeps its own wording in `Issue.raw_status`."""
+
+    UNRESOLVED = "unresolved"
+    RESOLVED = "resolved"
+    IGNORED = "ignored"
+
+
+class StatusAction(enum.StrEnum):
+    """What the user can ask a server to do with an issue."""
+
+    RESOLVE = "resolve"
+    REOPEN = "reopen"
+    IGNORE = "ignore"
+    RESOLVE_NEXT_RELEASE = "resolve_next_release"
+
+
+@dataclass(frozen=True)
+class Issue:
+    id: str
+    short_id: str
+    title: str
+    culprit: str = ""
+    level: str = "error"
+    status: IssueStatus = IssueStatus.UNRESOLVED
+    raw_status: str = ""
+    """The server's own status wording (`archived_until_escalating`, `suppressed`, ...)."""
+    substatus: str | None = None
+    count: int = 0
+    user_count: int = 0
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    project: str = ""
+    platform: str = ""
+    permalink: str = ""
+    type: str = ""
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class ContextLine:
+    lineno: int
+    line: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One stack frame; frames of a stack trace run oldest (caller) first."""
+
+    filename: str = ""
+    abs_path: str = ""
+    function: str = ""
+    module: str = ""
+    package: str = ""
+    lineno: int | None = None
+    colno: int | None = None
+    in_app: bool = False
+    pre_context: tuple[str, ...] = ()
+    context_line: str | None = None
+    post_context: tuple[str, ...] = ()
+    vars: dict[str, Any] = field(default_factory=dict)
+    platform: str = ""
+    chunk_id: str = ""
+    """PostHog chunk id of the minified file this frame points into."""
+    resolve_failure: str = ""
+    """Why the server could not resolve this frame (PostHog `resolve_failure`)."""
+
+    @property
+    def display_path(self) -> str:
+        return self.filename or self.abs_path or self.module or "?"
+
+    @property
+    def context(self) -> tuple[ContextLine, ...]:
+        """The context lines with their line numbers, the frame's own line included."""
+        if self.context_line is None or self.lineno is None:
+            return ()
+        start = self.lineno - len(self.pre_context)
+        lines = (*self.pre_context, self.context_line, *self.post_context)
+        return tuple(ContextLine(start + i, text) for i, text in enumerate(lines))
+
+
+@dataclass(frozen=True)
+class Stacktrace:
+    frames: tuple[Frame, ...] = ()
+    frames_omitted: tuple[int, int] | None = None
+    """1-based `[start, end)` range of frames the SDK dropped, between frames start-1 and start."""
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    type: str = ""
+    handled: bool | None = None
+    synthetic: bool = False
+    source: str = ""
+    """How this exception links to its parent: `__cause__`, `__context__`, `exceptions[0]`."""
+    exception_id: int | None = None
+    parent_id: int | None = None
+    is_exception_group: bool = False
+
+
+@dataclass(frozen=True)
+class ExceptionValue:
+    type: str
+    value: str = ""
+    module: str = ""
+    mechanism: Mechanism | None = None
+    stacktrace: Stacktrace | None = None
+    raw_stacktrace: Stacktrace | None = None
+    """The minified frames when the server already applied source maps."""
+
+
+@dataclass(frozen=True)
+class Breadcrumb:
+    timestamp: datetime | None = None
+    type: str = "default"
+    category: str = ""
+    level: str = "info"
+    message: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DebugImage:
+    """A `debug_meta` image: for JavaScript, a minified file and the debug id of its map."""
+
+    type: str
+    code_file: str = ""
+    debug_id: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    issue_id: str = ""
+    title: str = ""
+    message: str = ""
+    platform: str = ""
+    timestamp: datetime | None = None
+    level: str = "error"
+    release: str = ""
+    dist: str = ""
+    environment: str = ""
+    exceptions: tuple[ExceptionValue, ...] = ()
+    """Reader order: the raised exception first, then what caused it, root cause last."""
+    breadcrumbs: tuple[Breadcrumb, ...] = ()
+    tags: tuple[tuple[str, str], ...] = ()
+    contexts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    user: dict[str, Any] = field(default_factory=dict)
+    request: dict[str, Any] = field(default_factory=dict)
+    sdk: str = ""
+    debug_images: tuple[DebugImage, ...] = ()
+    previous_event_id: str | None = None
+    next_event_id: str | None = None
+    processing_errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IssueQuery:
+    """What the issue list asks a server for; `query` uses the server's own search syntax."""
+
+    query: str = "is:unresolved"
+    sort: str = "date"
+    environment: str = ""
+    projects: tuple[str, ...] = ()
+    limit: int = 50
+    stats_period: str = "14d"
+
+
+@dataclass(frozen=True)
+class IssuePage:
+    issues: tuple[Issue, ...]
+    next_cursor: str | None = None
