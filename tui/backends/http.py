@@ -1,0 +1,199 @@
+"""The one HTTP layer every backend uses: timeouts, retries, rate limits, typed errors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import httpx
+
+from tui import __version__
+from tui.backends.errors import (
+    AuthError,
+    BackendError,
+    ConnectionFailed,
+    InvalidResponse,
+    NotFound,
+    RateLimited,
+    ServerError,
+)
+
+USER_AGENT = f"stackdeck/{__version__}"
+RETRY_STATUSES = frozenset({502, 503, 504})
+MAX_RATE_LIMIT_WAIT = 60.0
+"""Longer waits are reported to the user instead of freezing the screen."""
+
+Sleep = Callable[[float], Awaitable[None]]
+Params = Mapping[str, Any] | list[tuple[str, Any]] | None
+
+
+class ApiClient:
+    """Owns one `httpx.AsyncClient` for one server.
+
+    `scopes` names the token scopes the backend needs, so a 401/403 can say which are missing.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 20.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        sleep: Sleep = asyncio.sleep,
+        clock: Callable[[], float] = time.time,
+        scopes: str = "",
+    ) -> None:
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._client = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            headers=headers,
+            timeout=timeout,
+            transport=transport,
+            follow_redirects=True,
+        )
+        self._retries = retries
+        self._backoff = backoff
+        self._sleep = sleep
+        self._clock = clock
+        self._scopes = scopes
+
+    @property
+    def base_url(self) -> str:
+        return str(self._client.base_url)
+
+    async def request(
+        self, method: str, url: str, *, params: Params = None, json: Any = None
+    ) -> httpx.Response:
+        """Send a request, retrying what is worth retrying; raise a `BackendError` on failure."""
+        for attempt in range(self._retries + 1):
+            last = attempt == self._retries
+            try:
+                response = await self._client.request(method, url, params=params, json=json)
+            except httpx.TransportError as exc:
+                # A write is only repeated when it certainly never reached the server.
+                if last or (method not in ("GET", "HEAD") and not _never_sent(exc)):
+                    raise self._transport_error(url, exc) from exc
+                await self._sleep(self._backoff * 2**attempt)
+                continue
+            wait = self._retry_delay(response, attempt)
+            if wait is None or last:
+                return self._checked(response)
+            await self._sleep(wait)
+        raise AssertionError("unreachable")  # the last attempt always returns or raises
+
+    async def get_json(self, url: str, *, params: Params = None) -> Any:
+        return decode_json(await self.request("GET", url, params=params))
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def _where(self, url: str) -> str:
+        return str(self._client.base_url.join(url).copy_with(query=None))
+
+    def _transport_error(self, url: str, exc: httpx.TransportError) -> ConnectionFailed:
+        if isinstance(exc, httpx.TimeoutException):
+            return ConnectionFailed(f"{self._where(url)} timed out")
+        return ConnectionFailed(f"cannot reach {self._where(url)}: {_reason(exc)}")
+
+    def _retry_delay(self, response: httpx.Response, attempt: int) -> float | None:
+        """Seconds to wait before trying again, or None when the response is final."""
+        if response.status_code == 429:
+            wait = rate_limit_wait(response.headers, self._clock())
+            return wait if wait <= MAX_RATE_LIMIT_WAIT else None
+        if response.status_code in RETRY_STATUSES:
+            return self._backoff * 2**attempt
+        return None
+
+    def _checked(self, response: httpx.Response) -> httpx.Response:
+        if response.is_success:
+            return response
+        raise self._status_error(response)
+
+    def _status_error(self, response: httpx.Response) -> BackendError:
+        status = response.status_code
+        where = f"{response.request.method} {self._where(response.request.url.path)}"
+        detail = _detail(response)
+        if status == 401:
+            return AuthError(f"the server rejected the token (401) on {where}{detail}")
+        if status == 403:
+            needs = f"; the token needs the scopes {self._scopes}" if self._scopes else ""
+            return AuthError(f"permission denied (403) on {where}{needs}{detail}")
+        if status == 404:
+            return NotFound(f"not found (404): {where}{detail}")
+        if status == 429:
+            wait = rate_limit_wait(response.headers, self._clock())
+            return RateLimited(f"rate limited (429) on {where}; retry in {wait:.0f}s", wait)
+        return ServerError(f"the server answered {status} on {where}{detail}")
+
+
+def rate_limit_wait(headers: Mapping[str, str], now: float) -> float:
+    """Seconds to wait after a 429: `Retry-After`, else Sentry's `X-Sentry-Rate-Limit-Reset`."""
+    retry_after = headers.get("Retry-After", "").strip()
+    if retry_after:
+        try:
+            return max(0.0, float(retry_after))
+        except ValueError:
+            pass  # an HTTP date; fall through to the reset header or the default
+    reset = headers.get("X-Sentry-Rate-Limit-Reset", "").strip()
+    if reset:
+        try:
+            return max(0.0, float(reset) - now)
+        except ValueError:
+            pass
+    return 1.0
+
+
+def decode_json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidResponse(
+            f"{response.request.method} {response.request.url.path} did not return JSON "
+            f"(status {response.status_code}, {len(response.content)} bytes)"
+        ) from exc
+
+
+_LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[\w-]+\s*=\s*\"?[^\";,]*\"?)*)")
+_LINK_PARAM = re.compile(r"([\w-]+)\s*=\s*\"?([^\";,]*)\"?")
+
+
+def next_link(header: str) -> str | None:
+    """The URL of the next page from a `Link` header, or None at the end.
+
+    Tolerant: GlitchTip may wrap the header in `{'...'}`; a `results="false"` means no next page.
+    """
+    for match in _LINK.finditer(header or ""):
+        params = dict(_LINK_PARAM.findall(match.group(2)))
+        if params.get("rel") == "next":
+            return None if params.get("results") == "false" else match.group(1)
+    return None
+
+
+def _detail(response: httpx.Response) -> str:
+    """The server's own one-line explanation (`{"detail": ...}`), when it gave one."""
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return ""
+    detail = body.get("detail") if isinstance(body, dict) else None
+    if isinstance(detail, dict):
+        detail = detail.get("message") or detail.get("code")
+    return f": {str(detail)[:200]}" if detail else ""
+
+
+def _reason(exc: httpx.TransportError) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def _never_sent(exc: Exception | None) -> bool:
+    """A write is only retried when it certainly did not reach the server."""
+    return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)

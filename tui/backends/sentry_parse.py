@@ -1,0 +1,281 @@
+"""Sentry-family wire formats -> the model.
+
+Accepts the web API's camelCase (`entries`, `absPath`, `context: [[n, line]]`), GlitchTip's mix and
+the ingestion format's snake_case (Bugsink returns raw ingestion events). Missing and null fields
+fall back to defaults; anything of the wrong type is ignored rather than trusted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from tui.backends.coerce import as_dict, as_int, as_list, as_str, first, opt_int
+from tui.model import (
+    Breadcrumb,
+    DebugImage,
+    Event,
+    ExceptionValue,
+    Frame,
+    Issue,
+    IssueStatus,
+    Mechanism,
+    Stacktrace,
+)
+
+STATUS_MAP = {
+    "resolved": IssueStatus.RESOLVED,
+    "ignored": IssueStatus.IGNORED,
+    "muted": IssueStatus.IGNORED,
+    "archived": IssueStatus.IGNORED,
+}
+
+
+def parse_issue(data: Mapping[str, Any]) -> Issue:
+    """One issue of Sentry's or GlitchTip's issue list or issue detail."""
+    metadata = as_dict(data.get("metadata"))
+    project = as_dict(data.get("project"))
+    raw_status = as_str(data.get("status")) or "unresolved"
+    return Issue(
+        id=as_str(data.get("id")),
+        short_id=as_str(data.get("shortId") or data.get("short_id") or data.get("id")),
+        title=as_str(data.get("title")),
+        culprit=as_str(data.get("culprit")),
+        level=as_str(data.get("level")) or "error",
+        status=STATUS_MAP.get(raw_status, IssueStatus.UNRESOLVED),
+        raw_status=raw_status,
+        substatus=as_str(data.get("substatus")) or None,
+        count=as_int(data.get("count")),
+        user_count=as_int(data.get("userCount")),
+        first_seen=parse_datetime(data.get("firstSeen")),
+        last_seen=parse_datetime(data.get("lastSeen")),
+        project=as_str(project.get("slug") or project.get("name")),
+        platform=as_str(data.get("platform") or project.get("platform")),
+        permalink=as_str(data.get("permalink")),
+        type=as_str(metadata.get("type")),
+        value=as_str(metadata.get("value")),
+    )
+
+
+def parse_event(data: Mapping[str, Any], issue_id: str = "") -> Event:
+    """A full event, from the web API (`entries`) or as the SDK sent it (ingestion format)."""
+    interfaces = _interfaces(data)
+    tags = _tags(data.get("tags"))
+    release = data.get("release")
+    if isinstance(release, Mapping):
+        release = release.get("version")
+    return Event(
+        id=as_str(data.get("eventID") or data.get("event_id") or data.get("id")),
+        issue_id=issue_id or as_str(data.get("groupID")),
+        title=as_str(data.get("title")) or _title_of(interfaces),
+        message=_message(data, interfaces),
+        platform=as_str(data.get("platform")),
+        timestamp=parse_datetime(data.get("dateCreated") or data.get("timestamp")),
+        level=as_str(data.get("level") or dict(tags).get("level")) or "error",
+        release=as_str(release),
+        dist=as_str(data.get("dist")),
+        environment=as_str(data.get("environment") or dict(tags).get("environment")),
+        exceptions=parse_exceptions(_values(interfaces.get("exception"))),
+        breadcrumbs=tuple(_breadcrumb(b) for b in _values(interfaces.get("breadcrumbs"))),
+        tags=tags,
+        contexts={k: v for k, v in as_dict(data.get("contexts")).items() if isinstance(v, dict)},
+        user=as_dict(data.get("user")),
+        request=as_dict(interfaces.get("request")),
+        sdk=_sdk(data.get("sdk")),
+        debug_images=tuple(_debug_image(i) for i in _images(interfaces)),
+        previous_event_id=as_str(data.get("previousEventID")) or None,
+        next_event_id=as_str(data.get("nextEventID")) or None,
+        processing_errors=tuple(_processing_error(e) for e in as_list(data.get("errors"))),
+    )
+
+
+def parse_exceptions(values: list[Any]) -> tuple[ExceptionValue, ...]:
+    """Sentry sends the root cause first and the raised exception last; readers want the reverse.
+
+    With exception groups the list is a tree (`exception_id`/`parent_id`); Sentry's order is a
+    pre-order walk with the group first, so reversing would put children before their group. There
+    the raised exception (id 0) comes first and the rest keep their tree order.
+    """
+    parsed = [_exception(v) for v in values if isinstance(v, Mapping)]
+    if any(e.mechanism and e.mechanism.is_exception_group for e in parsed):
+        return tuple(sorted(parsed, key=_exception_id))
+    return tuple(reversed(parsed))
+
+
+def parse_frame(data: Mapping[str, Any]) -> Frame:
+    pre, line, post = _context(data)
+    return Frame(
+        filename=as_str(data.get("filename")),
+        abs_path=as_str(data.get("absPath") or data.get("abs_path")),
+        function=as_str(data.get("function")),
+        module=as_str(data.get("module")),
+        package=as_str(data.get("package")),
+        lineno=opt_int(first(data, "lineNo", "lineno")),
+        colno=opt_int(first(data, "colNo", "colno")),
+        in_app=bool(first(data, "inApp", "in_app")),
+        pre_context=pre,
+        context_line=line,
+        post_context=post,
+        vars=as_dict(data.get("vars")),
+        platform=as_str(data.get("platform")),
+    )
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """ISO 8601 strings (`Z` or offset) and epoch seconds; naive times are taken as UTC."""
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    try:
+        if isinstance(value, int | float):
+            return datetime.fromtimestamp(value, UTC)
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except (ValueError, OverflowError, OSError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _interfaces(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Web API events hold their interfaces in `entries`; ingestion events at the top level."""
+    found = {key: data.get(key) for key in ("exception", "breadcrumbs", "request", "debug_meta")}
+    found["debugmeta"] = data.get("debug_meta")
+    for entry in as_list(data.get("entries")):
+        if isinstance(entry, Mapping) and isinstance(entry.get("type"), str):
+            found[entry["type"]] = entry.get("data")
+    return found
+
+
+def _images(interfaces: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    meta = as_dict(interfaces.get("debugmeta"))
+    return [i for i in as_list(meta.get("images")) if isinstance(i, Mapping)]
+
+
+def _exception(data: Mapping[str, Any]) -> ExceptionValue:
+    return ExceptionValue(
+        type=as_str(data.get("type")) or "Error",
+        value=as_str(data.get("value")),
+        module=as_str(data.get("module")),
+        mechanism=_mechanism(data.get("mechanism")),
+        stacktrace=_stacktrace(data.get("stacktrace")),
+        raw_stacktrace=_stacktrace(data.get("rawStacktrace") or data.get("raw_stacktrace")),
+    )
+
+
+def _exception_id(value: ExceptionValue) -> int:
+    mechanism = value.mechanism
+    return mechanism.exception_id if mechanism and mechanism.exception_id is not None else 0
+
+
+def _mechanism(data: Any) -> Mechanism | None:
+    if not isinstance(data, Mapping):
+        return None
+    handled = data.get("handled")
+    return Mechanism(
+        type=as_str(data.get("type")),
+        handled=handled if isinstance(handled, bool) else None,
+        synthetic=bool(data.get("synthetic")),
+        source=as_str(data.get("source")),
+        exception_id=opt_int(data.get("exception_id")),
+        parent_id=opt_int(data.get("parent_id")),
+        is_exception_group=bool(data.get("is_exception_group")),
+    )
+
+
+def _stacktrace(data: Any) -> Stacktrace | None:
+    if not isinstance(data, Mapping):
+        return None
+    omitted = first(data, "framesOmitted", "frames_omitted")
+    frames_omitted = None
+    if isinstance(omitted, list | tuple) and len(omitted) == 2:
+        start, end = opt_int(omitted[0]), opt_int(omitted[1])
+        if start is not None and end is not None and end > start:
+            frames_omitted = (start, end)
+    frames = tuple(parse_frame(f) for f in as_list(data.get("frames")) if isinstance(f, Mapping))
+    return Stacktrace(frames=frames, frames_omitted=frames_omitted)
+
+
+def _context(data: Mapping[str, Any]) -> tuple[tuple[str, ...], str | None, tuple[str, ...]]:
+    """(pre, line, post) from ingestion fields or the web API's numbered `context` pairs."""
+    if data.get("context_line") is not None:
+        return (
+            tuple(as_str(x) for x in as_list(data.get("pre_context"))),
+            as_str(data.get("context_line")),
+            tuple(as_str(x) for x in as_list(data.get("post_context"))),
+        )
+    lineno = opt_int(first(data, "lineNo", "lineno"))
+    numbered = [
+        (opt_int(pair[0]), as_str(pair[1]))
+        for pair in as_list(data.get("context"))
+        if isinstance(pair, list | tuple) and len(pair) == 2
+    ]
+    if lineno is None or not any(n == lineno for n, _ in numbered):
+        return (), None, ()
+    pre = tuple(text for n, text in numbered if n is not None and n < lineno)
+    line = next(text for n, text in numbered if n == lineno)
+    post = tuple(text for n, text in numbered if n is not None and n > lineno)
+    return pre, line, post
+
+
+def _breadcrumb(data: Any) -> Breadcrumb:
+    data = as_dict(data)
+    return Breadcrumb(
+        timestamp=parse_datetime(data.get("timestamp")),
+        type=as_str(data.get("type")) or "default",
+        category=as_str(data.get("category")),
+        level=as_str(data.get("level")) or "info",
+        message=as_str(data.get("message")),
+        data=as_dict(data.get("data")),
+    )
+
+
+def _debug_image(data: Mapping[str, Any]) -> DebugImage:
+    return DebugImage(
+        type=as_str(data.get("type")),
+        code_file=as_str(data.get("code_file") or data.get("codeFile")),
+        debug_id=as_str(data.get("debug_id") or data.get("debugId")),
+    )
+
+
+def _tags(value: Any) -> tuple[tuple[str, str], ...]:
+    """Tags come as `[{key, value}]` (web API), `[[k, v]]` or `{k: v}` (ingestion)."""
+    if isinstance(value, Mapping):
+        return tuple((as_str(k), as_str(v)) for k, v in value.items())
+    pairs = []
+    for item in as_list(value):
+        if isinstance(item, Mapping):
+            pairs.append((as_str(item.get("key")), as_str(item.get("value"))))
+        elif isinstance(item, list | tuple) and len(item) == 2:
+            pairs.append((as_str(item[0]), as_str(item[1])))
+    return tuple(pairs)
+
+
+def _message(data: Mapping[str, Any], interfaces: Mapping[str, Any]) -> str:
+    message = data.get("message") or data.get("logentry") or interfaces.get("message")
+    if isinstance(message, Mapping):
+        message = message.get("formatted") or message.get("message")
+    return as_str(message)
+
+
+def _title_of(interfaces: Mapping[str, Any]) -> str:
+    """Ingestion events have no title; Sentry derives it from the raised exception."""
+    exceptions = parse_exceptions(_values(interfaces.get("exception")))
+    if not exceptions:
+        return ""
+    raised = exceptions[0]
+    return f"{raised.type}: {raised.value}" if raised.value else raised.type
+
+
+def _sdk(value: Any) -> str:
+    sdk = as_dict(value)
+    return " ".join(as_str(sdk.get(k)) for k in ("name", "version") if sdk.get(k))
+
+
+def _processing_error(value: Any) -> str:
+    error = as_dict(value)
+    return as_str(error.get("message") or error.get("type")) or as_str(value)
+
+
+def _values(interface: Any) -> list[Any]:
+    if isinstance(interface, Mapping):
+        return as_list(interface.get("values"))
+    return as_list(interface)
