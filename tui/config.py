@@ -1,0 +1,288 @@
+"""Profiles: which server to talk to and with which token, from TOML or sentry-cli's settings.
+
+`app_dirs()` is the one seam through which stackdeck finds its config and cache directories.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import shlex
+import stat
+import subprocess
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+import platformdirs
+
+BACKENDS = ("sentry", "glitchtip", "bugsink", "posthog")
+DEFAULT_URLS = {
+    "sentry": "https://sentry.io",
+    "glitchtip": "https://app.glitchtip.com",
+    "posthog": "https://us.posthog.com",
+}
+PROFILE_KEYS = frozenset(
+    {"backend", "url", "org", "project", "token", "token_env", "token_command", "symbols"}
+)
+SYMBOL_KEYS = frozenset({"paths", "fetch_urls", "url_hosts"})
+TOP_KEYS = frozenset({"default_profile", "profiles"})
+TOKEN_COMMAND_TIMEOUT = 30
+
+
+class ConfigError(Exception):
+    """A config the user must fix; `str()` names the file, the key and what was expected."""
+
+
+@dataclass(frozen=True)
+class AppDirs:
+    config: Path
+    cache: Path
+
+
+def app_dirs() -> AppDirs:
+    """Where stackdeck keeps its config and cache (tests patch this, or XDG_* for subprocesses)."""
+    return AppDirs(
+        config=Path(platformdirs.user_config_dir("stackdeck")),
+        cache=Path(platformdirs.user_cache_dir("stackdeck")),
+    )
+
+
+def default_config_path() -> Path:
+    return app_dirs().config / "config.toml"
+
+
+@dataclass(frozen=True)
+class SymbolSettings:
+    """Where to look for source maps: local build folders; whether public URLs may be fetched."""
+
+    paths: tuple[Path, ...] = ()
+    fetch_urls: bool = False
+    url_hosts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    backend: str
+    url: str
+    org: str = ""
+    projects: tuple[str, ...] = ()
+    token_env: str = ""
+    token_command: str = ""
+    token_value: str = field(default="", repr=False)
+    symbols: SymbolSettings = SymbolSettings()
+    origin: str = ""
+    """Where the profile came from: a file path, or `environment`."""
+
+    def token(self) -> str | None:
+        """The token, read now: from the environment, a command, or the file."""
+        if self.token_env:
+            value = os.environ.get(self.token_env, "").strip()
+            if not value:
+                raise ConfigError(
+                    f"{self.origin}: profiles.{self.name}.token_env: "
+                    f"the environment variable {self.token_env} is not set"
+                )
+            return value
+        if self.token_command:
+            return self._run_token_command()
+        return self.token_value or None
+
+    def _run_token_command(self) -> str:
+        where = f"{self.origin}: profiles.{self.name}.token_command"
+        try:
+            done = subprocess.run(
+                shlex.split(self.token_command),
+                capture_output=True,
+                text=True,
+                timeout=TOKEN_COMMAND_TIMEOUT,
+                check=False,
+            )
+        except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
+            raise ConfigError(f"{where}: cannot run {self.token_command!r}: {exc}") from None
+        token = done.stdout.strip().splitlines()[0].strip() if done.stdout.strip() else ""
+        if done.returncode != 0 or not token:
+            raise ConfigError(
+                f"{where}: {self.token_command!r} exited with {done.returncode} "
+                "and printed no token"
+            )
+        return token
+
+
+@dataclass(frozen=True)
+class Config:
+    profiles: Mapping[str, Profile]
+    default_profile: str
+    path: Path | None = None
+    warnings: tuple[str, ...] = ()
+
+    def profile(self, name: str | None = None) -> Profile:
+        chosen = name or self.default_profile
+        if chosen not in self.profiles:
+            known = ", ".join(sorted(self.profiles)) or "none"
+            raise ConfigError(f"{self.path or 'config'}: no profile {chosen!r} (profiles: {known})")
+        return self.profiles[chosen]
+
+
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """The config file at `path` (default: the user config dir), else sentry-cli's settings."""
+    env = os.environ if env is None else env
+    explicit = path is not None
+    path = path or default_config_path()
+    if path.exists():
+        return parse_config_file(path)
+    if explicit:
+        raise ConfigError(f"{path}: no such file")
+    return config_from_sentry_cli(env, Path.home() / ".sentryclirc", path)
+
+
+def parse_config_file(path: Path) -> Config:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    reader = _Reader(path)
+    reader.unknown_keys(data, TOP_KEYS, "")
+    tables = data.get("profiles", {})
+    if not isinstance(tables, dict) or not tables:
+        raise ConfigError(f"{path}: profiles: expected at least one [profiles.NAME] table")
+    profiles = {name: reader.profile(name, table) for name, table in tables.items()}
+    default = data.get("default_profile", next(iter(profiles)))
+    if not isinstance(default, str) or default not in profiles:
+        raise ConfigError(
+            f"{path}: default_profile: expected one of {', '.join(profiles)}, got {default!r}"
+        )
+    warnings: tuple[str, ...] = ()
+    if any(p.token_value for p in profiles.values()) and _readable_by_others(path):
+        warnings = (f"{path} holds a token and is readable by other users; run: chmod 600 {path}",)
+    return Config(profiles, default, path, warnings)
+
+
+def config_from_sentry_cli(env: Mapping[str, str], rc_path: Path, config_path: Path) -> Config:
+    """A `default` profile from SENTRY_* variables and ~/.sentryclirc, as sentry-cli reads them."""
+    rc = configparser.ConfigParser()
+    try:
+        rc.read(rc_path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{rc_path}: cannot read: {exc}") from None
+    org = env.get("SENTRY_ORG") or rc.get("defaults", "org", fallback="")
+    if not org:
+        raise ConfigError(
+            f"no config file at {config_path}, and no SENTRY_ORG or ~/.sentryclirc to fall back "
+            "on. Create the file (see config.example.toml), or try `stackdeck --demo`."
+        )
+    project = env.get("SENTRY_PROJECT") or rc.get("defaults", "project", fallback="") or ""
+    url = env.get("SENTRY_URL") or rc.get("defaults", "url", fallback="") or DEFAULT_URLS["sentry"]
+    profile = Profile(
+        name="default",
+        backend="sentry",
+        url=url.rstrip("/"),
+        org=org,
+        projects=tuple(p.strip() for p in project.split(",") if p.strip()),
+        token_value=env.get("SENTRY_AUTH_TOKEN") or rc.get("auth", "token", fallback="") or "",
+        origin="environment" if env.get("SENTRY_ORG") else str(rc_path),
+    )
+    return Config({"default": profile}, "default", None)
+
+
+@dataclass
+class _Reader:
+    """Checks one file's values, naming the file and key in every complaint."""
+
+    path: Path
+
+    def profile(self, name: str, table: Any) -> Profile:
+        key = f"profiles.{name}"
+        if not isinstance(table, dict):
+            self.fail(key, "a table", table)
+        self.unknown_keys(table, PROFILE_KEYS, key)
+        backend = self.string(table, key, "backend", required=True)
+        if backend not in BACKENDS:
+            self.fail(f"{key}.backend", f"one of {', '.join(BACKENDS)}", backend)
+        url = self.string(table, key, "url", required=backend not in DEFAULT_URLS)
+        if url and not url.startswith(("http://", "https://")):
+            self.fail(f"{key}.url", "an http:// or https:// URL", url)
+        org = self.string(table, key, "org", required=backend in ("sentry", "glitchtip"))
+        projects = self.projects(table, key, required=backend in ("bugsink", "posthog"))
+        sources = [k for k in ("token", "token_env", "token_command") if k in table]
+        if len(sources) > 1:
+            self.fail(f"{key}.{sources[1]}", "only one of token, token_env, token_command", "both")
+        return Profile(
+            name=name,
+            backend=backend,
+            url=(url or DEFAULT_URLS[backend]).rstrip("/"),
+            org=org,
+            projects=projects,
+            token_env=self.string(table, key, "token_env"),
+            token_command=self.string(table, key, "token_command"),
+            token_value=self.string(table, key, "token"),
+            symbols=self.symbols(table.get("symbols", {}), f"{key}.symbols"),
+            origin=str(self.path),
+        )
+
+    def projects(self, table: dict[str, Any], key: str, *, required: bool) -> tuple[str, ...]:
+        value = table.get("project")
+        if value is None:
+            if required:
+                self.fail(f"{key}.project", "a project id or slug", "nothing")
+            return ()
+        items = value if isinstance(value, list) else [value]
+        valid = all(isinstance(p, str | int) and not isinstance(p, bool) for p in items)
+        if not items or not valid:
+            self.fail(f"{key}.project", "a project id or slug, or a list of them", value)
+        return tuple(str(p) for p in items)
+
+    def symbols(self, table: Any, key: str) -> SymbolSettings:
+        if not isinstance(table, dict):
+            self.fail(key, "a table", table)
+        self.unknown_keys(table, SYMBOL_KEYS, key)
+        paths = self.string_list(table, key, "paths")
+        fetch = table.get("fetch_urls", False)
+        if not isinstance(fetch, bool):
+            self.fail(f"{key}.fetch_urls", "true or false", fetch)
+        return SymbolSettings(
+            paths=tuple(Path(p).expanduser() for p in paths),
+            fetch_urls=fetch,
+            url_hosts=self.string_list(table, key, "url_hosts"),
+        )
+
+    def string(self, table: dict[str, Any], key: str, name: str, *, required: bool = False) -> str:
+        value = table.get(name)
+        if value is None:
+            if required:
+                self.fail(f"{key}.{name}", "a string", "nothing")
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.fail(f"{key}.{name}", "a non-empty string", value)
+        return value.strip()
+
+    def string_list(self, table: dict[str, Any], key: str, name: str) -> tuple[str, ...]:
+        value = table.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(f"{key}.{name}", "a list of strings", value)
+        return tuple(value)
+
+    def unknown_keys(self, table: dict[str, Any], known: frozenset[str], key: str) -> None:
+        for name in table:
+            if name not in known:
+                where = f"{key}.{name}" if key else name
+                expected = ", ".join(sorted(known))
+                raise ConfigError(f"{self.path}: {where}: unknown key (expected one of {expected})")
+
+    def fail(self, key: str, expected: str, got: Any) -> NoReturn:
+        # A malformed token is still a secret: never echo it.
+        hidden = key.endswith(".token") or got == "nothing"
+        shown = "nothing" if got == "nothing" else "a hidden value" if hidden else repr(got)[:80]
+        raise ConfigError(f"{self.path}: {key}: expected {expected}, got {shown}")
+
+
+def _readable_by_others(path: Path) -> bool:
+    try:
+        return bool(path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH))
+    except OSError:
+        return False
