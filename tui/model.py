@@ -5,6 +5,7 @@ Nothing here knows whether the data came from Sentry, GlitchTip, Bugsink or Post
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -183,3 +184,19 @@ class IssueQuery:
 class IssuePage:
     issues: tuple[Issue, ...]
     next_cursor: str | None = None
+
+
+def to_jsonable(value: Any) -> Any:
+    """The model as plain JSON data: dataclasses as objects, datetimes as ISO 8601, enums as
+    their values. This is the `--json` output format documented in the README."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    return value

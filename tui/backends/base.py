@@ -18,12 +18,21 @@ class Backend(Protocol):
     cannot serve one raise `Unsupported`.
     """
 
-    name: str
-    sort_options: tuple[str, ...]
-    """Sort keys the issue list accepts, the default first."""
-    status_actions: frozenset[StatusAction]
-    event_refs: frozenset[str]
-    """Which of latest/oldest/recommended the server can fetch."""
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def sort_options(self) -> tuple[str, ...]:
+        """Sort keys the issue list accepts, the default first."""
+        ...
+
+    @property
+    def status_actions(self) -> frozenset[StatusAction]: ...
+
+    @property
+    def event_refs(self) -> frozenset[str]:
+        """Which of latest/oldest/recommended the server can fetch."""
+        ...
 
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage: ...
 

@@ -1,0 +1,382 @@
+"""Bugsink's own read API (`/api/canonical/0/`): issues, raw events and status changes.
+
+Bugsink accepts Sentry SDKs but not Sentry's web API. Its issue list has no status filter and no
+search, so both run here on the client, over as many server pages as it takes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlsplit
+from uuid import UUID
+
+import httpx
+
+from tui.backends.base import EVENT_LATEST, EVENT_OLDEST
+from tui.backends.errors import (
+    ConnectionFailed,
+    InvalidResponse,
+    NotFound,
+    ServerError,
+    Unsupported,
+)
+from tui.backends.http import ApiClient, decode_json
+from tui.backends.sentry_parse import parse_datetime, parse_event
+from tui.model import Event, Issue, IssuePage, IssueQuery, IssueStatus, StatusAction
+
+API_PATH = "/api/canonical/0"
+SCOPES = "issues:read events:read (and issues:triage to change status)"
+SORTS = {"date": "last_seen", "new": "digest_order", "freq": "digested_event_count"}
+"""stackdeck sort name -> Bugsink's `sort`; always descending, the default first."""
+MAX_PAGES_PER_CALL = 20
+"""Server pages read per `list_issues` call; filtering more than 5,000 issues asks for the next."""
+MAX_EVENT_PAGES = 40
+"""Pages scanned to find one event's neighbours (250 events a page)."""
+
+STATUS_WORDS = {
+    "unresolved": IssueStatus.UNRESOLVED,
+    "resolved": IssueStatus.RESOLVED,
+    "ignored": IssueStatus.IGNORED,
+    "muted": IssueStatus.IGNORED,
+    "archived": IssueStatus.IGNORED,
+}
+ENDPOINTS = {
+    StatusAction.RESOLVE: "resolve",
+    StatusAction.RESOLVE_NEXT_RELEASE: "resolve-next",
+    StatusAction.IGNORE: "mute",
+}
+
+
+@dataclass(frozen=True)
+class IssueFilter:
+    """The issue-list query (`is:unresolved` plus free words), applied on the client."""
+
+    statuses: frozenset[IssueStatus] = frozenset()
+    """Empty: every status."""
+    words: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, query: str) -> IssueFilter:
+        try:
+            tokens = shlex.split(query)
+        except ValueError:  # an unbalanced quote: take the words as typed
+            tokens = query.split()
+        statuses: set[IssueStatus] = set()
+        words: list[str] = []
+        for token in tokens:
+            key, sep, value = token.partition(":")
+            if sep and key.lower() == "is":
+                if value.lower() not in STATUS_WORDS:
+                    raise Unsupported(f"Bugsink issues cannot be filtered by is:{value}")
+                statuses.add(STATUS_WORDS[value.lower()])
+            else:
+                words.append(token.casefold())
+        return cls(frozenset(statuses), tuple(words))
+
+    def matches(self, issue: Issue) -> bool:
+        if self.statuses and issue.status not in self.statuses:
+            return False
+        haystack = " ".join((issue.short_id, issue.title, issue.culprit)).casefold()
+        return all(word in haystack for word in self.words)
+
+
+def parse_bugsink_issue(data: Mapping[str, Any], project: str = "", base_url: str = "") -> Issue:
+    """One issue of `/issues/`; the status comes from Bugsink's booleans."""
+    if not isinstance(data.get("id"), str):
+        raise InvalidResponse(f"a Bugsink issue without an id: {str(data)[:200]}")
+    issue_type = _str(data.get("calculated_type"))
+    value = _str(data.get("calculated_value"))
+    status, raw_status = _status(data)
+    return Issue(
+        id=data["id"],
+        short_id=_str(data.get("friendly_id")) or data["id"],
+        title=_title(issue_type, value),
+        culprit=_str(data.get("transaction")),
+        status=status,
+        raw_status=raw_status,
+        count=_int(data.get("digested_event_count")),
+        first_seen=parse_datetime(data.get("first_seen")),
+        last_seen=parse_datetime(data.get("last_seen")),
+        project=project,
+        permalink=f"{base_url}/issues/issue/{data['id']}/" if base_url else "",
+        type=issue_type,
+        value=value,
+    )
+
+
+@dataclass
+class BugsinkBackend:
+    """Issues and events of one Bugsink project, named by id or slug."""
+
+    client: ApiClient
+    project: str
+    site_url: str = ""
+    """The server's root, for permalinks."""
+    name: str = "bugsink"
+    sort_options: tuple[str, ...] = tuple(SORTS)
+    status_actions: frozenset[StatusAction] = frozenset(StatusAction)
+    event_refs: frozenset[str] = frozenset({EVENT_LATEST, EVENT_OLDEST})
+    _project: dict[str, Any] | None = field(default=None, init=False)
+
+    @classmethod
+    def from_profile(
+        cls,
+        url: str,
+        token: str | None,
+        project: str,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> BugsinkBackend:
+        site = url.rstrip("/")
+        client = ApiClient(site + API_PATH, token, transport=transport, scopes=SCOPES)
+        return cls(client, project, site_url=site)
+
+    async def check(self) -> str:
+        project = await self._project_info()
+        return (
+            f"Bugsink at {self.site_url or 'the server'}: project {project.get('slug')} "
+            f"(id {project.get('id')}, {_int(project.get('digested_event_count'))} events)"
+        )
+
+    async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
+        wanted = IssueFilter.parse(query.query)
+        sort = SORTS.get(query.sort)
+        if sort is None:
+            raise Unsupported(f"Bugsink cannot sort issues by {query.sort!r}")
+        page_url, skip = _split_cursor(cursor) if cursor else (None, 0)
+        if page_url is None:
+            project_id = (await self._project_info())["id"]
+            page_url = f"issues/?project={project_id}&sort={sort}&order=desc"
+        found: list[Issue] = []
+        for _ in range(MAX_PAGES_PER_CALL):
+            page = await self._page(page_url)
+            results = page["results"]
+            for index in range(skip, len(results)):
+                issue = await self._issue(results[index])
+                if wanted.matches(issue):
+                    found.append(issue)
+                if len(found) == query.limit:
+                    rest = index + 1 < len(results)
+                    resume = f"{page_url}#{index + 1}" if rest else page["next"]
+                    return IssuePage(tuple(found), resume)
+            skip = 0
+            if not page["next"]:
+                return IssuePage(tuple(found), None)
+            page_url = page["next"]
+        return IssuePage(tuple(found), page_url)
+
+    async def get_issue(self, issue_id: str) -> Issue:
+        data = await self.client.get_json(f"issues/{quote(issue_id, safe='')}/")
+        return await self._issue(_mapping(data, "issue"))
+
+    async def list_events(self, issue_id: str, limit: int = 50) -> tuple[Event, ...]:
+        """The newest events of an issue, newest first, without their bodies."""
+        uuid = await self._issue_uuid(issue_id)
+        url: str | None = f"events/?issue={uuid}&order=desc"
+        events: list[Event] = []
+        while url and len(events) < limit:
+            page = await self._page(url)
+            events.extend(_event_summary(e) for e in page["results"][: limit - len(events)])
+            url = page["next"]
+        return tuple(events)
+
+    async def get_event(self, issue_id: str, event: str = EVENT_LATEST) -> Event:
+        uuid = await self._issue_uuid(issue_id)
+        if event in (EVENT_LATEST, EVENT_OLDEST):
+            order = "desc" if event == EVENT_LATEST else "asc"
+            page = await self._page(f"events/?issue={uuid}&order={order}")
+            if not page["results"]:
+                raise NotFound(f"issue {issue_id} has no stored events")
+            ids = [_str(e.get("id")) for e in page["results"][:2]]
+            older, newer = (ids[1:2], []) if order == "desc" else ([], ids[1:2])
+            return await self._full_event(uuid, ids[0], _one(older), _one(newer))
+        if event in ("recommended",):
+            raise Unsupported("Bugsink has no recommended event; use latest or oldest")
+        return await self._event_by_id(uuid, event)
+
+    async def set_status(self, issue_id: str, action: StatusAction) -> Issue:
+        if action not in self.status_actions:
+            raise Unsupported(f"Bugsink cannot {action.value} an issue")
+        issue = await self.get_issue(issue_id)
+        if _reached(issue, action):
+            return issue  # Bugsink answers 400 to a change to the current state
+        if action is StatusAction.REOPEN:
+            endpoint = "reopen" if issue.status is IssueStatus.RESOLVED else "unmute"
+        elif action is StatusAction.IGNORE and issue.status is IssueStatus.RESOLVED:
+            raise Unsupported("Bugsink cannot mute a resolved issue; reopen it first")
+        else:
+            endpoint = ENDPOINTS[action]
+        try:
+            response = await self.client.request("POST", f"issues/{issue.id}/{endpoint}/")
+        except (ServerError, ConnectionFailed):
+            # Bugsink refuses (400) a change to the state the issue is already in, and a new event
+            # may have changed the state since we looked: what counts is where the issue is now.
+            now = await self.get_issue(issue.id)
+            if _reached(now, action):
+                return now
+            raise
+        return await self._issue(_mapping(decode_json(response), "issue"))
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def _project_info(self) -> dict[str, Any]:
+        if self._project is None:
+            self._project = await self._find_project()
+        return self._project
+
+    async def _find_project(self) -> dict[str, Any]:
+        if self.project.isdigit():
+            data = await self.client.get_json(f"projects/{self.project}/")
+            return dict(_mapping(data, "project"))
+        url: str | None = "projects/"
+        while url:
+            page = await self._page(url)
+            for project in page["results"]:
+                if self.project in (project.get("slug"), project.get("name")):
+                    return dict(project)
+            url = page["next"]
+        raise NotFound(f"Bugsink has no project {self.project!r} that this token can see")
+
+    async def _issue(self, data: Any) -> Issue:
+        project = await self._project_info()
+        return parse_bugsink_issue(
+            _mapping(data, "issue"), _str(project.get("slug")), self.site_url
+        )
+
+    async def _issue_uuid(self, issue_id: str) -> str:
+        return issue_id if _is_uuid(issue_id) else (await self.get_issue(issue_id)).id
+
+    async def _page(self, url: str) -> dict[str, Any]:
+        """One page of a list; `next` URLs are followed by their query, on our own base URL."""
+        path, params = _relative(url)
+        data = _mapping(await self.client.get_json(path, params=params), "page")
+        results = data.get("results")
+        if not isinstance(results, list):
+            raise InvalidResponse(f"a Bugsink page without results from {path}")
+        items = [r for r in results if isinstance(r, Mapping)]
+        next_url = data.get("next")
+        return {"results": items, "next": next_url if isinstance(next_url, str) else None}
+
+    async def _full_event(
+        self, issue_uuid: str, event_uuid: str, older: str | None, newer: str | None
+    ) -> Event:
+        data = _mapping(await self.client.get_json(f"events/{event_uuid}/"), "event")
+        event = parse_event(_mapping(data.get("data") or {}, "event data"), issue_uuid)
+        # Bugsink fetches events by its own uuid, not the SDK's event_id.
+        return dataclasses.replace(
+            event,
+            id=_str(data.get("id")) or event_uuid,
+            issue_id=_str(data.get("issue")) or issue_uuid,
+            timestamp=event.timestamp or parse_datetime(data.get("timestamp")),
+            previous_event_id=older,
+            next_event_id=newer,
+        )
+
+    async def _event_by_id(self, issue_uuid: str, event_id: str) -> Event:
+        """An event by Bugsink uuid or SDK event_id, with its neighbours in the list."""
+        wanted = event_id.replace("-", "").lower()
+        url: str | None = f"events/?issue={issue_uuid}&order=desc"
+        previous_page_last: str | None = None
+        for _ in range(MAX_EVENT_PAGES):
+            if url is None:
+                break
+            page = await self._page(url)
+            ids = [_str(e.get("id")) for e in page["results"]]
+            sdk_ids = [_str(e.get("event_id")).replace("-", "").lower() for e in page["results"]]
+            for index, (uuid, sdk_id) in enumerate(zip(ids, sdk_ids, strict=True)):
+                if wanted in (uuid.replace("-", "").lower(), sdk_id):
+                    newer = ids[index - 1] if index else previous_page_last
+                    older = ids[index + 1] if index + 1 < len(ids) else None
+                    if older is None and page["next"]:
+                        following = await self._page(page["next"])
+                        older = _one([_str(e.get("id")) for e in following["results"][:1]])
+                    return await self._full_event(issue_uuid, uuid, older, newer)
+            previous_page_last = ids[-1] if ids else previous_page_last
+            url = page["next"]
+        if _is_uuid(event_id):  # deeper than we scan: the event itself, without neighbours
+            return await self._full_event(issue_uuid, event_id, None, None)
+        raise NotFound(f"issue {issue_uuid} has no event {event_id}")
+
+
+def _status(data: Mapping[str, Any]) -> tuple[IssueStatus, str]:
+    # A regression (an event after resolve) clears is_resolved on the server, so this suffices.
+    if data.get("is_resolved"):
+        next_release = data.get("is_resolved_by_next_release")
+        return IssueStatus.RESOLVED, "resolved_next_release" if next_release else "resolved"
+    if data.get("is_muted"):
+        return IssueStatus.IGNORED, "muted"
+    return IssueStatus.UNRESOLVED, "unresolved"
+
+
+def _reached(issue: Issue, action: StatusAction) -> bool:
+    if action in (StatusAction.RESOLVE, StatusAction.RESOLVE_NEXT_RELEASE):
+        return issue.status is IssueStatus.RESOLVED
+    if action is StatusAction.IGNORE:
+        return issue.status is IssueStatus.IGNORED
+    return issue.status is IssueStatus.UNRESOLVED
+
+
+def _title(issue_type: str, value: str) -> str:
+    """As Bugsink titles it: the type and the first line of the value; log messages bare."""
+    first_line = value.splitlines()[0] if value else ""
+    if not first_line:
+        return issue_type or "(no title)"
+    return first_line if issue_type == "Log Message" else f"{issue_type}: {first_line}"
+
+
+def _event_summary(data: Mapping[str, Any]) -> Event:
+    return Event(
+        id=_str(data.get("id")),
+        issue_id=_str(data.get("issue")),
+        timestamp=parse_datetime(data.get("timestamp")),
+    )
+
+
+def _split_cursor(cursor: str) -> tuple[str, int]:
+    """`<page url>#<n>` resumes inside a page after n issues; a bare URL at its start."""
+    url, sep, skip = cursor.rpartition("#")
+    if sep and skip.isdigit():
+        return url, int(skip)
+    return cursor, 0
+
+
+def _relative(url: str) -> tuple[str, list[tuple[str, str]]]:
+    """Path below the API root and query of a page URL, absolute (`next`) or relative."""
+    parts = urlsplit(url)
+    path = parts.path
+    if API_PATH + "/" in path:
+        path = path.split(API_PATH + "/", 1)[1]
+    return path.lstrip("/"), parse_qsl(parts.query, keep_blank_values=True)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return "-" in value
+
+
+def _one(values: Sequence[str]) -> str | None:
+    return values[0] if values and values[0] else None
+
+
+def _mapping(value: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InvalidResponse(f"Bugsink returned {type(value).__name__} where a {what} belongs")
+    return value
+
+
+def _str(value: Any) -> str:
+    return "" if value is None else value if isinstance(value, str) else str(value)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

@@ -1,0 +1,69 @@
+"""Sentry's issue search syntax, evaluated on the client for servers that cannot search.
+
+Supports `is:unresolved|resolved|ignored` (repeatable: any of them), `level:`, `project:`,
+negation with `!` (`!is:resolved`), quoted phrases, and free text matched case-insensitively
+against the title, culprit, short id and exception value.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+from tui.model import Issue, IssueStatus
+
+STATUS_WORDS = {
+    "unresolved": IssueStatus.UNRESOLVED,
+    "resolved": IssueStatus.RESOLVED,
+    "ignored": IssueStatus.IGNORED,
+    "muted": IssueStatus.IGNORED,
+    "archived": IssueStatus.IGNORED,
+}
+FIELDS = ("is", "level", "project")
+
+
+@dataclass(frozen=True)
+class Term:
+    key: str
+    """`is`, `level`, `project`, or `` for free text."""
+    value: str
+    negated: bool = False
+
+
+def parse_search(query: str) -> tuple[Term, ...]:
+    try:
+        words = shlex.split(query)
+    except ValueError:  # an unbalanced quote: take the words as they stand
+        words = query.split()
+    terms = []
+    for word in words:
+        negated = word.startswith("!")
+        body = word[1:] if negated else word
+        key, sep, value = body.partition(":")
+        if sep and key in FIELDS and value:
+            terms.append(Term(key, value.lower(), negated))
+        else:
+            terms.append(Term("", word.lower()))
+    return tuple(terms)
+
+
+def issue_matches(issue: Issue, query: str) -> bool:
+    """Whether `issue` satisfies every term; several `is:` terms mean any of those states."""
+    terms = parse_search(query)
+    statuses = [t for t in terms if t.key == "is" and not t.negated]
+    if statuses and not any(STATUS_WORDS.get(t.value) == issue.status for t in statuses):
+        return False
+    return all(_term_matches(issue, t) for t in terms if not (t.key == "is" and not t.negated))
+
+
+def _term_matches(issue: Issue, term: Term) -> bool:
+    if term.key == "is":
+        found = STATUS_WORDS.get(term.value) == issue.status
+    elif term.key == "level":
+        found = issue.level.lower() == term.value
+    elif term.key == "project":
+        found = issue.project.lower() == term.value
+    else:
+        haystack = " ".join((issue.title, issue.culprit, issue.short_id, issue.value)).lower()
+        found = term.value in haystack
+    return found != term.negated

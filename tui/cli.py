@@ -1,0 +1,221 @@
+"""The `stackdeck` command: the TUI by default, and scriptable subcommands on the same engine."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tui import __version__
+from tui.backends import open_backend
+from tui.backends.base import Backend
+from tui.backends.errors import BackendError
+from tui.config import Config, ConfigError, Profile, load_config
+from tui.model import Issue, IssueQuery, StatusAction, to_jsonable
+
+T = TypeVar("T")
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+STATUS_COMMANDS = {
+    "resolve": StatusAction.RESOLVE,
+    "reopen": StatusAction.REOPEN,
+    "ignore": StatusAction.IGNORE,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = _config(args)
+        for warning in config.warnings:
+            print(f"stackdeck: warning: {warning}", file=sys.stderr)
+        profile = config.profile(args.profile)
+        if args.command is None:
+            return _run_tui(args, config, profile)
+        return int(args.handler(args, profile))
+    except ConfigError as exc:
+        print(f"stackdeck: config error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BackendError as exc:
+        print(f"stackdeck: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # Global options are accepted before and after the subcommand; SUPPRESS keeps a later
+    # parser from resetting what an earlier one set.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--demo", action="store_true", default=argparse.SUPPRESS, help="use the bundled demo data"
+    )
+    common.add_argument("--profile", default=argparse.SUPPRESS, help="profile name from the config")
+    common.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="config file (TOML)")
+    parser = argparse.ArgumentParser(
+        prog="stackdeck",
+        description="Error tracking in the terminal: Sentry, GlitchTip, Bugsink and PostHog.",
+        parents=[common],
+    )
+    parser.set_defaults(demo=False, profile=None, config=None, command=None)
+    parser.add_argument("--version", action="version", version=f"stackdeck {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    issues = commands.add_parser("issues", help="list, show and triage issues", parents=[common])
+    issue_commands = issues.add_subparsers(dest="issues_command", metavar="ACTION", required=True)
+    listing = issue_commands.add_parser("list", help="list issues", parents=[common])
+    listing.add_argument("--query", default="is:unresolved", help="server search query")
+    listing.add_argument("--sort", default="date", help="date, new, freq, user, ...")
+    listing.add_argument("--limit", type=_positive, default=25, help="how many issues at most")
+    listing.add_argument("--environment", default="", help="only this environment")
+    listing.add_argument("--project", action="append", default=[], help="project slug or id")
+    listing.add_argument("--json", action="store_true", help="print JSON (the model, see README)")
+    listing.set_defaults(handler=_issues_list)
+
+    show = issue_commands.add_parser("show", help="show an issue's event", parents=[common])
+    show.add_argument("issue", help="issue id or short id")
+    show.add_argument("--event", default="latest", help="latest, oldest, recommended or an id")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.set_defaults(handler=_issues_show)
+
+    for name, action in STATUS_COMMANDS.items():
+        change = issue_commands.add_parser(name, help=f"{name} issues", parents=[common])
+        change.add_argument("issues", nargs="+", metavar="ISSUE")
+        change.set_defaults(handler=_issues_set_status, action=action)
+
+    config = commands.add_parser("config", help="check the configuration", parents=[common])
+    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    check = config_commands.add_parser("check", help="validate and call the server once")
+    check.set_defaults(handler=_config_check)
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    if args.demo:
+        from tui.demo import demo_config
+
+        return demo_config()
+    return load_config(args.config)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _backend(args: argparse.Namespace, profile: Profile) -> Backend:
+    if args.demo:
+        from tui.demo import open_demo_backend
+
+        return open_demo_backend()
+    return open_backend(profile)
+
+
+def _with_backend(
+    args: argparse.Namespace, profile: Profile, work: Callable[[Backend], Awaitable[T]]
+) -> T:
+    async def run() -> T:
+        backend = _backend(args, profile)
+        try:
+            return await work(backend)
+        finally:
+            await backend.aclose()
+
+    return asyncio.run(run())
+
+
+def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
+    from tui.app import StackdeckApp
+
+    StackdeckApp(_backend(args, profile), profile_name=profile.name).run()
+    return 0
+
+
+def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
+    query = IssueQuery(
+        query=args.query,
+        sort=args.sort,
+        environment=args.environment,
+        projects=tuple(args.project),
+        limit=min(args.limit, 100),
+    )
+
+    async def fetch(backend: Backend) -> list[Issue]:
+        issues: list[Issue] = []
+        cursor: str | None = None
+        while len(issues) < args.limit:
+            page = await backend.list_issues(query, cursor)
+            issues.extend(page.issues)
+            cursor = page.next_cursor
+            if not cursor or not page.issues:
+                break
+        return issues[: args.limit]
+
+    issues = _with_backend(args, profile, fetch)
+    if args.json:
+        _print_json([to_jsonable(issue) for issue in issues])
+    else:
+        from tui.render.report import print_issue_table
+
+        print_issue_table(issues)
+    return 0
+
+
+def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
+    async def fetch(backend: Backend) -> tuple[Issue, Any]:
+        issue = await backend.get_issue(args.issue)
+        return issue, await backend.get_event(issue.id, args.event)
+
+    issue, event = _with_backend(args, profile, fetch)
+    if args.json:
+        _print_json({"issue": to_jsonable(issue), "event": to_jsonable(event)})
+    else:
+        from tui.render.report import print_event_report
+
+        print_event_report(issue, event)
+    return 0
+
+
+def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
+    async def apply(backend: Backend) -> int:
+        failed = 0
+        for issue_id in args.issues:
+            try:
+                issue = await backend.set_status(issue_id, args.action)
+            except BackendError as exc:
+                failed += 1
+                print(f"{issue_id}: {exc}", file=sys.stderr)
+                continue
+            print(f"{issue.short_id}: {_status_words(issue)}")
+        return EXIT_ERROR if failed else 0
+
+    return _with_backend(args, profile, apply)
+
+
+def _config_check(args: argparse.Namespace, profile: Profile) -> int:
+    where = profile.origin or "config"
+    print(f"profile {profile.name!r} from {where}: {profile.backend} at {profile.url}")
+    print(_with_backend(args, profile, lambda backend: backend.check()))
+    print("ok")
+    return 0
+
+
+def _status_words(issue: Issue) -> str:
+    """The status as the server reported it, with its own wording when that says more."""
+    details = [d for d in (issue.raw_status, issue.substatus) if d and d != issue.status.value]
+    return f"{issue.status.value} ({', '.join(details)})" if details else issue.status.value
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

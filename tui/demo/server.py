@@ -1,0 +1,195 @@
+"""An in-memory Sentry web API that replays recorded data, for `--demo` and for tests.
+
+It answers the same paths and shapes as sentry.io, so the demo runs through the real
+`SentryBackend`; status changes are kept in memory for the life of the process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from typing import Any
+
+import httpx
+
+from tui.backends.search import issue_matches
+from tui.backends.sentry_parse import parse_datetime, parse_issue
+
+DEMO_ORG = "demo"
+DEMO_URL = "https://demo.stackdeck.invalid"
+TIME_KEYS = frozenset({"firstSeen", "lastSeen", "dateCreated", "dateReceived", "timestamp"})
+SORT_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "date": lambda i: i["lastSeen"],
+    "new": lambda i: i["firstSeen"],
+    "freq": lambda i: int(i["count"]),
+    "user": lambda i: i["userCount"],
+}
+_ISSUE_PATH = re.compile(rf"^/api/0/organizations/{DEMO_ORG}/issues/(?P<id>[^/]+)/$")
+_EVENT_PATH = re.compile(
+    rf"^/api/0/organizations/{DEMO_ORG}/issues/(?P<id>[^/]+)/events/(?P<ref>[^/]+)/$"
+)
+_SHORT_ID_PATH = re.compile(rf"^/api/0/organizations/{DEMO_ORG}/shortids/(?P<short>[^/]+)/$")
+
+
+class DemoSentryServer:
+    """Serves `issues` and their `events` (oldest first) as Sentry's web API would."""
+
+    def __init__(
+        self,
+        issues: list[dict[str, Any]],
+        events: dict[str, list[dict[str, Any]]],
+        *,
+        latency: float = 0.0,
+    ) -> None:
+        self.issues = {str(i["id"]): i for i in issues}
+        self.events = events
+        self.latency = latency
+        self.requests: list[httpx.Request] = []
+
+    @classmethod
+    def from_package(cls, now: datetime | None = None, latency: float = 0.0) -> DemoSentryServer:
+        """The bundled recordings, moved in time so that the newest event happened just now."""
+        root = resources.files("tui.demo") / "data" / "sentry"
+        issues = json.loads((root / "issues.json").read_text(encoding="utf-8"))
+        events = {
+            str(issue["id"]): json.loads(
+                (root / "events" / f"{issue['id']}.json").read_text(encoding="utf-8")
+            )
+            for issue in issues
+        }
+        newest = max(
+            parse_datetime(i["lastSeen"]) or datetime.min.replace(tzinfo=UTC) for i in issues
+        )
+        shift = (now or datetime.now(UTC)) - timedelta(minutes=4) - newest
+        return cls(_shifted(issues, shift), _shifted(events, shift), latency=latency)
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self.handle)
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        path = request.url.path
+        if path == "/api/0/organizations/":
+            return httpx.Response(200, json=[{"id": "1", "slug": DEMO_ORG, "name": "Demo"}])
+        if path == f"/api/0/organizations/{DEMO_ORG}/projects/":
+            return httpx.Response(200, json=self._projects())
+        if path == f"/api/0/organizations/{DEMO_ORG}/issues/" and request.method == "GET":
+            return self._list(request)
+        if match := _EVENT_PATH.match(path):
+            return self._event(match["id"], match["ref"])
+        if match := _SHORT_ID_PATH.match(path):
+            return self._short_id(match["short"])
+        if match := _ISSUE_PATH.match(path):
+            if request.method == "PUT":
+                return self._update(match["id"], json.loads(request.content or b"{}"))
+            return self._issue(match["id"])
+        return _detail(404, "The requested resource does not exist")
+
+    def _projects(self) -> list[dict[str, Any]]:
+        projects = {str(i["project"]["id"]): i["project"] for i in self.issues.values()}
+        return list(projects.values())
+
+    def _list(self, request: httpx.Request) -> httpx.Response:
+        params = request.url.params
+        wanted = set(params.get_list("project"))
+        environment = params.get("environment")
+        found = [
+            issue
+            for issue in self.issues.values()
+            if issue_matches(parse_issue(issue), params.get("query", "is:unresolved"))
+            and (not wanted or str(issue["project"]["id"]) in wanted)
+            and (not environment or environment in self._environments(str(issue["id"])))
+        ]
+        found.sort(key=SORT_KEYS.get(params.get("sort", "date"), SORT_KEYS["date"]), reverse=True)
+        offset = int(params.get("cursor", "0:0:0").split(":")[1] or 0)
+        limit = int(params.get("limit", 100))
+        page = found[offset : offset + limit]
+        more = offset + limit < len(found)
+        previous = _link(request, "previous", f"0:{max(0, offset - limit)}:1", offset > 0)
+        following = _link(request, "next", f"0:{offset + limit}:0", more)
+        return httpx.Response(200, json=page, headers={"Link": f"{previous}, {following}"})
+
+    def _environments(self, issue_id: str) -> set[str]:
+        return {
+            tag["value"]
+            for event in self.events.get(issue_id, [])
+            for tag in event.get("tags", [])
+            if tag.get("key") == "environment"
+        }
+
+    def _issue(self, issue_id: str) -> httpx.Response:
+        if issue_id not in self.issues:
+            return _detail(404, "The requested resource does not exist")
+        return httpx.Response(200, json=self.issues[issue_id])
+
+    def _short_id(self, short_id: str) -> httpx.Response:
+        for issue in self.issues.values():
+            if issue["shortId"].lower() == short_id.lower():
+                return httpx.Response(200, json={"groupId": issue["id"], "group": issue})
+        return _detail(404, "The requested resource does not exist")
+
+    def _event(self, issue_id: str, ref: str) -> httpx.Response:
+        events = self.events.get(issue_id)
+        if not events:
+            return _detail(404, "The requested resource does not exist")
+        index = {"latest": len(events) - 1, "oldest": 0, "recommended": len(events) - 1}.get(ref)
+        if index is None:
+            ids = [e["eventID"] for e in events]
+            if ref not in ids:
+                return _detail(404, "Event not found")
+            index = ids.index(ref)
+        event = dict(events[index])
+        event["previousEventID"] = events[index - 1]["eventID"] if index > 0 else None
+        event["nextEventID"] = events[index + 1]["eventID"] if index + 1 < len(events) else None
+        return httpx.Response(200, json=event)
+
+    def _update(self, issue_id: str, body: dict[str, Any]) -> httpx.Response:
+        issue = self.issues.get(issue_id)
+        if issue is None:
+            return _detail(404, "The requested resource does not exist")
+        status = body.get("status")
+        if status not in ("resolved", "unresolved", "ignored"):
+            return _detail(400, f"invalid status {status!r}")
+        issue["status"] = status
+        issue["statusDetails"] = body.get("statusDetails") or {}
+        issue["substatus"] = body.get("substatus") or {
+            "unresolved": "ongoing",
+            "ignored": "archived_until_escalating",
+        }.get(status)
+        return httpx.Response(200, json=issue)
+
+
+def _shifted(data: Any, shift: timedelta) -> Any:
+    """A deep copy of `data` with every timestamp moved by `shift`."""
+    data = copy.deepcopy(data)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                moment = parse_datetime(value) if key in TIME_KEYS else None
+                if moment is not None:
+                    node[key] = (moment + shift).isoformat().replace("+00:00", "Z")
+                else:
+                    walk(value)
+
+    walk(data)
+    return data
+
+
+def _link(request: httpx.Request, rel: str, cursor: str, results: bool) -> str:
+    url = request.url.copy_set_param("cursor", cursor)
+    return f'<{url}>; rel="{rel}"; results="{str(results).lower()}"; cursor="{cursor}"'
+
+
+def _detail(status: int, message: str) -> httpx.Response:
+    return httpx.Response(status, json={"detail": message})

@@ -1,0 +1,158 @@
+"""The CLI's printed output: an issue table and an event report, highlighted on a terminal and
+plain when piped. Shares frame ordering and lexer choice with the TUI's trace rendering."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from rich.console import Console, Group, RenderableType
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from tui.model import Breadcrumb, Event, ExceptionValue, Frame, Issue
+from tui.render.text import absolute_time, relative_time, sanitize
+from tui.render.trace import (
+    FrameRow,
+    exception_blocks,
+    language_for,
+    newest_first,
+    trace_rows,
+)
+
+PIPE_WIDTH = 200
+"""Piped output is not cut to 80 columns: a script reading it wants whole lines."""
+BREADCRUMBS_SHOWN = 10
+
+
+def console() -> Console:
+    tty = sys.stdout.isatty()
+    return Console(highlight=False, width=None if tty else PIPE_WIDTH, soft_wrap=not tty)
+
+
+def print_issue_table(issues: Iterable[Issue], now: datetime | None = None) -> None:
+    now = now or datetime.now(UTC)
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for name, justify in (
+        ("ID", "left"),
+        ("STATUS", "left"),
+        ("LEVEL", "left"),
+        ("EVENTS", "right"),
+        ("USERS", "right"),
+        ("SEEN", "right"),
+        ("TITLE", "left"),
+    ):
+        table.add_column(name, justify=justify, no_wrap=True, overflow="ellipsis")  # type: ignore[arg-type]
+    for issue in issues:
+        table.add_row(
+            Text(sanitize(issue.short_id)),
+            Text(issue.status.value),
+            Text(sanitize(issue.level)),
+            str(issue.count),
+            str(issue.user_count),
+            relative_time(issue.last_seen, now),
+            Text(sanitize(issue.title)),
+        )
+    console().print(table)
+
+
+def print_event_report(issue: Issue, event: Event) -> None:
+    console().print(event_report(issue, event))
+
+
+def event_report(issue: Issue, event: Event) -> Group:
+    parts: list[RenderableType] = [_issue_header(issue), _event_line(event), Text()]
+    for block in exception_blocks(event.exceptions):
+        if block.link:
+            parts.append(Text(f"{'  ' * block.depth}{block.link}", style="italic dim"))
+        parts.extend(_exception(block.exception, event.platform, crashed=not block.link))
+        parts.append(Text())
+    if event.breadcrumbs:
+        parts.append(Text(f"Breadcrumbs (last {BREADCRUMBS_SHOWN})", style="bold"))
+        parts.extend(_breadcrumb(c) for c in event.breadcrumbs[-BREADCRUMBS_SHOWN:])
+        parts.append(Text())
+    if event.tags:
+        parts.append(Text("Tags", style="bold"))
+        parts.extend(Text(f"  {sanitize(k)} = {sanitize(v)}") for k, v in event.tags)
+    return Group(*parts)
+
+
+def _issue_header(issue: Issue) -> Text:
+    text = Text()
+    text.append(sanitize(issue.short_id), style="bold")
+    text.append("  ")
+    text.append(sanitize(issue.title), style="bold red")
+    text.append(f"  [{issue.status.value}]", style="yellow")
+    text.append(
+        f"\n{issue.count} events · {issue.user_count} users · first seen "
+        f"{absolute_time(issue.first_seen)} · last seen {absolute_time(issue.last_seen)}"
+    )
+    if issue.permalink:
+        text.append(f"\n{sanitize(issue.permalink)}", style="dim")
+    return text
+
+
+def _event_line(event: Event) -> Text:
+    details = [f"event {sanitize(event.id)}", absolute_time(event.timestamp)]
+    details += [sanitize(v) for v in (event.environment, event.release) if v]
+    return Text(" · ".join(details), style="dim")
+
+
+def _exception(exc: ExceptionValue, platform: str, *, crashed: bool) -> list[RenderableType]:
+    title = Text()
+    title.append(sanitize(exc.type), style="bold red")
+    if exc.value:
+        title.append(": " + sanitize(exc.value, multiline=True))
+    parts: list[RenderableType] = [title]
+    if exc.stacktrace is None or not exc.stacktrace.frames:
+        return parts
+    rows = trace_rows(
+        exc.stacktrace, in_app_only=False, newest_first=newest_first(platform), crashed=crashed
+    )
+    for row in rows:
+        if isinstance(row, FrameRow):
+            parts.extend(_frame(row, platform))
+        else:
+            parts.append(Text(f"    … {row.count} frames omitted …", style="dim italic"))
+    return parts
+
+
+def _frame(row: FrameRow, platform: str) -> list[RenderableType]:
+    frame = row.frame
+    line = Text("  ")
+    line.append(sanitize(frame.display_path), style="bold" if frame.in_app else "dim")
+    if frame.lineno is not None:
+        line.append(f":{frame.lineno}" + (f":{frame.colno}" if frame.colno else ""))
+    if frame.function:
+        line.append(" in ", style="dim")
+        line.append(sanitize(frame.function), style="cyan" if frame.in_app else "dim")
+    if row.crashed:
+        line.append("  <- crashed here", style="bold red")
+    parts: list[RenderableType] = [line]
+    if (frame.in_app or row.crashed) and frame.context:
+        parts.append(_context(frame, platform))
+    return parts
+
+
+def _context(frame: Frame, platform: str) -> Syntax:
+    context = frame.context
+    return Syntax(
+        "\n".join(sanitize(c.line) for c in context),
+        language_for(frame.filename or frame.abs_path, frame.platform or platform),
+        line_numbers=True,
+        start_line=context[0].lineno,
+        highlight_lines={frame.lineno} if frame.lineno is not None else set(),
+        theme="ansi_dark",
+        background_color="default",
+        word_wrap=False,
+        code_width=None,
+        padding=(0, 0, 0, 4),
+    )
+
+
+def _breadcrumb(crumb: Breadcrumb) -> Text:
+    when = crumb.timestamp.strftime("%H:%M:%S") if crumb.timestamp else "--:--:--"
+    what = crumb.message or ", ".join(f"{k}={v}" for k, v in crumb.data.items())
+    return Text(f"  {when} {sanitize(crumb.category or crumb.type):<12} {sanitize(what)}")
