@@ -1,0 +1,147 @@
+"""Config files and the sentry-cli fallback: good values load, bad ones name file and key."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.config import ConfigError, load_config
+
+GOOD = """
+default_profile = "work"
+
+[profiles.work]
+backend = "sentry"
+org = "acme"
+project = ["billing-api", 42]
+token_env = "WORK_SENTRY_TOKEN"
+
+[profiles.work.symbols]
+paths = ["~/src/shop/dist"]
+fetch_urls = true
+url_hosts = ["cdn.example.com"]
+
+[profiles.gt]
+backend = "glitchtip"
+url = "https://gt.example.com/"
+org = "acme"
+token_command = "printf 'gt-token\\n'"
+"""
+
+
+def write(tmp_path: Path, text: str, mode: int = 0o600) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    path.chmod(mode)
+    return path
+
+
+def test_profiles_load_with_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = load_config(write(tmp_path, GOOD))
+    work = config.profile()
+    assert work.name == "work" and work.url == "https://sentry.io"
+    assert work.projects == ("billing-api", "42")
+    assert work.symbols.fetch_urls and work.symbols.url_hosts == ("cdn.example.com",)
+    assert work.symbols.paths[0] == Path.home() / "src/shop/dist"
+    monkeypatch.setenv("WORK_SENTRY_TOKEN", "sntrys_abc")
+    assert work.token() == "sntrys_abc"
+    gt = config.profile("gt")
+    assert gt.url == "https://gt.example.com" and gt.token() == "gt-token"
+    assert config.warnings == ()
+
+
+def test_missing_token_variable_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="WORK_SENTRY_TOKEN is not set"):
+        load_config(write(tmp_path, GOOD)).profile("work").token()
+
+
+def test_failing_token_command_is_reported(tmp_path: Path) -> None:
+    text = GOOD.replace('token_command = "printf', 'token_command = "false" #')
+    with pytest.raises(ConfigError, match=r"profiles\.gt\.token_command: 'false' exited with 1"):
+        load_config(write(tmp_path, text)).profile("gt").token()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[profiles.a]\nbackend = "sentry"\norg = "x"\ncolour = 1',
+            r"profiles\.a\.colour: unknown key",
+        ),
+        (
+            '[profiles.a]\nbackend = "sentri"\norg = "x"',
+            r"profiles\.a\.backend: expected one of sentry",
+        ),
+        ('[profiles.a]\nbackend = "sentry"', r"profiles\.a\.org: expected a string, got nothing"),
+        (
+            '[profiles.a]\nbackend = "sentry"\norg = "x"\nurl = "ftp://x"',
+            r"profiles\.a\.url: expected an http",
+        ),
+        (
+            '[profiles.a]\nbackend = "bugsink"\nurl = "http://x"',
+            r"profiles\.a\.project: expected a project",
+        ),
+        (
+            'default_profile = "b"\n[profiles.a]\nbackend = "sentry"\norg = "x"',
+            r"default_profile: expected one of a",
+        ),
+        ("[profiles.a\n", "not valid TOML"),
+        ("profiles = 3", r"profiles: expected at least one"),
+        (
+            '[profiles.a]\nbackend = "sentry"\norg = "x"\n[profiles.a.symbols]\nfetch_urls = "yes"',
+            r"profiles\.a\.symbols\.fetch_urls: expected true or false",
+        ),
+    ],
+)
+def test_bad_values_name_the_file_and_key(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(str(path))
+
+
+def test_a_malformed_token_is_never_echoed(tmp_path: Path) -> None:
+    path = write(tmp_path, '[profiles.a]\nbackend = "sentry"\norg = "x"\ntoken = 123456789')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert "123456789" not in str(caught.value)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_token_in_a_world_readable_file_warns(tmp_path: Path) -> None:
+    text = '[profiles.a]\nbackend = "sentry"\norg = "x"\ntoken = "sntrys_secret"'
+    config = load_config(write(tmp_path, text, mode=0o644))
+    assert "chmod 600" in config.warnings[0]
+    assert "sntrys_secret" not in config.warnings[0]
+    assert "sntrys_secret" not in repr(config.profile())
+    assert load_config(write(tmp_path, text, mode=0o600)).warnings == ()
+
+
+def test_sentry_cli_environment_and_rc_file(tmp_path: Path) -> None:
+    rc = Path(os.environ["HOME"]) / ".sentryclirc"
+    rc.write_text(
+        "[auth]\ntoken = rc-token\n[defaults]\nurl = https://sentry.acme.dev/\norg = rc-org\n"
+    )
+    profile = load_config(env={"SENTRY_PROJECT": "web,api"}).profile()
+    assert (profile.org, profile.url, profile.projects) == (
+        "rc-org",
+        "https://sentry.acme.dev",
+        ("web", "api"),
+    )
+    assert profile.token() == "rc-token"
+    env = {"SENTRY_ORG": "env-org", "SENTRY_AUTH_TOKEN": "env-token"}
+    profile = load_config(env=env).profile()
+    assert (profile.org, profile.token()) == ("env-org", "env-token")
+
+
+def test_nothing_configured_explains_what_to_do() -> None:
+    with pytest.raises(ConfigError, match="stackdeck --demo"):
+        load_config(env={})
+
+
+def test_explicit_missing_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such file"):
+        load_config(tmp_path / "nope.toml")

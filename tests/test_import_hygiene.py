@@ -1,0 +1,26 @@
+"""The engine (model, backends, symbols, config) must be usable without Textual."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+ENGINE_MODULES = [
+    "tui.model",
+    "tui.config",
+    "tui.backends",
+    "tui.backends.sentry",
+    "tui.backends.http",
+    "tui.backends.search",
+    "tui.demo",
+    "tui.symbols",
+]
+
+
+@pytest.mark.parametrize("module", ENGINE_MODULES)
+def test_engine_module_imports_without_textual(module: str) -> None:
+    code = f"import sys, {module}; print('textual' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False", f"{module} pulled in Textual"
