@@ -1,13 +1,12 @@
 """Bugsink's own read API (`/api/canonical/0/`): issues, raw events and status changes.
 
 Bugsink accepts Sentry SDKs but not Sentry's web API. Its issue list has no status filter and no
-search, so both run here on the client, over as many server pages as it takes.
+search, so both run here on the client (`tui.backends.search`), over as many pages as it takes.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +24,7 @@ from tui.backends.errors import (
     Unsupported,
 )
 from tui.backends.http import ApiClient, decode_json
+from tui.backends.search import issue_matches
 from tui.backends.sentry_parse import parse_datetime, parse_event
 from tui.model import Event, Issue, IssuePage, IssueQuery, IssueStatus, StatusAction
 
@@ -37,51 +37,11 @@ MAX_PAGES_PER_CALL = 20
 MAX_EVENT_PAGES = 40
 """Pages scanned to find one event's neighbours (250 events a page)."""
 
-STATUS_WORDS = {
-    "unresolved": IssueStatus.UNRESOLVED,
-    "resolved": IssueStatus.RESOLVED,
-    "ignored": IssueStatus.IGNORED,
-    "muted": IssueStatus.IGNORED,
-    "archived": IssueStatus.IGNORED,
-}
 ENDPOINTS = {
     StatusAction.RESOLVE: "resolve",
     StatusAction.RESOLVE_NEXT_RELEASE: "resolve-next",
     StatusAction.IGNORE: "mute",
 }
-
-
-@dataclass(frozen=True)
-class IssueFilter:
-    """The issue-list query (`is:unresolved` plus free words), applied on the client."""
-
-    statuses: frozenset[IssueStatus] = frozenset()
-    """Empty: every status."""
-    words: tuple[str, ...] = ()
-
-    @classmethod
-    def parse(cls, query: str) -> IssueFilter:
-        try:
-            tokens = shlex.split(query)
-        except ValueError:  # an unbalanced quote: take the words as typed
-            tokens = query.split()
-        statuses: set[IssueStatus] = set()
-        words: list[str] = []
-        for token in tokens:
-            key, sep, value = token.partition(":")
-            if sep and key.lower() == "is":
-                if value.lower() not in STATUS_WORDS:
-                    raise Unsupported(f"Bugsink issues cannot be filtered by is:{value}")
-                statuses.add(STATUS_WORDS[value.lower()])
-            else:
-                words.append(token.casefold())
-        return cls(frozenset(statuses), tuple(words))
-
-    def matches(self, issue: Issue) -> bool:
-        if self.statuses and issue.status not in self.statuses:
-            return False
-        haystack = " ".join((issue.short_id, issue.title, issue.culprit)).casefold()
-        return all(word in haystack for word in self.words)
 
 
 def parse_bugsink_issue(data: Mapping[str, Any], project: str = "", base_url: str = "") -> Issue:
@@ -142,7 +102,6 @@ class BugsinkBackend:
         )
 
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
-        wanted = IssueFilter.parse(query.query)
         sort = SORTS.get(query.sort)
         if sort is None:
             raise Unsupported(f"Bugsink cannot sort issues by {query.sort!r}")
@@ -156,7 +115,7 @@ class BugsinkBackend:
             results = page["results"]
             for index in range(skip, len(results)):
                 issue = await self._issue(results[index])
-                if wanted.matches(issue):
+                if issue_matches(issue, query.query):
                     found.append(issue)
                 if len(found) == query.limit:
                     rest = index + 1 < len(results)
