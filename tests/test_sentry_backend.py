@@ -97,7 +97,8 @@ async def test_list_follows_link_header_across_pages() -> None:
 
 
 async def test_glitchtip_link_header_wrapped_in_a_python_set_is_parsed() -> None:
-    header = '{\'<https://gt.example.com/api/0/organizations/acme/issues/?cursor=abc>; rel="next"; results="true"; cursor="abc"\'}'
+    link = '<https://gt.example.com/api/0/organizations/acme/issues/?cursor=abc>; rel="next"; '
+    header = "{'" + link + 'results="true"; cursor="abc"' + "'}"
     recorder = Recorder(httpx.Response(200, json=[issue(1)], headers={"Link": header}))
     backend, _ = make_backend(recorder, dialect=GLITCHTIP)
     page = await backend.list_issues(IssueQuery())

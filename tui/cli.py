@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -29,6 +30,10 @@ STATUS_COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for name, default in (("demo", False), ("profile", None), ("config", None)):
+        # Not parser defaults: the option actions are shared with the subcommands, and a
+        # default set on one parser would overwrite what the user gave another.
+        setattr(args, name, getattr(args, name, default))
     try:
         config = _config(args)
         for warning in config.warnings:
@@ -45,6 +50,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader (`| head`) went away: not an error. Point stdout at /dev/null so the
+        # interpreter's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Error tracking in the terminal: Sentry, GlitchTip, Bugsink and PostHog.",
         parents=[common],
     )
-    parser.set_defaults(demo=False, profile=None, config=None, command=None)
+    parser.set_defaults(command=None)
     parser.add_argument("--version", action="version", version=f"stackdeck {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 

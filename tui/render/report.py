@@ -136,20 +136,22 @@ def _frame(row: FrameRow, platform: str) -> list[RenderableType]:
     return parts
 
 
-def _context(frame: Frame, platform: str) -> Syntax:
+def _context(frame: Frame, platform: str) -> Text:
+    """Numbered source lines, highlighted, the frame's line marked; no padding to the width."""
     context = frame.context
-    return Syntax(
-        "\n".join(sanitize(c.line) for c in context),
-        language_for(frame.filename or frame.abs_path, frame.platform or platform),
-        line_numbers=True,
-        start_line=context[0].lineno,
-        highlight_lines={frame.lineno} if frame.lineno is not None else set(),
-        theme="ansi_dark",
-        background_color="default",
-        word_wrap=False,
-        code_width=None,
-        padding=(0, 0, 0, 4),
-    )
+    language = language_for(frame.filename or frame.abs_path, frame.platform or platform)
+    code = "\n".join(sanitize(c.line) for c in context)
+    lines = Syntax("", language, theme="ansi_dark").highlight(code).split("\n", allow_blank=True)
+    width = len(str(context[-1].lineno))
+    out = Text()
+    for number, (line, text) in enumerate(zip(context, lines, strict=False)):
+        current = line.lineno == frame.lineno
+        gutter = f"    {'>' if current else ' '} {line.lineno:>{width}} | "
+        out.append(gutter, style="bold red" if current else "dim")
+        out.append_text(text)
+        if number < len(context) - 1:
+            out.append("\n")
+    return out
 
 
 def _breadcrumb(crumb: Breadcrumb) -> Text:
