@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from rich.text import Text
 from textual.content import Content
 
 # C0 controls, DEL, C1 controls and the bidi overrides that can reorder what a reader sees.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_WITH_NEWLINES = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_WITH_NEWLINES = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -63,4 +63,6 @@ def absolute_time(when: datetime | None) -> str:
     """A timestamp in UTC to the second, the form people paste into incident notes."""
     if when is None:
         return "-"
-    return when.strftime("%Y-%m-%d %H:%M:%S UTC") if when.utcoffset() is not None else str(when)
+    if when.utcoffset() is not None:
+        when = when.astimezone(UTC)
+    return when.strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -1,0 +1,132 @@
+"""Event-level facts: the event bar, breadcrumbs, tags and contexts as `Content`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from textual.content import Content
+
+from tui.model import Breadcrumb, Event, ExceptionValue, Frame
+from tui.render.text import absolute_time, plain, relative_time, sanitize
+
+BREADCRUMB_LEVEL_STYLE = {
+    "fatal": "bold $text-error",
+    "error": "$text-error",
+    "warning": "$text-warning",
+    "info": "$text-primary",
+    "debug": "$text-muted",
+}
+
+
+def event_bar(event: Event, now: datetime) -> Content:
+    """Which event is on screen, when it happened, and where `p`/`n` lead."""
+    parts: list[Content] = [
+        Content.assemble(("event ", "$text-muted"), plain(event.id[:12], "bold")),
+        Content(f"{absolute_time(event.timestamp)}, {relative_time(event.timestamp, now)} ago"),
+    ]
+    if event.release:
+        parts.append(Content.assemble(("release ", "$text-muted"), plain(event.release)))
+    if event.environment:
+        parts.append(Content.assemble(("env ", "$text-muted"), plain(event.environment)))
+    if not event.next_event_id:
+        parts.append(Content.styled("latest", "$text-success"))
+    if not event.previous_event_id:
+        parts.append(Content.styled("oldest", "$text-secondary"))
+    return Content(" · ").join(parts)
+
+
+def crash_summary(exc: ExceptionValue, frame: Frame | None) -> Content:
+    """One line naming the raised exception and the frame it came out of."""
+    head = Content.assemble(
+        ("✖ ", "bold $text-error"),
+        plain(exc.type or "Error", "bold $text-error"),
+        ": " if exc.value else "",
+        plain(exc.value.splitlines()[0] if exc.value else "", "bold"),
+    )
+    if frame is None:
+        return head
+    where = Content.assemble(
+        ("   at ", "$text-muted"),
+        plain(frame.display_path, "$text-primary"),
+        (f":{frame.lineno}" if frame.lineno is not None else "", "$text-warning"),
+        (" in ", "$text-muted"),
+        plain(frame.function or "?", "$text-accent"),
+    )
+    return head + "\n" + where
+
+
+def breadcrumbs_content(breadcrumbs: Iterable[Breadcrumb]) -> Content:
+    """Oldest first, like a log, so the last line is what happened just before the error."""
+    lines = [_breadcrumb_line(crumb) for crumb in breadcrumbs]
+    if not lines:
+        return plain("no breadcrumbs recorded", "$text-muted italic")
+    return Content("\n").join(lines)
+
+
+def _breadcrumb_line(crumb: Breadcrumb) -> Content:
+    when = crumb.timestamp.strftime("%H:%M:%S.%f")[:-3] if crumb.timestamp else " " * 12
+    message = crumb.message or _data_summary(crumb.data)
+    return Content.assemble(
+        (when, "$text-muted"),
+        "  ",
+        plain(f"{sanitize(crumb.category or crumb.type):<16.16}", "$text-secondary"),
+        " ",
+        plain(f"{sanitize(crumb.level):<7.7}", BREADCRUMB_LEVEL_STYLE.get(crumb.level, "")),
+        " ",
+        plain(message),
+    )
+
+
+def _data_summary(data: dict[str, Any]) -> str:
+    if {"method", "url"} <= data.keys():
+        status = data.get("status_code")
+        return f"{data['method']} {data['url']}" + (f" [{status}]" if status else "")
+    return " ".join(f"{key}={value}" for key, value in data.items())
+
+
+def tags_content(event: Event) -> Content:
+    if not event.tags:
+        return plain("no tags", "$text-muted italic")
+    return _key_values(event.tags)
+
+
+def contexts_content(event: Event) -> Content:
+    """Contexts, user and request grouped under their names."""
+    sections: list[tuple[str, dict[str, Any]]] = list(event.contexts.items())
+    if event.user:
+        sections.append(("user", event.user))
+    if event.request:
+        sections.append(("request", event.request))
+    blocks = []
+    for name, values in sections:
+        pairs = [(key, value) for key, value in values.items() if key != "type" and value]
+        if pairs:
+            blocks.append(plain(name, "bold $text-accent") + "\n" + _key_values(pairs))
+    if not blocks:
+        return plain("no contexts", "$text-muted italic")
+    return Content("\n\n").join(blocks)
+
+
+def _key_values(pairs: Iterable[tuple[str, Any]]) -> Content:
+    pairs = list(pairs)
+    width = min(24, max(len(sanitize(key)) for key, _ in pairs))
+    return Content("\n").join(
+        Content.assemble(
+            plain(f"  {sanitize(key):<{width}}", "$text-secondary"),
+            "  ",
+            plain(_value(value)),
+        )
+        for key, value in pairs
+    )
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, default=str, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)

@@ -1,0 +1,145 @@
+"""Issue list cells and the issue header: model -> Rich `Text` (table) and Textual `Content`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+from textual.content import Content
+
+from tui.model import Issue, IssueStatus
+from tui.render.text import absolute_time, plain, plain_text, relative_time
+
+LEVEL_THEME_COLOR = {
+    "fatal": "error",
+    "error": "error",
+    "warning": "warning",
+    "info": "primary",
+    "debug": "secondary",
+}
+STATUS_THEME_COLOR = {
+    IssueStatus.UNRESOLVED: "foreground",
+    IssueStatus.RESOLVED: "success",
+    IssueStatus.IGNORED: "secondary",
+}
+STATUS_GLYPH = {IssueStatus.UNRESOLVED: "●", IssueStatus.RESOLVED: "✓", IssueStatus.IGNORED: "⊘"}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int | None
+    """`None` for the column that takes the remaining width."""
+
+
+def issue_columns(total_width: int) -> list[Column]:
+    """The columns that fit `total_width` cells; narrow terminals drop culprit and users."""
+    wide = total_width >= 110
+    columns = [
+        Column("level", "level" if wide else "", 7 if wide else 1),
+        Column("short_id", "id", 16 if wide else 12),
+        Column("title", "title", None),
+        Column("culprit", "culprit", None) if wide else None,
+        Column("count", "events", 6),
+        Column("users", "users", 5) if wide else None,
+        Column("last_seen", "seen", 4),
+        Column("status", "status", 10 if wide else 1),
+    ]
+    kept = [column for column in columns if column is not None]
+    # DataTable pads each cell by one on both sides; 2 more for the vertical scrollbar.
+    fixed = sum(c.width or 0 for c in kept) + 2 * len(kept) + 2
+    flexible = [c for c in kept if c.width is None]
+    spare = max(20, total_width - fixed)
+    shares = [spare * 3 // 5, spare - spare * 3 // 5] if len(flexible) == 2 else [spare]
+    sized = iter(shares)
+    return [c if c.width is not None else Column(c.key, c.label, next(sized)) for c in kept]
+
+
+def compact_count(value: int) -> str:
+    """`999`, `1.2k`, `34k`, `1.5M`: event counts stay within a narrow column."""
+    if value < 1000:
+        return str(value)
+    if value < 10_000:
+        return f"{value / 1000:.1f}k"
+    if value < 1_000_000:
+        return f"{value // 1000}k"
+    return f"{value / 1_000_000:.1f}M"
+
+
+def _color(colors: Mapping[str, str], name: str) -> str:
+    return colors.get(name, "")
+
+
+def issue_cells(
+    issue: Issue, columns: list[Column], now: datetime, colors: Mapping[str, str]
+) -> list[Text]:
+    """One table row; `colors` maps theme variable names to colours (`App.theme_variables`)."""
+    level_color = _color(colors, LEVEL_THEME_COLOR.get(issue.level, "foreground"))
+    status_color = _color(colors, STATUS_THEME_COLOR[issue.status])
+    muted = "dim"
+    narrow = next(c for c in columns if c.key == "level").width == 1
+    cells = {
+        "level": plain_text("●" if narrow else issue.level, f"bold {level_color}"),
+        "short_id": plain_text(issue.short_id, muted),
+        "title": plain_text(issue.title, "bold" if issue.status is IssueStatus.UNRESOLVED else ""),
+        "culprit": plain_text(issue.culprit, muted),
+        "count": Text(compact_count(issue.count), justify="right"),
+        "users": Text(compact_count(issue.user_count), justify="right"),
+        "last_seen": Text(relative_time(issue.last_seen, now), justify="right"),
+        "status": Text(
+            STATUS_GLYPH[issue.status] if narrow else issue.status.value, style=status_color
+        ),
+    }
+    for column in columns:
+        if column.width is not None and column.key in {"title", "culprit", "short_id"}:
+            cells[column.key].truncate(column.width, overflow="ellipsis")
+    return [cells[column.key] for column in columns]
+
+
+def status_badge(issue: Issue) -> Content:
+    style = {
+        IssueStatus.UNRESOLVED: "bold $text-warning",
+        IssueStatus.RESOLVED: "bold $text-success",
+        IssueStatus.IGNORED: "bold $text-secondary",
+    }[issue.status]
+    label = f"{STATUS_GLYPH[issue.status]} {issue.status.value}"
+    if issue.substatus and issue.substatus not in {"ongoing", issue.status.value}:
+        label += f" ({issue.substatus})"
+    return plain(label, style)
+
+
+def level_badge(level: str) -> Content:
+    color = LEVEL_THEME_COLOR.get(level, "foreground")
+    return plain(f" {level.upper()} ", f"bold $text on ${color}")
+
+
+def issue_header(issue: Issue, now: datetime) -> Content:
+    """Title block of the detail screen: what, where, how bad, how long."""
+    facts = [
+        status_badge(issue),
+        Content.assemble((f"{issue.count:,}", "bold"), " events"),
+        Content.assemble((f"{issue.user_count:,}", "bold"), " users"),
+        Content(f"first seen {relative_time(issue.first_seen, now)} ago"),
+        Content(f"last seen {relative_time(issue.last_seen, now)} ago"),
+    ]
+    if issue.permalink:
+        facts.append(plain(issue.permalink, "$text-muted underline"))
+    title = Content.assemble(
+        level_badge(issue.level),
+        " ",
+        plain(issue.short_id, "$text-muted"),
+        "  ",
+        plain(issue.title, "bold"),
+    )
+    lines = [title]
+    if issue.culprit:
+        lines.append(plain(issue.culprit, "$text-muted"))
+    lines.append(Content(" · ").join(facts))
+    return Content("\n").join(lines)
+
+
+def seen_range(issue: Issue) -> str:
+    return f"{absolute_time(issue.first_seen)} → {absolute_time(issue.last_seen)}"

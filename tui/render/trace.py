@@ -1,0 +1,264 @@
+"""Exception chains and stack frames as display rows, plus their highlighted `Content`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from pygments.lexers import find_lexer_class_for_filename
+from pygments.util import ClassNotFound
+from textual.content import Content
+from textual.highlight import highlight
+
+from tui.model import ExceptionValue, Frame, Stacktrace
+from tui.render.text import plain, sanitize
+
+PLATFORM_LANGUAGE = {
+    "python": "python",
+    "javascript": "javascript",
+    "node": "javascript",
+    "ruby": "ruby",
+    "php": "php",
+    "java": "java",
+    "go": "go",
+    "csharp": "csharp",
+    "elixir": "elixir",
+    "cocoa": "swift",
+    "native": "c",
+}
+LINK_LABELS = {
+    "__cause__": "caused by",
+    "cause": "caused by",
+    "__context__": "during handling of",
+}
+MAX_LINE = 160
+"""Minified lines run to megabytes; show a window of this many characters around the column."""
+
+
+@dataclass(frozen=True)
+class ExceptionBlock:
+    """One exception as the reader meets it: how deep in a group, and how it links upward."""
+
+    exception: ExceptionValue
+    depth: int
+    link: str
+    """Words before it, `""` for the raised exception: "caused by", "during handling of", ..."""
+
+
+@dataclass(frozen=True)
+class FrameRow:
+    frame: Frame
+    index: int
+    """Position in the stack trace's frames (oldest first), whatever the display order."""
+    crashed: bool = False
+
+
+@dataclass(frozen=True)
+class GapRow:
+    """Frames not shown: dropped by the SDK (`omitted`) or library frames the user hid."""
+
+    count: int
+    omitted: bool
+
+
+TraceRow = FrameRow | GapRow
+
+
+def exception_blocks(exceptions: tuple[ExceptionValue, ...]) -> list[ExceptionBlock]:
+    """Exceptions in reader order with group nesting from `Mechanism.parent_id`."""
+    by_id = {
+        exc.mechanism.exception_id: exc
+        for exc in exceptions
+        if exc.mechanism and exc.mechanism.exception_id is not None
+    }
+
+    def depth(exc: ExceptionValue, seen: int = 0) -> int:
+        mechanism = exc.mechanism
+        if mechanism is None or mechanism.parent_id is None or seen > len(exceptions):
+            return 0
+        parent = by_id.get(mechanism.parent_id)
+        if parent is None:
+            return 0
+        in_group = parent.mechanism is not None and parent.mechanism.is_exception_group
+        return depth(parent, seen + 1) + (1 if in_group else 0)
+
+    return [
+        ExceptionBlock(exc, depth(exc), "" if i == 0 else link_label(exc))
+        for i, exc in enumerate(exceptions)
+    ]
+
+
+def link_label(exc: ExceptionValue) -> str:
+    source = exc.mechanism.source if exc.mechanism else ""
+    if match := re.fullmatch(r"exceptions\[(\d+)\]", source):
+        return f"group member {int(match.group(1)) + 1}"
+    # Without a source (older SDKs, most non-Python platforms) a chain means "cause".
+    return LINK_LABELS.get(source, "caused by")
+
+
+def newest_first(platform: str) -> bool:
+    """Frame order follows each language's own traceback: Python prints the most recent call
+    last; JavaScript's `Error.stack`, Java, Ruby, PHP and Go print it first, and so does
+    Sentry's web UI for every platform but Python."""
+    return platform not in {"python", ""}
+
+
+def has_in_app(stacktrace: Stacktrace | None) -> bool:
+    return stacktrace is not None and any(frame.in_app for frame in stacktrace.frames)
+
+
+def trace_rows(
+    stacktrace: Stacktrace, *, in_app_only: bool, newest_first: bool, crashed: bool
+) -> list[TraceRow]:
+    """Display rows for one stack trace.
+
+    `crashed` marks the last frame as where the exception was raised. With `in_app_only`,
+    runs of library frames collapse into one `GapRow`; the crashing frame always stays, and a
+    trace without any in-app frame is shown whole rather than as a single gap.
+    """
+    frames = stacktrace.frames
+    last = len(frames) - 1
+    hide_library = in_app_only and any(frame.in_app for frame in frames)
+    omitted_before = -1
+    if stacktrace.frames_omitted is not None:
+        start, end = stacktrace.frames_omitted
+        omitted_before = start - 1
+    rows: list[TraceRow] = []
+    hidden = 0
+    for index, frame in enumerate(frames):
+        if index == omitted_before and stacktrace.frames_omitted is not None:
+            hidden = _flush_hidden(rows, hidden)
+            start, end = stacktrace.frames_omitted
+            rows.append(GapRow(end - start, omitted=True))
+        is_crash = crashed and index == last
+        if hide_library and not frame.in_app and not is_crash:
+            hidden += 1
+            continue
+        hidden = _flush_hidden(rows, hidden)
+        rows.append(FrameRow(frame, index, is_crash))
+    _flush_hidden(rows, hidden)
+    return rows[::-1] if newest_first else rows
+
+
+def _flush_hidden(rows: list[TraceRow], hidden: int) -> int:
+    if hidden:
+        rows.append(GapRow(hidden, omitted=False))
+    return 0
+
+
+def gap_content(row: GapRow) -> Content:
+    noun = "frame" if row.count == 1 else "frames"
+    what = "omitted by the SDK" if row.omitted else "in libraries hidden (a: show all)"
+    return plain(f"… {row.count} {noun} {what} …", "$text-muted italic")
+
+
+def exception_title(exc: ExceptionValue) -> Content:
+    parts: list[Content | tuple[str, str] | str] = [plain(exc.type or "Error", "bold $text-error")]
+    if exc.value:
+        parts += [": ", plain(exc.value, "bold", multiline=True)]
+    mechanism = exc.mechanism
+    if mechanism is not None:
+        handled = {True: "handled", False: "unhandled", None: ""}[mechanism.handled]
+        note = " · ".join(part for part in (handled, sanitize(mechanism.type)) if part)
+        if note:
+            parts += ["  ", (note, "$text-muted")]
+    return Content.assemble(*parts)
+
+
+def frame_title(row: FrameRow) -> Content:
+    """`file:line:col in function`, in-app frames bright, library frames muted."""
+    frame = row.frame
+    base = "" if frame.in_app else "$text-muted"
+    location = Content.assemble(
+        plain(frame.display_path, f"bold {base}" if frame.in_app else base),
+        (f":{frame.lineno}" if frame.lineno is not None else "", "$text-warning"),
+        (f":{frame.colno}" if frame.colno is not None else "", "$text-muted"),
+    )
+    parts: list[Content | str | tuple[str, str]] = [location]
+    if frame.function:
+        parts += [(" in ", "$text-muted"), plain(frame.function, f"$text-accent {base}")]
+    if row.crashed:
+        parts += ["  ", (" crashed here ", "bold $text on $error")]
+    if frame.resolve_failure:
+        parts += ["  ", plain(f"[{frame.resolve_failure}]", "$text-warning")]
+    return Content.assemble(*parts)
+
+
+@lru_cache(maxsize=256)
+def language_for(filename: str, platform: str) -> str:
+    """A Pygments lexer alias from the file name, else from the event platform."""
+    name = filename.split("?", 1)[0]
+    try:
+        lexer = find_lexer_class_for_filename(name) if name else None
+    except ClassNotFound:
+        lexer = None
+    if lexer is not None and lexer.aliases:
+        return str(lexer.aliases[0])
+    return PLATFORM_LANGUAGE.get(platform, "text")
+
+
+def _window(line: str, colno: int | None) -> str:
+    if len(line) <= MAX_LINE:
+        return line
+    center = (colno or 1) - 1
+    start = max(0, min(center - MAX_LINE // 2, len(line) - MAX_LINE))
+    text = line[start : start + MAX_LINE]
+    return ("…" if start else "") + text + ("…" if start + MAX_LINE < len(line) else "")
+
+
+def context_content(frame: Frame, platform: str, *, full: bool) -> Content:
+    """Source lines with a line-number gutter; the frame's own line marked and emphasised.
+
+    `full` shows the surrounding lines; otherwise only the frame's line, as Python prints it.
+    """
+    context = frame.context
+    if not context:
+        return Content("")
+    if not full:
+        context = tuple(line for line in context if line.lineno == frame.lineno)
+    language = language_for(frame.filename or frame.abs_path, frame.platform or platform)
+    code = "\n".join(sanitize(_window(line.line, frame.colno)) for line in context)
+    highlighted = _split_lines(highlight(code, language=language), code)
+    width = len(str(context[-1].lineno))
+    lines = []
+    for line, text in zip(context, highlighted, strict=False):
+        current = line.lineno == frame.lineno
+        gutter = Content.styled(
+            f"{'›' if current else ' '} {line.lineno:>{width}} │ ",
+            "bold $text-error" if current else "$text-muted",
+        )
+        row = gutter + text
+        lines.append(row.stylize_before("on $error 15%") if current and full else row)
+    return Content("\n").join(lines)
+
+
+def _split_lines(content: Content, code: str) -> list[Content]:
+    # Slice by offsets: Content.split drops blank lines, which would shift the line numbers.
+    lines, start = [], 0
+    for line in code.split("\n"):
+        lines.append(content[start : start + len(line)])
+        start += len(line) + 1
+    return lines
+
+
+def variables_content(variables: dict[str, Any]) -> Content:
+    """Frame locals as `name = value`, values as the SDK serialised them (already reprs)."""
+    if not variables:
+        return plain("no local variables recorded", "$text-muted italic")
+    width = min(24, max(len(sanitize(name)) for name in variables))
+    lines = [
+        Content.assemble(
+            plain(f"{sanitize(name):<{width}}", "$text-secondary"),
+            (" = ", "$text-muted"),
+            plain(_value_text(value)),
+        )
+        for name, value in variables.items()
+    ]
+    return Content("\n").join(lines)
+
+
+def _value_text(value: object, limit: int = 300) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

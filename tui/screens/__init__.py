@@ -1,0 +1,1 @@
+"""Screens: they own the workers that talk to the backend and hand results to widgets."""

@@ -1,0 +1,76 @@
+"""The key reference, generated from the bindings active on the screen it was opened from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.binding import ActiveBinding, Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+BUILTIN = {"quit", "command_palette"}
+GROUP_NAMES = {
+    "IssueListScreen": "Issue list",
+    "IssueTable": "Issue list",
+    "IssueDetailScreen": "Issue",
+    "StackTraceView": "Stack trace",
+    "FrameView": "Focused frame",
+    "QueryBar": "Search",
+}
+
+
+def binding_groups(
+    bindings: Iterable[ActiveBinding], key_display: dict[str, str]
+) -> list[tuple[str, list[tuple[str, ActiveBinding]]]]:
+    """Bindings grouped by the widget that defines them, one entry per action."""
+    groups: dict[str, dict[str, tuple[str, ActiveBinding]]] = {}
+    for active in bindings:
+        binding = active.binding
+        # Ours carry an id; Textual's own scrolling and focus keys would bury them.
+        if not binding.description or (binding.id is None and binding.action not in BUILTIN):
+            continue
+        group = GROUP_NAMES.get(type(active.node).__name__, "Everywhere")
+        entries = groups.setdefault(group, {})
+        key = key_display.get(binding.key, binding.key)
+        if binding.action in entries:
+            # Several keys for one action ("j" and "down") share a row.
+            known, first = entries[binding.action]
+            entries[binding.action] = (f"{known} {key}", first)
+        else:
+            entries[binding.action] = (key, active)
+    return [(name, list(entries.values())) for name, entries in groups.items()]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+
+    def __init__(self, bindings: Iterable[ActiveBinding]) -> None:
+        super().__init__()
+        self.bindings = list(bindings)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-panel"):
+            yield Static(self._render_help(), id="help-text")
+
+    def _render_help(self) -> Content:
+        displays = {
+            active.binding.key: self.app.get_key_display(active.binding) for active in self.bindings
+        }
+        lines: list[Content] = [Content.styled("Keys", "bold $text-accent")]
+        for group, entries in binding_groups(self.bindings, displays):
+            lines += [Content(""), Content.styled(group, "bold")]
+            for keys, active in entries:
+                style = "" if active.enabled else "$text-disabled"
+                note = "" if active.enabled else "  (not available here)"
+                lines.append(
+                    Content.assemble(
+                        (f"  {keys:<12}  ", f"bold $text-warning {style}".strip()),
+                        (active.binding.description, style),
+                        (note, "$text-muted italic"),
+                    )
+                )
+        lines += [Content(""), Content.styled("esc closes · ctrl+p lists commands", "$text-muted")]
+        return Content("\n").join(lines)

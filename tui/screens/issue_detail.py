@@ -1,0 +1,192 @@
+"""One issue: header, the latest (or any) event's stack trace, breadcrumbs, tags, contexts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from tui.backends.base import EVENT_LATEST, Backend
+from tui.backends.errors import BackendError
+from tui.model import Event, Issue, StatusAction
+from tui.render.event import breadcrumbs_content, contexts_content, event_bar, tags_content
+from tui.render.issue import issue_header
+from tui.render.text import plain
+from tui.screens.status import ACTION_FOR, PROGRESS, can_apply
+from tui.widgets.stack_trace import StackTraceView
+
+
+class IssueDetailScreen(Screen[Issue]):
+    """Dismisses with the issue as last reported by the server, so the list can redraw it."""
+
+    BINDINGS = [
+        Binding("escape,q", "back", "Back", id="detail.back"),
+        Binding("r", "resolve_issue", "Resolve", id="detail.resolve"),
+        Binding("u", "reopen_issue", "Reopen", id="detail.reopen"),
+        Binding("i", "ignore_issue", "Ignore", id="detail.ignore"),
+        Binding("p", "event('previous')", "Older", id="detail.previous_event"),
+        Binding("n", "event('next')", "Newer", id="detail.next_event"),
+        Binding("L", "event('latest')", "Latest event", show=False, id="detail.latest_event"),
+        Binding("O", "event('oldest')", "Oldest event", show=False, id="detail.oldest_event"),
+        Binding("a", "toggle_in_app", "In-app/all", id="detail.in_app"),
+        Binding("t", "tab('trace')", "Stack trace", show=False, id="detail.tab_trace"),
+        Binding("b", "tab('breadcrumbs')", "Breadcrumbs", show=False, id="detail.tab_crumbs"),
+        Binding("c", "tab('context')", "Tags & context", show=False, id="detail.tab_context"),
+        Binding("ctrl+r", "refresh", "Refresh", id="detail.refresh"),
+    ]
+
+    def __init__(self, backend: Backend, issue: Issue, clock: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.backend = backend
+        self.issue = issue
+        self.clock = clock
+        self.event: Event | None = None
+        self.in_app_only = True
+        self.pending = False
+        self.loading_event = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="issue-header")
+        yield Static(id="event-bar")
+        with TabbedContent(id="tabs", initial="trace"):
+            with TabPane("Stack trace", id="trace"):
+                yield StackTraceView(id="stack-trace")
+            with TabPane("Breadcrumbs", id="breadcrumbs"), VerticalScroll():
+                yield Static(id="breadcrumb-list")
+            with TabPane("Tags & context", id="context"), VerticalScroll():
+                yield Static(id="tag-list")
+                yield Static(id="context-list")
+        yield Static(id="status-line")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._draw_header()
+        self.query_one("#event-bar", Static).update(Content.styled("loading event…", "$text-muted"))
+        self.fetch_event(EVENT_LATEST)
+
+    # -- workers -------------------------------------------------------------------------
+
+    @work(exclusive=True, group="event")
+    async def fetch_event(self, ref: str) -> None:
+        """Load an event (`latest`, `oldest` or an id) and draw it; keep the old one on error."""
+        self.loading_event = True
+        self.refresh_bindings()
+        self._set_status(plain(f"loading {ref[:12]} event…", "$text-muted"))
+        try:
+            event = await self.backend.get_event(self.issue.id, ref)
+        except BackendError as error:
+            self._show_error("Could not load the event", error)
+            return
+        finally:
+            self.loading_event = False
+            self.refresh_bindings()
+        await self.show_event(event)
+        self._set_status(Content(""))
+
+    @work(exclusive=True, group="status")
+    async def change_status(self, action: StatusAction) -> None:
+        """Ask the server; the header changes only to what the server answers."""
+        self.pending = True
+        self.refresh_bindings()
+        self._set_status(plain(f"{PROGRESS[action]} {self.issue.short_id}…", "$text-muted"))
+        try:
+            updated = await self.backend.set_status(self.issue.id, action)
+        except BackendError as error:
+            self._show_error(f"{PROGRESS[action]} {self.issue.short_id} failed", error)
+            return
+        finally:
+            self.pending = False
+            self.refresh_bindings()
+        self.issue = updated
+        self._draw_header()
+        self._set_status(Content(""))
+        self.notify(f"{updated.short_id} is now {updated.status.value}", markup=False)
+
+    # -- display -------------------------------------------------------------------------
+
+    async def show_event(self, event: Event) -> None:
+        """Draw an event. A symbolication step can call this again with resolved frames."""
+        self.event = event
+        self.query_one("#event-bar", Static).update(event_bar(event, self.clock()))
+        await self.query_one(StackTraceView).show(event, in_app_only=self.in_app_only)
+        self.query_one("#breadcrumb-list", Static).update(breadcrumbs_content(event.breadcrumbs))
+        self.query_one("#tag-list", Static).update(tags_content(event))
+        self.query_one("#context-list", Static).update(contexts_content(event))
+        self.refresh_bindings()
+
+    def _draw_header(self) -> None:
+        self.query_one("#issue-header", Static).update(issue_header(self.issue, self.clock()))
+
+    def _set_status(self, message: Content) -> None:
+        self.query_one("#status-line", Static).update(message)
+
+    def _show_error(self, what: str, error: BackendError) -> None:
+        self._set_status(plain(f"{what}: {error}", "$text-error"))
+        self.notify(f"{what}: {error}", title="Error", severity="error", markup=False)
+
+    # -- actions -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ACTION_FOR:
+            if self.pending:
+                return None
+            return True if can_apply(self.issue, ACTION_FOR[action], self.backend) else None
+        if action == "event":
+            return True if self._event_ref(str(parameters[0])) else None
+        if action == "toggle_in_app":
+            return True if self.event and self.event.exceptions else None
+        return True
+
+    def _event_ref(self, which: str) -> str | None:
+        """The reference `get_event` needs for `which`, or None when there is nowhere to go."""
+        if self.event is None or self.loading_event:
+            return None
+        if which == "previous":
+            return self.event.previous_event_id
+        if which == "next":
+            return self.event.next_event_id
+        return which if which in self.backend.event_refs else None
+
+    def action_event(self, which: str) -> None:
+        if (ref := self._event_ref(which)) is not None:
+            self.fetch_event(ref)
+
+    def action_resolve_issue(self) -> None:
+        self._status_action(StatusAction.RESOLVE)
+
+    def action_reopen_issue(self) -> None:
+        self._status_action(StatusAction.REOPEN)
+
+    def action_ignore_issue(self) -> None:
+        self._status_action(StatusAction.IGNORE)
+
+    def _status_action(self, action: StatusAction) -> None:
+        if not self.pending and can_apply(self.issue, action, self.backend):
+            self.change_status(action)
+
+    async def action_toggle_in_app(self) -> None:
+        self.in_app_only = not self.in_app_only
+        if self.event is not None:
+            await self.query_one(StackTraceView).show(self.event, in_app_only=self.in_app_only)
+        shown = "in-app frames" if self.in_app_only else "all frames"
+        self._set_status(Content.styled(f"showing {shown}", "$text-muted"))
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_refresh(self) -> None:
+        self.fetch_event(self.event.id if self.event else EVENT_LATEST)
+
+    def action_back(self) -> None:
+        self.dismiss(self.issue)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()

@@ -1,0 +1,238 @@
+"""The issue list: search, sort, environment, paging and status changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tui.backends.base import Backend
+from tui.backends.errors import BackendError
+from tui.model import Issue, IssueQuery, StatusAction
+from tui.render.text import plain
+from tui.screens.issue_detail import IssueDetailScreen
+from tui.screens.status import ACTION_FOR, PROGRESS, can_apply
+from tui.widgets.issue_table import IssueTable
+from tui.widgets.query_bar import QueryBar
+
+
+class IssueListScreen(Screen[None]):
+    BINDINGS = [
+        Binding("slash", "search", "Search", id="issues.search"),
+        Binding("s", "cycle_sort", "Sort", id="issues.sort"),
+        Binding("e", "environment", "Env", id="issues.environment"),
+        Binding("r", "resolve_issue", "Resolve", id="issues.resolve"),
+        Binding("u", "reopen_issue", "Reopen", id="issues.reopen"),
+        Binding("i", "ignore_issue", "Ignore", id="issues.ignore"),
+        Binding("ctrl+r", "refresh", "Refresh", id="issues.refresh"),
+        Binding("q", "app.quit", "Quit", id="issues.quit"),
+    ]
+
+    def __init__(
+        self,
+        backend: Backend,
+        clock: Callable[[], datetime],
+        title: str = "",
+        query: IssueQuery | None = None,
+    ) -> None:
+        super().__init__()
+        self.backend = backend
+        self.clock = clock
+        self.heading = title
+        self.issue_query = query or IssueQuery(sort=(backend.sort_options or ("date",))[0])
+        self.next_cursor: str | None = None
+        self.loading_more = False
+        self.pending: set[str] = set()
+        """Issues with a status change in flight; their status keys stay disabled."""
+        self.message: Content = Content("")
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title-bar")
+        yield IssueTable(self.clock, id="issues")
+        yield QueryBar(id="query-bar")
+        yield Static(id="status-line")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._draw_title()
+        self.load_issues()
+        self.set_interval(60, self.query_one(IssueTable).refresh_times)
+
+    @property
+    def table(self) -> IssueTable:
+        return self.query_one(IssueTable)
+
+    # -- workers -------------------------------------------------------------------------
+
+    @work(exclusive=True, group="issues")
+    async def load_issues(self) -> None:
+        """Fetch the first page for the current query; on failure keep the rows on screen."""
+        self.loading_more = False
+        self.table.loading = not self.table.issues
+        self._set_status(Content.styled("loading…", "$text-muted"))
+        try:
+            page = await self.backend.list_issues(self.issue_query)
+        except BackendError as error:
+            self._show_error("Could not load issues", error)
+            return
+        finally:
+            self.table.loading = False
+        self.next_cursor = page.next_cursor
+        self.table.show_issues(page.issues)
+        self._set_status(Content(""))
+        self.table.focus()
+
+    @work(exclusive=True, group="issues")
+    async def load_more(self) -> None:
+        if self.next_cursor is None:
+            return
+        self.loading_more = True
+        self._set_status(Content.styled("loading more…", "$text-muted"))
+        try:
+            page = await self.backend.list_issues(self.issue_query, self.next_cursor)
+        except BackendError as error:
+            self._show_error("Could not load more issues", error)
+            return
+        finally:
+            self.loading_more = False
+        self.next_cursor = page.next_cursor
+        known = {issue.id for issue in self.table.issues}
+        self.table.show_issues([i for i in page.issues if i.id not in known], append=True)
+        self._set_status(Content(""))
+
+    @work(exclusive=True, group="status")
+    async def change_status(self, issue: Issue, action: StatusAction) -> None:
+        """Ask the server; the row changes only to what the server answers."""
+        self.pending.add(issue.id)
+        self.refresh_bindings()
+        self._set_status(plain(f"{PROGRESS[action]} {issue.short_id}…", "$text-muted"))
+        try:
+            updated = await self.backend.set_status(issue.id, action)
+        except BackendError as error:
+            self._show_error(f"{PROGRESS[action]} {issue.short_id} failed", error)
+            return
+        finally:
+            self.pending.discard(issue.id)
+            self.refresh_bindings()
+        self.table.update_issue(updated)
+        self._set_status(Content(""))
+        self.notify(f"{updated.short_id} is now {updated.status.value}", markup=False)
+
+    # -- display -------------------------------------------------------------------------
+
+    def _draw_title(self) -> None:
+        query = self.issue_query
+        facts = [
+            Content.assemble(("query ", "$text-muted"), plain(query.query or "(all)", "bold")),
+            Content.assemble(("sort ", "$text-muted"), plain(query.sort)),
+            Content.assemble(("env ", "$text-muted"), plain(query.environment or "all")),
+        ]
+        heading = Content.assemble(("stackdeck", "bold $text-accent"), "  ", plain(self.heading))
+        self.query_one("#title-bar", Static).update(
+            heading + Content.styled("  │  ", "$text-muted") + Content("  ").join(facts)
+        )
+
+    def _set_status(self, message: Content) -> None:
+        count = len(self.table.issues)
+        more = "+" if self.next_cursor else ""
+        counter = Content.styled(f"{count}{more} issues", "$text-muted")
+        line = counter if not message else counter + Content("  ·  ") + message
+        self.query_one("#status-line", Static).update(line)
+
+    def _show_error(self, what: str, error: BackendError) -> None:
+        self._set_status(plain(f"{what}: {error}", "$text-error"))
+        self.notify(f"{what}: {error}", title="Error", severity="error", markup=False)
+
+    # -- events and actions --------------------------------------------------------------
+
+    @on(IssueTable.Highlighted)
+    def _highlighted(self, event: IssueTable.Highlighted) -> None:
+        self.refresh_bindings()
+        if event.at_end and self.next_cursor and not self.loading_more:
+            self.load_more()
+
+    @on(IssueTable.Opened)
+    def _opened(self, event: IssueTable.Opened) -> None:
+        self._open(event.issue)
+
+    def _open(self, issue: Issue) -> None:
+        screen = IssueDetailScreen(self.backend, issue, self.clock)
+        self.app.push_screen(screen, callback=self._detail_closed)
+
+    def _detail_closed(self, issue: Issue | None) -> None:
+        if issue is not None:
+            self.table.update_issue(issue)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ACTION_FOR:
+            issue = self.table.current_issue
+            if issue is None or issue.id in self.pending:
+                return None
+            return True if can_apply(issue, ACTION_FOR[action], self.backend) else None
+        if action == "open_issue":
+            return True if self.table.current_issue else None
+        if action == "cycle_sort":
+            return len(self.backend.sort_options) > 1
+        return True
+
+    def action_open_issue(self) -> None:
+        if (issue := self.table.current_issue) is not None:
+            self._open(issue)
+
+    def _status_action(self, action: StatusAction) -> None:
+        issue = self.table.current_issue
+        if issue is not None and issue.id not in self.pending:
+            self.change_status(issue, action)
+
+    def action_resolve_issue(self) -> None:
+        self._status_action(StatusAction.RESOLVE)
+
+    def action_reopen_issue(self) -> None:
+        self._status_action(StatusAction.REOPEN)
+
+    def action_ignore_issue(self) -> None:
+        self._status_action(StatusAction.IGNORE)
+
+    def action_refresh(self) -> None:
+        self.load_issues()
+
+    def action_search(self) -> None:
+        bar = self.query_one(QueryBar)
+        bar.ask("query", "search", self.issue_query.query, "is:unresolved level:error …")
+
+    def action_environment(self) -> None:
+        bar = self.query_one(QueryBar)
+        bar.ask("environment", "environment", self.issue_query.environment, "empty for all")
+
+    def action_cycle_sort(self) -> None:
+        options = self.backend.sort_options
+        current = options.index(self.issue_query.sort) if self.issue_query.sort in options else -1
+        self.set_sort(options[(current + 1) % len(options)])
+
+    def set_sort(self, sort: str) -> None:
+        self._apply(replace(self.issue_query, sort=sort))
+
+    def _apply(self, query: IssueQuery) -> None:
+        self.issue_query = query
+        self.next_cursor = None
+        self._draw_title()
+        self.load_issues()
+
+    @on(QueryBar.Submitted)
+    def _query_submitted(self, event: QueryBar.Submitted) -> None:
+        if event.field == "environment":
+            self._apply(replace(self.issue_query, environment=event.value))
+        else:
+            self._apply(replace(self.issue_query, query=event.value))
+        self.table.focus()
+
+    @on(QueryBar.Cancelled)
+    def _query_cancelled(self) -> None:
+        self.table.focus()
