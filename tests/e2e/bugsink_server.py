@@ -146,8 +146,15 @@ def stop_server(server: BugsinkServer) -> None:
         os.killpg(server.process.pid, signal.SIGKILL)
 
 
-def create_project(server: BugsinkServer, name: str) -> dict[str, object]:
-    """A new project (in the one team), as `GET /projects/{id}/` reports it, dsn included."""
+@dataclass(frozen=True)
+class Project:
+    id: int
+    slug: str
+    dsn: str
+
+
+def create_project(server: BugsinkServer, name: str) -> Project:
+    """A new project in the (one) team, with the DSN the SDKs send to."""
     with server.client() as client:
         teams = client.get("/teams/").raise_for_status().json()["results"]
         if teams:
@@ -155,7 +162,8 @@ def create_project(server: BugsinkServer, name: str) -> dict[str, object]:
         else:
             team = client.post("/teams/", json={"name": "e2e"}).raise_for_status().json()["id"]
         created = client.post("/projects/", json={"name": name, "team": team}).raise_for_status()
-        return client.get(f"/projects/{created.json()['id']}/").raise_for_status().json()
+        data = client.get(f"/projects/{created.json()['id']}/").raise_for_status().json()
+    return Project(id=int(data["id"]), slug=str(data["slug"]), dsn=str(data["dsn"]))
 
 
 def _write_config(venv: Path, workdir: Path, port: int) -> dict[str, str]:

@@ -10,7 +10,6 @@ import itertools
 import os
 import sys
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
@@ -21,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # the helper modules beside this
 
 from bugsink_server import (  # noqa: E402
     BugsinkServer,
+    Project,
     ServerUnavailable,
     cache_root,
     create_project,
@@ -35,13 +35,6 @@ _project_numbers = itertools.count(1)
 # Read before any test fixture points HOME and XDG_CACHE_HOME at temp dirs: the Bugsink install
 # is a test-tooling cache shared between runs, not stackdeck's own cache.
 CACHE_ROOT = cache_root()
-
-
-@dataclass(frozen=True)
-class Project:
-    id: int
-    slug: str
-    dsn: str
 
 
 def _unavailable(reason: str) -> NoReturn:
@@ -73,8 +66,7 @@ async def server_api(bugsink_server: BugsinkServer) -> AsyncIterator[httpx.Async
 @pytest.fixture
 def project(bugsink_server: BugsinkServer) -> Project:
     """A new, empty project per test, so tests never see each other's issues."""
-    data = create_project(bugsink_server, f"app{next(_project_numbers)}")
-    return Project(id=int(str(data["id"])), slug=str(data["slug"]), dsn=str(data["dsn"]))
+    return create_project(bugsink_server, f"app{next(_project_numbers)}")
 
 
 @pytest.fixture

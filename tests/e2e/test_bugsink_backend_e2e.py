@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Project
+from bugsink_server import Project
 from sdk_events import JS_DEBUG_ID, JS_MINIFIED_URL, js_event, send_envelope, send_python_error
 
 from tui.backends.bugsink import BugsinkBackend
