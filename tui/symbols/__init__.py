@@ -1,0 +1,67 @@
+"""Local symbolication of minified JavaScript frames (no Textual import here).
+
+Usage from the app::
+
+    cache = SymbolCache(tui.config.cache_dir() / "symbols")
+    sources = [LocalDirSource(Path(p)) for p in profile.symbols.paths]
+    if profile.symbols.allowed_hosts:
+        sources.append(UrlSource(http_client, allowed_hosts=profile.symbols.allowed_hosts))
+    result = await Symbolicator(cache, sources).symbolicate(event)
+    result.get(exception_index, frame_index)   # FrameResolution or None (frame not JS/minified)
+    result.apply(event)                        # Event with resolved frames, minified in raw_stacktrace
+
+A `FrameResolution` holds either the resolved `Frame` and a `Provenance` (map path or URL, found
+by debug id / chunk id / url suffix / sourceMappingURL / SourceMap header / local path, cached or
+not) or a one-line `failure` reason. Exceptions whose `raw_stacktrace` is set were resolved by
+the server and are listed in `result.skipped`. Columns of JavaScript frames count UTF-16 code
+units; use `utf16_to_index(line, colno - 1)` before drawing a caret.
+
+A backend can plug in its own store through `ServerSource(name, fetch)` or any object with a
+`name` and `async find(MapRequest) -> FoundMap | None` (the `SymbolSource` protocol).
+The CLI's `sourcemap`/`symbols` commands live in `tui.symbols.commands`.
+"""
+
+from __future__ import annotations
+
+from tui.symbols.cache import CacheEntry, CacheKey, SymbolCache
+from tui.symbols.errors import SourceMapError
+from tui.symbols.sources import (
+    FoundBy,
+    FoundMap,
+    LocalDirSource,
+    LookupFailed,
+    MapRequest,
+    ServerSource,
+    SymbolSource,
+)
+from tui.symbols.symbolicator import (
+    FrameResolution,
+    Provenance,
+    SymbolicationResult,
+    Symbolicator,
+    needs_symbolication,
+)
+from tui.symbols.urlsource import UrlSource
+from tui.symbols.utf16 import index_to_utf16, utf16_to_index
+
+__all__ = [
+    "CacheEntry",
+    "CacheKey",
+    "FoundBy",
+    "FoundMap",
+    "FrameResolution",
+    "LocalDirSource",
+    "LookupFailed",
+    "MapRequest",
+    "Provenance",
+    "ServerSource",
+    "SourceMapError",
+    "SymbolCache",
+    "SymbolSource",
+    "SymbolicationResult",
+    "Symbolicator",
+    "UrlSource",
+    "index_to_utf16",
+    "needs_symbolication",
+    "utf16_to_index",
+]

@@ -1,0 +1,208 @@
+"""The compact binary form of a decoded map, written once and memory-mapped by later processes.
+
+Layout: a header (magic, format version, byte-order marker, section count), a table of
+`(offset, length)` pairs, then 8-byte aligned sections: six `u32` token columns, a `u8` flags
+column, string tables for sources and names, the texts (`sourcesContent`, then the minified
+file) as one UTF-8 blob with a per-text line-offset index, and a small JSON sidecar.
+Opening it parses nothing: a lookup reads a few `u32`s, a context line is one slice.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import os
+import struct
+import tempfile
+from array import array
+from collections.abc import Iterator, Sequence
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+from tui.symbols.decode import DecodedMap
+from tui.symbols.mapview import MapView
+
+FORMAT_VERSION = 1
+MAGIC = b"SDSYMMAP"
+_HEADER = struct.Struct("=8sIII")
+_ENTRY = struct.Struct("=QQ")
+_MARKER = 0x01020304
+_N_SECTIONS = 15
+_TEXT_ABSENT = 0xFFFFFFFF
+
+
+class StringTable(Sequence[str]):
+    """Strings stored as one UTF-8 blob and `u32` offsets; decoded one at a time on access."""
+
+    def __init__(self, offsets: memoryview, blob: memoryview) -> None:
+        self._offsets = offsets
+        self._blob = blob
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        start, stop = self._offsets[index], self._offsets[index + 1]
+        return bytes(self._blob[start:stop]).decode("utf-8", errors="replace")
+
+    def __iter__(self) -> Iterator[str]:
+        return (self[i] for i in range(len(self)))
+
+
+class MappedTexts:
+    """A `TextStore` over the mapped blob: a line range costs one slice and one decode."""
+
+    def __init__(self, table: memoryview, line_offsets: memoryview, blob: memoryview) -> None:
+        self._table = table
+        self._offsets = line_offsets
+        self._blob = blob
+
+    def has(self, index: int) -> bool:
+        return 0 <= index < len(self._table) // 2 and self._table[2 * index] != _TEXT_ABSENT
+
+    def line_count(self, index: int) -> int:
+        return self._table[2 * index + 1] if self.has(index) else 0
+
+    def lines(self, index: int, start: int, stop: int) -> list[str]:
+        if not self.has(index):
+            return []
+        first, count = self._table[2 * index], self._table[2 * index + 1]
+        start, stop = max(start, 0), min(stop, count)
+        if start >= stop:
+            return []
+        begin = self._offsets[first + start]
+        end = self._offsets[first + stop] - 1  # every stored line is followed by one b"\n"
+        text = bytes(self._blob[begin:end]).decode("utf-8", errors="replace")
+        return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+def _string_table(strings: Sequence[str]) -> tuple[array[int], bytes]:
+    encoded = [s.encode("utf-8", errors="surrogatepass") for s in strings]
+    return array("I", accumulate(map(len, encoded), initial=0)), b"".join(encoded)
+
+
+def _texts(texts: Sequence[str | None]) -> tuple[array[int], array[int], bytes]:
+    table, offsets, parts = array("I"), array("I"), []
+    base = 0
+    for text in texts:
+        if text is None:
+            table.extend((_TEXT_ABSENT, 0))
+            continue
+        data = text.encode("utf-8", errors="surrogatepass")
+        lengths = [len(line) + 1 for line in data.split(b"\n")]
+        table.extend((len(offsets), len(lengths)))
+        offsets.extend(accumulate(lengths, initial=base))
+        parts.append(data)
+        parts.append(b"\n")
+        base += len(data) + 1
+    return table, offsets, b"".join(parts)
+
+
+def encode_sections(decoded: DecodedMap, minified: str | None, meta: dict[str, Any]) -> list[Any]:
+    """The 15 sections in file order, each a buffer."""
+    sources_offsets, sources_blob = _string_table(decoded.sources)
+    names_offsets, names_blob = _string_table(decoded.names)
+    table, line_offsets, blob = _texts([*decoded.contents, minified])
+    sidecar = {
+        **meta,
+        "debug_id": decoded.debug_id,
+        "file": decoded.file,
+        "ignore_list": decoded.ignore_list,
+    }
+    return [
+        decoded.line_starts,
+        decoded.gen_col,
+        decoded.source,
+        decoded.src_line,
+        decoded.src_col,
+        decoded.name,
+        decoded.flags,
+        sources_offsets,
+        sources_blob,
+        names_offsets,
+        names_blob,
+        table,
+        line_offsets,
+        blob,
+        json.dumps(sidecar).encode(),
+    ]
+
+
+def write_binary(
+    path: Path, decoded: DecodedMap, minified: str | None, meta: dict[str, Any]
+) -> None:
+    """Write atomically: a temporary file in the same directory, then `os.replace`."""
+    sections = [memoryview(s).cast("B") for s in encode_sections(decoded, minified, meta)]
+    offset = _HEADER.size + _ENTRY.size * len(sections)
+    entries = []
+    for section in sections:
+        offset = (offset + 7) & ~7
+        entries.append((offset, len(section)))
+        offset += len(section)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(_HEADER.pack(MAGIC, FORMAT_VERSION, _MARKER, len(sections)))
+            for entry in entries:
+                out.write(_ENTRY.pack(*entry))
+            for (start, _), section in zip(entries, sections, strict=True):
+                out.write(b"\0" * (start - out.tell()))
+                out.write(section)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class BinaryMap:
+    """An open cache file: the `MapView` over it plus its sidecar metadata."""
+
+    def __init__(self, path: Path, view: MapView, meta: dict[str, Any], mapped: mmap.mmap):
+        self.path = path
+        self.view = view
+        self.meta = meta
+        self._mmap = mapped
+
+
+def read_header(data: bytes | mmap.mmap) -> tuple[bytes, int, int, int] | None:
+    if len(data) < _HEADER.size:
+        return None
+    return _HEADER.unpack_from(data, 0)
+
+
+def open_binary(path: Path) -> BinaryMap | None:
+    """Map a cache file, or None when it is missing, truncated or of another format version."""
+    try:
+        with path.open("rb") as handle:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
+    header = read_header(mapped)
+    if header is None or header[:4] != (MAGIC, FORMAT_VERSION, _MARKER, _N_SECTIONS):
+        return None
+    whole = memoryview(mapped)
+    try:
+        sections = []
+        for i in range(_N_SECTIONS):
+            start, length = _ENTRY.unpack_from(mapped, _HEADER.size + i * _ENTRY.size)
+            if start + length > len(mapped):
+                return None
+            sections.append(whole[start : start + length])
+    except struct.error:
+        return None
+    u32 = [s.cast("I") for s in sections[:6]]
+    meta = json.loads(bytes(sections[14]))
+    view = MapView(
+        u32,
+        sections[6],
+        StringTable(sections[7].cast("I"), sections[8]),
+        StringTable(sections[9].cast("I"), sections[10]),
+        MappedTexts(sections[11].cast("I"), sections[12].cast("I"), sections[13]),
+        meta.get("ignore_list", ()),
+        meta.get("debug_id", ""),
+    )
+    return BinaryMap(path, view, meta, mapped)

@@ -1,0 +1,200 @@
+"""The persistent symbol cache: each map decoded once, then memory-mapped by every later process.
+
+Files live under one directory (the app passes `tui.config.cache_dir() / "symbols"`):
+`maps/<sha256 of the map>.sdmap` holds the binary form (see `binary.py`), and `index.json` maps
+debug ids, PostHog chunk ids and normalised URLs to a content hash plus how it was found.
+Least recently used entries go first when `prune` trims the directory; use touches the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tui.symbols.binary import BinaryMap, open_binary, write_binary
+from tui.symbols.decode import decode_map
+
+INDEX_VERSION = 1
+_SUFFIX = ".sdmap"
+
+
+@dataclass(frozen=True)
+class CacheKey:
+    """What a map is known by: `kind` is `debug_id`, `chunk_id` or `url`."""
+
+    kind: str
+    value: str
+
+    def __str__(self) -> str:
+        value = self.value.lower() if self.kind != "url" else self.value
+        return f"{self.kind}:{value}"
+
+
+@dataclass(frozen=True)
+class CacheHit:
+    """A cached map with the provenance recorded when it was first found."""
+
+    digest: str
+    binary: BinaryMap
+    how: str
+    location: str
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """One cached map, as `symbols list` shows it."""
+
+    digest: str
+    size: int
+    last_used: float
+    origin: str
+    keys: tuple[str, ...]
+
+
+class SymbolCache:
+    def __init__(self, directory: Path, clock: Callable[[], float] = time.time) -> None:
+        self.directory = Path(directory)
+        self._clock = clock
+        self._open: dict[str, BinaryMap] = {}
+
+    @property
+    def index_path(self) -> Path:
+        return self.directory / "index.json"
+
+    def path_for(self, digest: str) -> Path:
+        return self.directory / "maps" / f"{digest}{_SUFFIX}"
+
+    def open(self, digest: str) -> BinaryMap | None:
+        """Map the cached binary for `digest`; None when absent or written by another version."""
+        if digest in self._open:
+            return self._open[digest]
+        binary = open_binary(self.path_for(digest))
+        if binary is not None:
+            self._open[digest] = binary
+            self._touch(binary.path)
+        return binary
+
+    def add(
+        self,
+        map_bytes: bytes,
+        *,
+        minified: bytes | str | None = None,
+        keys: Iterable[CacheKey] = (),
+        how: str = "",
+        location: str = "",
+    ) -> tuple[str, BinaryMap]:
+        """Store a map (decoding it unless this content is cached already) and index its keys.
+
+        Raises `SourceMapError` for a corrupt map, before anything is written.
+        """
+        digest = hashlib.sha256(map_bytes).hexdigest()
+        binary = self.open(digest)
+        if binary is None or (minified is not None and not binary.view.has_minified()):
+            binary = self._build(digest, map_bytes, minified, location)
+        keys = [*keys]
+        if binary.view.debug_id:
+            keys.append(CacheKey("debug_id", binary.view.debug_id))
+        self._index(digest, keys, how, location)
+        return digest, binary
+
+    def _build(
+        self, digest: str, map_bytes: bytes, minified: bytes | str | None, origin: str
+    ) -> BinaryMap:
+        decoded = decode_map(map_bytes)
+        if isinstance(minified, bytes):
+            minified = minified.decode("utf-8", errors="replace")
+        self._open.pop(digest, None)
+        path = self.path_for(digest)
+        write_binary(path, decoded, minified, {"origin": origin, "created": self._clock()})
+        binary = open_binary(path)
+        if binary is None:  # pragma: no cover - we just wrote it
+            raise OSError(f"cannot read back {path}")
+        self._open[digest] = binary
+        return binary
+
+    def find(self, key: CacheKey) -> CacheHit | None:
+        """The cached map indexed under `key`, if its file is still there and current."""
+        record = self._read_index()["keys"].get(str(key))
+        if not record:
+            return None
+        binary = self.open(record["digest"])
+        if binary is None:
+            return None
+        return CacheHit(record["digest"], binary, record.get("how", ""), record.get("where", ""))
+
+    def entries(self) -> list[CacheEntry]:
+        index = self._read_index()
+        by_digest: dict[str, list[str]] = {}
+        for key, record in index["keys"].items():
+            by_digest.setdefault(record["digest"], []).append(key)
+        found = []
+        for path in sorted((self.directory / "maps").glob(f"*{_SUFFIX}")):
+            stat = path.stat()
+            digest = path.stem
+            origin = index["origins"].get(digest, "")
+            keys = tuple(sorted(by_digest.get(digest, ())))
+            found.append(CacheEntry(digest, stat.st_size, stat.st_mtime, origin, keys))
+        return found
+
+    def prune(self, max_bytes: int) -> list[str]:
+        """Delete least recently used maps until the cache fits in `max_bytes`; return digests."""
+        entries = sorted(self.entries(), key=lambda e: e.last_used)
+        total = sum(e.size for e in entries)
+        removed = []
+        for entry in entries:
+            if total <= max_bytes:
+                break
+            self._open.pop(entry.digest, None)
+            self.path_for(entry.digest).unlink(missing_ok=True)
+            total -= entry.size
+            removed.append(entry.digest)
+        if removed:
+            self._forget(set(removed))
+        return removed
+
+    def _touch(self, path: Path) -> None:
+        now = self._clock()
+        with contextlib.suppress(OSError):
+            os.utime(path, (now, now))
+
+    def _read_index(self) -> dict[str, Any]:
+        try:
+            index = json.loads(self.index_path.read_text("utf-8"))
+        except (OSError, ValueError):
+            index = None
+        if not isinstance(index, dict) or index.get("version") != INDEX_VERSION:
+            return {"version": INDEX_VERSION, "keys": {}, "origins": {}}
+        return index
+
+    def _index(self, digest: str, keys: Iterable[CacheKey], how: str, location: str) -> None:
+        index = self._read_index()
+        for key in keys:
+            index["keys"][str(key)] = {"digest": digest, "how": how, "where": location}
+        if location:
+            index["origins"][digest] = location
+        self._write_index(index)
+
+    def _forget(self, digests: set[str]) -> None:
+        index = self._read_index()
+        index["keys"] = {k: r for k, r in index["keys"].items() if r["digest"] not in digests}
+        index["origins"] = {d: o for d, o in index["origins"].items() if d not in digests}
+        self._write_index(index)
+
+    def _write_index(self, index: dict[str, Any]) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".index-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(index, out, indent=0)
+            os.replace(tmp, self.index_path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

@@ -1,0 +1,227 @@
+"""Symbolicate an event's minified JavaScript frames: find each map, resolve, say how.
+
+Maps are looked for in this order, and every frame records where its map came from:
+the cache by debug id, by chunk id; then each source in the order given (local directories,
+a server, public URLs), with the cache by URL checked before the first remote source.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tui.model import Event, ExceptionValue, Frame
+from tui.symbols.binary import BinaryMap
+from tui.symbols.cache import CacheKey, SymbolCache
+from tui.symbols.discovery import normalize_url
+from tui.symbols.errors import SourceMapError
+from tui.symbols.resolve import Unresolved, resolve_frame
+from tui.symbols.sources import FoundBy, LookupFailed, MapRequest, SymbolSource
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a frame's map came from."""
+
+    how: FoundBy
+    map_location: str
+    """The map file's path or URL."""
+    source: str
+    """The symbol source that found it, e.g. `local /home/me/app/dist`."""
+    cached: bool = False
+
+    def describe(self) -> str:
+        cached = ", cached" if self.cached else ""
+        return f"{self.map_location} (by {self.how}, from {self.source}{cached})"
+
+
+@dataclass(frozen=True)
+class FrameResolution:
+    """One frame's outcome: a resolved frame with its provenance, or a failure reason."""
+
+    minified: Frame
+    frame: Frame | None = None
+    provenance: Provenance | None = None
+    failure: str = ""
+    note: str = ""
+    """A caveat on a resolved frame, e.g. that the map carries no source text."""
+
+    @property
+    def resolved(self) -> bool:
+        return self.frame is not None
+
+
+@dataclass(frozen=True)
+class SymbolicationResult:
+    frames: dict[tuple[int, int], FrameResolution] = field(default_factory=dict)
+    """By `(exception index, frame index)`, both in `Event.exceptions` / `frames` order."""
+    skipped: dict[int, str] = field(default_factory=dict)
+    """Exceptions left alone, with the reason (the server already resolved them)."""
+
+    def get(self, exception: int, frame: int) -> FrameResolution | None:
+        return self.frames.get((exception, frame))
+
+    @property
+    def resolved_count(self) -> int:
+        return sum(1 for r in self.frames.values() if r.resolved)
+
+    def apply(self, event: Event) -> Event:
+        """The event with resolved frames swapped in; minified ones move to `raw_stacktrace`."""
+        exceptions = []
+        for e_index, exc in enumerate(event.exceptions):
+            exceptions.append(self._apply_exception(e_index, exc))
+        return dataclasses.replace(event, exceptions=tuple(exceptions))
+
+    def _apply_exception(self, e_index: int, exc: ExceptionValue) -> ExceptionValue:
+        if exc.stacktrace is None or e_index in self.skipped:
+            return exc
+        frames = []
+        for f_index, frame in enumerate(exc.stacktrace.frames):
+            result = self.frames.get((e_index, f_index))
+            frames.append(result.frame if result and result.frame else frame)
+        if frames == list(exc.stacktrace.frames):
+            return exc
+        resolved = dataclasses.replace(exc.stacktrace, frames=tuple(frames))
+        return dataclasses.replace(exc, stacktrace=resolved, raw_stacktrace=exc.stacktrace)
+
+
+_Found = tuple[BinaryMap, Provenance]
+
+
+class Symbolicator:
+    """`await Symbolicator(cache, sources).symbolicate(event)`; keeps opened maps for reuse."""
+
+    def __init__(self, cache: SymbolCache, sources: Sequence[SymbolSource] = ()) -> None:
+        self.cache = cache
+        self.sources = list(sources)
+        self._found: dict[MapRequest, _Found] = {}
+
+    async def symbolicate(self, event: Event) -> SymbolicationResult:
+        result = SymbolicationResult()
+        debug_ids = _debug_ids(event)
+        failures: dict[MapRequest, str] = {}
+        for e_index, exc in enumerate(event.exceptions):
+            if exc.raw_stacktrace is not None:
+                result.skipped[e_index] = "already resolved by the server"
+                continue
+            for f_index, frame in enumerate(exc.stacktrace.frames if exc.stacktrace else ()):
+                if needs_symbolication(frame):
+                    resolution = await self.resolve(frame, debug_ids, failures)
+                    result.frames[(e_index, f_index)] = resolution
+        return result
+
+    async def resolve(
+        self,
+        frame: Frame,
+        debug_ids: dict[str, str] | None = None,
+        failures: dict[MapRequest, str] | None = None,
+    ) -> FrameResolution:
+        request = MapRequest(frame.abs_path, _debug_id_for(frame, debug_ids or {}), frame.chunk_id)
+        failures = {} if failures is None else failures
+        if request not in self._found and request not in failures:
+            outcome = await self._find(request)
+            if isinstance(outcome, str):
+                failures[request] = outcome
+            else:
+                self._found[request] = outcome
+        if request in failures:
+            return FrameResolution(frame, failure=failures[request])
+        binary, provenance = self._found[request]
+        try:
+            resolved, note = resolve_frame(frame, binary.view)
+        except Unresolved as exc:
+            return FrameResolution(frame, provenance=provenance, failure=str(exc))
+        return FrameResolution(frame, resolved, provenance, note=note)
+
+    async def _find(self, request: MapRequest) -> _Found | str:
+        for key, how in (
+            (CacheKey("debug_id", request.debug_id), FoundBy.DEBUG_ID),
+            (CacheKey("chunk_id", request.chunk_id), FoundBy.CHUNK_ID),
+        ):
+            if key.value and (hit := self.cache.find(key)):
+                return hit.binary, Provenance(how, hit.location, "cache", cached=True)
+        looked: list[str] = []
+        url_checked = False
+        for source in self.sources:
+            if getattr(source, "remote", True) and not url_checked:
+                url_checked = True
+                if hit := self._cached_by_url(request):
+                    return hit
+            found = await self._ask(source, request, looked)
+            if found is not None:
+                return found
+        if not url_checked and (hit := self._cached_by_url(request)):
+            return hit
+        return _no_map_reason(request, looked)
+
+    def _cached_by_url(self, request: MapRequest) -> _Found | None:
+        hit = self.cache.find(CacheKey("url", normalize_url(request.abs_path)))
+        if hit is None:
+            return None
+        try:
+            how = FoundBy(hit.how)
+        except ValueError:
+            how = FoundBy.URL_SUFFIX
+        return hit.binary, Provenance(how, hit.location, "cache", cached=True)
+
+    async def _ask(
+        self, source: SymbolSource, request: MapRequest, looked: list[str]
+    ) -> _Found | str | None:
+        try:
+            found = await source.find(request)
+        except LookupFailed as exc:
+            looked.append(f"{source.name}: {exc}")
+            return None
+        if found is None:
+            looked.append(f"{source.name}: no match")
+            return None
+        keys = [CacheKey("url", normalize_url(request.abs_path))]
+        if request.debug_id:
+            keys.append(CacheKey("debug_id", request.debug_id))
+        if request.chunk_id:
+            keys.append(CacheKey("chunk_id", request.chunk_id))
+        try:
+            _, binary = await asyncio.to_thread(
+                self.cache.add,
+                found.map_bytes,
+                minified=found.minified,
+                keys=keys,
+                how=str(found.how),
+                location=found.location,
+            )
+        except SourceMapError as exc:
+            return f"corrupt source map {found.location}: {exc}"
+        return binary, Provenance(found.how, found.location, source.name)
+
+
+def needs_symbolication(frame: Frame) -> bool:
+    """Frames Sentry leaves alone: no file or line, native code, Node built-ins."""
+    path = frame.abs_path
+    if not path or frame.lineno is None or path in ("native", "[native code]"):
+        return False
+    return not path.startswith(("node:", "internal/")) and ("/" in path or "\\" in path)
+
+
+def _debug_ids(event: Event) -> dict[str, str]:
+    found = {}
+    for image in event.debug_images:
+        if image.type == "sourcemap" and image.code_file and image.debug_id:
+            found[image.code_file] = image.debug_id
+            found[normalize_url(image.code_file)] = image.debug_id
+    return found
+
+
+def _debug_id_for(frame: Frame, debug_ids: dict[str, str]) -> str:
+    return debug_ids.get(frame.abs_path) or debug_ids.get(normalize_url(frame.abs_path), "")
+
+
+def _no_map_reason(request: MapRequest, looked: list[str]) -> str:
+    wanted = [f"url {request.abs_path}"]
+    if request.debug_id:
+        wanted.insert(0, f"debug id {request.debug_id}")
+    if request.chunk_id:
+        wanted.insert(0, f"chunk id {request.chunk_id}")
+    where = "; ".join(looked) if looked else "no symbol sources configured"
+    return f"no source map found for {', '.join(wanted)} ({where})"

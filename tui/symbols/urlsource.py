@@ -1,0 +1,84 @@
+"""Fetching a minified file and its map from public URLs, only for allowed hosts.
+
+http(s) only, hosts from an allow-list, a size limit on every body and a timeout. The map is
+found by the `SourceMap`/`X-SourceMap` header or the file's last `//# sourceMappingURL=`
+comment, and as a last resort at `<url>.map` (what PostHog's cymbal tries).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httpx
+
+from tui.symbols.discovery import decode_data_url, join_url, map_reference
+from tui.symbols.errors import SourceMapError
+from tui.symbols.sources import FoundBy, FoundMap, LookupFailed, MapRequest
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class UrlSource:
+    """The `client` comes from the caller, so tests pass an `httpx.MockTransport`."""
+
+    client: httpx.AsyncClient
+    allowed_hosts: Iterable[str] = ()
+    max_bytes: int = DEFAULT_MAX_BYTES
+    timeout: float = 20.0
+    name: str = "public urls"
+    _hosts: frozenset[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._hosts = frozenset(h.lower().strip(".") for h in self.allowed_hosts)
+
+    def allows(self, url: str) -> bool:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if parts.scheme not in ("http", "https") or not host:
+            return False
+        return "*" in self._hosts or any(host == h or host.endswith("." + h) for h in self._hosts)
+
+    async def find(self, request: MapRequest) -> FoundMap | None:
+        url = request.abs_path.split("#", 1)[0]
+        if urlsplit(url).scheme not in ("http", "https"):
+            return None
+        self._check(url)
+        minified, headers = await self._get(url)
+        reference = map_reference(minified, headers)
+        how = FoundBy.SOURCE_MAPPING_URL
+        if reference and any(k.lower() in ("sourcemap", "x-sourcemap") for k in headers):
+            how = FoundBy.SOURCEMAP_HEADER
+        if reference and reference.startswith("data:"):
+            try:
+                return FoundMap(decode_data_url(reference), how, f"<inline in {url}>", minified)
+            except SourceMapError as exc:
+                raise LookupFailed(f"{url}: {exc}") from None
+        map_url = join_url(url, reference) if reference else url.split("?", 1)[0] + ".map"
+        self._check(map_url)
+        data, _ = await self._get(map_url)
+        return FoundMap(data, how, map_url, minified)
+
+    def _check(self, url: str) -> None:
+        if not self.allows(url):
+            host = urlsplit(url).hostname or url
+            raise LookupFailed(f"{host} is not an allowed host (symbols.allowed_hosts)")
+
+    async def _get(self, url: str) -> tuple[bytes, Mapping[str, str]]:
+        try:
+            async with self.client.stream("GET", url, timeout=self.timeout) as response:
+                if response.status_code >= 400:
+                    raise LookupFailed(f"GET {url}: HTTP {response.status_code}")
+                declared = int(response.headers.get("content-length") or 0)
+                if declared > self.max_bytes:
+                    raise LookupFailed(f"{url} is larger than {self.max_bytes} bytes")
+                body = bytearray()
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) > self.max_bytes:
+                        raise LookupFailed(f"{url} is larger than {self.max_bytes} bytes")
+                return bytes(body), dict(response.headers)
+        except httpx.HTTPError as exc:
+            raise LookupFailed(f"GET {url}: {type(exc).__name__}: {exc}") from None
