@@ -89,6 +89,7 @@ def group_events(recorded: list[tuple[Project, dict[str, Any]]]) -> list[Group]:
 
 
 def issue_id(key: tuple[str, ...]) -> str:
+    """A Sentry-like numeric id, derived from the grouping key so re-recording keeps it."""
     digest = hashlib.sha256("\0".join(key).encode()).hexdigest()
     return str(4800000000 + int(digest[:8], 16) % 100000000)
 
