@@ -35,12 +35,15 @@ class Column:
     """`None` for the column that takes the remaining width."""
 
 
-def issue_columns(total_width: int) -> list[Column]:
-    """The columns that fit `total_width` cells; narrow terminals drop culprit and users."""
+def issue_columns(total_width: int, id_width: int = 12) -> list[Column]:
+    """The columns that fit `total_width` cells; narrow terminals drop culprit and users.
+
+    `id_width` is the longest short id on screen: ids are what people paste, so never cut.
+    """
     wide = total_width >= 110
     columns = [
         Column("level", "level" if wide else "", 7 if wide else 1),
-        Column("short_id", "id", 16 if wide else 12),
+        Column("short_id", "id", max(2, min(id_width, 24))),
         Column("title", "title", None),
         Column("culprit", "culprit", None) if wide else None,
         Column("count", "events", 6),

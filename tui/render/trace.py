@@ -199,13 +199,20 @@ def language_for(filename: str, platform: str) -> str:
     return PLATFORM_LANGUAGE.get(platform, "text")
 
 
-def _window(line: str, colno: int | None) -> str:
-    if len(line) <= MAX_LINE:
-        return line
-    center = (colno or 1) - 1
-    start = max(0, min(center - MAX_LINE // 2, len(line) - MAX_LINE))
+def _window(line: str, colno: int | None) -> tuple[str, int | None]:
+    """The part of a long line worth showing, and where the error column lands in it.
+
+    Minified bundles put a whole program on one line, so the window starts just before the
+    column: the terminal's right edge would otherwise hide the very token that failed.
+    """
+    column = colno - 1 if colno and 0 < colno <= len(line) else None
+    if len(line) <= MAX_LINE and (column is None or column < 60):
+        return line, column
+    start = 0 if column is None else max(0, column - 30)
     text = line[start : start + MAX_LINE]
-    return ("…" if start else "") + text + ("…" if start + MAX_LINE < len(line) else "")
+    prefix = "…" if start else ""
+    suffix = "…" if start + MAX_LINE < len(line) else ""
+    return prefix + text + suffix, None if column is None else column - start + len(prefix)
 
 
 def context_content(frame: Frame, platform: str, *, full: bool) -> Content:
@@ -219,16 +226,20 @@ def context_content(frame: Frame, platform: str, *, full: bool) -> Content:
     if not full:
         context = tuple(line for line in context if line.lineno == frame.lineno)
     language = language_for(frame.filename or frame.abs_path, frame.platform or platform)
-    code = "\n".join(sanitize(_window(line.line, frame.colno)) for line in context)
+    windows = [_window(sanitize(line.line), frame.colno) for line in context]
+    code = "\n".join(text for text, _ in windows)
     highlighted = _split_lines(highlight(code, language=language), code)
     width = len(str(context[-1].lineno))
     lines = []
-    for line, text in zip(context, highlighted, strict=False):
+    for line, text, (_, column) in zip(context, highlighted, windows, strict=False):
         current = line.lineno == frame.lineno
         gutter = Content.styled(
             f"{'›' if current else ' '} {line.lineno:>{width}} │ ",
             "bold $text-error" if current else "$text-muted",
         )
+        if current and column is not None and frame.colno:
+            # Mark the failing column: on a minified line it is the only pointer there is.
+            text = text.stylize("reverse", column, column + 1)
         row = gutter + text
         lines.append(row.stylize_before("on $error 15%") if current and full else row)
     return Content("\n").join(lines)

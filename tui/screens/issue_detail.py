@@ -35,11 +35,11 @@ class IssueDetailScreen(Screen[Issue]):
         Binding("n", "event('next')", "Newer", id="detail.next_event"),
         Binding("L", "event('latest')", "Latest event", show=False, id="detail.latest_event"),
         Binding("O", "event('oldest')", "Oldest event", show=False, id="detail.oldest_event"),
-        Binding("a", "toggle_in_app", "In-app/all", id="detail.in_app"),
+        Binding("a", "toggle_in_app", "In-app", id="detail.in_app"),
         Binding("t", "tab('trace')", "Stack trace", show=False, id="detail.tab_trace"),
         Binding("b", "tab('breadcrumbs')", "Breadcrumbs", show=False, id="detail.tab_crumbs"),
         Binding("c", "tab('context')", "Tags & context", show=False, id="detail.tab_context"),
-        Binding("ctrl+r", "refresh", "Refresh", id="detail.refresh"),
+        Binding("ctrl+r", "refresh", "Refresh", show=False, id="detail.refresh"),
     ]
 
     def __init__(self, backend: Backend, issue: Issue, clock: Callable[[], datetime]) -> None:
@@ -64,7 +64,7 @@ class IssueDetailScreen(Screen[Issue]):
                 yield Static(id="tag-list")
                 yield Static(id="context-list")
         yield Static(id="status-line")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._draw_header()
@@ -88,7 +88,7 @@ class IssueDetailScreen(Screen[Issue]):
             self.loading_event = False
             self.refresh_bindings()
         await self.show_event(event)
-        self._set_status(Content(""))
+        self._set_status(self._hint())
 
     @work(exclusive=True, group="status")
     async def change_status(self, action: StatusAction) -> None:
@@ -106,7 +106,7 @@ class IssueDetailScreen(Screen[Issue]):
             self.refresh_bindings()
         self.issue = updated
         self._draw_header()
-        self._set_status(Content(""))
+        self._set_status(self._hint())
         self.notify(f"{updated.short_id} is now {updated.status.value}", markup=False)
 
     # -- display -------------------------------------------------------------------------
@@ -123,6 +123,13 @@ class IssueDetailScreen(Screen[Issue]):
 
     def _draw_header(self) -> None:
         self.query_one("#issue-header", Static).update(issue_header(self.issue, self.clock()))
+
+    def _hint(self) -> Content:
+        frames = "in-app frames" if self.in_app_only else "all frames"
+        return Content.styled(
+            f"{frames} · enter: source · v: variables · t/b/c: trace/breadcrumbs/context",
+            "$text-muted",
+        )
 
     def _set_status(self, message: Content) -> None:
         self.query_one("#status-line", Static).update(message)
@@ -175,8 +182,7 @@ class IssueDetailScreen(Screen[Issue]):
         self.in_app_only = not self.in_app_only
         if self.event is not None:
             await self.query_one(StackTraceView).show(self.event, in_app_only=self.in_app_only)
-        shown = "in-app frames" if self.in_app_only else "all frames"
-        self._set_status(Content.styled(f"showing {shown}", "$text-muted"))
+        self._set_status(self._hint())
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

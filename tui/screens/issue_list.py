@@ -31,7 +31,7 @@ class IssueListScreen(Screen[None]):
         Binding("r", "resolve_issue", "Resolve", id="issues.resolve"),
         Binding("u", "reopen_issue", "Reopen", id="issues.reopen"),
         Binding("i", "ignore_issue", "Ignore", id="issues.ignore"),
-        Binding("ctrl+r", "refresh", "Refresh", id="issues.refresh"),
+        Binding("ctrl+r", "refresh", "Refresh", show=False, id="issues.refresh"),
         Binding("q", "app.quit", "Quit", id="issues.quit"),
     ]
 
@@ -58,7 +58,7 @@ class IssueListScreen(Screen[None]):
         yield IssueTable(self.clock, id="issues")
         yield QueryBar(id="query-bar")
         yield Static(id="status-line")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._draw_title()

@@ -50,14 +50,13 @@ class IssueTable(DataTable[Text]):
 
     def show_issues(self, issues: list[Issue] | tuple[Issue, ...], *, append: bool = False) -> None:
         """Replace (or extend) the rows, keeping the cursor on the same issue when it stays."""
-        keep = self.current_issue.id if self.current_issue and not append else None
-        if append:
-            self.issues.extend(issues)
+        current = self.current_issue
+        self.issues = [*self.issues, *issues] if append else list(issues)
+        if append and self._fit(self.size.width) == self._columns:
             for issue in issues:
                 self._add_row(issue)
             return
-        self.issues = list(issues)
-        self._rebuild(keep)
+        self._rebuild(current.id if current else None)
 
     def update_issue(self, issue: Issue) -> None:
         """Redraw one row from the server's latest copy of the issue."""
@@ -69,6 +68,10 @@ class IssueTable(DataTable[Text]):
                     self.update_cell(issue.id, column.key, cell)
         self._post_highlight()
 
+    def _fit(self, width: int) -> list[Column]:
+        id_width = max((len(issue.short_id) for issue in self.issues), default=12)
+        return issue_columns(width, id_width)
+
     def _cells(self, issue: Issue) -> list[Text]:
         return issue_cells(issue, self._columns, self.clock(), self.app.theme_variables)
 
@@ -77,7 +80,7 @@ class IssueTable(DataTable[Text]):
 
     def _rebuild(self, keep: str | None = None) -> None:
         self.clear(columns=True)
-        self._columns = issue_columns(self.size.width or self.app.size.width)
+        self._columns = self._fit(self.size.width or self.app.size.width)
         for column in self._columns:
             self.add_column(Text(column.label), width=column.width, key=column.key)
         for issue in self.issues:
@@ -88,7 +91,7 @@ class IssueTable(DataTable[Text]):
         self._post_highlight()
 
     def on_resize(self, event: Resize) -> None:
-        if issue_columns(event.size.width) != self._columns:
+        if self._fit(event.size.width) != self._columns:
             self._rebuild(self.current_issue.id if self.current_issue else None)
 
     def refresh_times(self) -> None:
