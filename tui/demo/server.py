@@ -22,6 +22,7 @@ from tui.backends.sentry_parse import parse_datetime, parse_issue
 
 DEMO_ORG = "demo"
 DEMO_URL = "https://demo.stackdeck.invalid"
+REPLAY_SPAN = timedelta(days=9)
 TIME_KEYS = frozenset({"firstSeen", "lastSeen", "dateCreated", "dateReceived", "timestamp"})
 SORT_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "date": lambda i: i["lastSeen"],
@@ -48,6 +49,10 @@ class DemoSentryServer:
     ) -> None:
         self.issues = {str(i["id"]): i for i in issues}
         self.events = events
+        for issue_id, issue_events in events.items():
+            if issue_id in self.issues and issue_events:
+                self.issues[issue_id]["firstSeen"] = issue_events[0]["dateCreated"]
+                self.issues[issue_id]["lastSeen"] = issue_events[-1]["dateCreated"]
         self.latency = latency
         self.requests: list[httpx.Request] = []
 
@@ -62,11 +67,7 @@ class DemoSentryServer:
             )
             for issue in issues
         }
-        newest = max(
-            parse_datetime(i["lastSeen"]) or datetime.min.replace(tzinfo=UTC) for i in issues
-        )
-        shift = (now or datetime.now(UTC)) - timedelta(minutes=4) - newest
-        return cls(_shifted(issues, shift), _shifted(events, shift), latency=latency)
+        return cls(issues, _replayed(events, now or datetime.now(UTC)), latency=latency)
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
@@ -164,6 +165,29 @@ class DemoSentryServer:
             "ignored": "archived_until_escalating",
         }.get(status)
         return httpx.Response(200, json=issue)
+
+
+def _replayed(
+    events: dict[str, list[dict[str, Any]]], now: datetime
+) -> dict[str, list[dict[str, Any]]]:
+    """The recordings replayed over the last `REPLAY_SPAN`, newest event just now.
+
+    The SDKs recorded every event within seconds; a triage list where everything happened at
+    once shows nothing. Each event moves as a whole (its breadcrumbs keep their real spacing)
+    to a slot on a schedule that thins out into the past, keeping the recorded order.
+    """
+    flat = sorted(
+        ((issue_id, i, e) for issue_id, evs in events.items() for i, e in enumerate(evs)),
+        key=lambda item: parse_datetime(item[2].get("dateCreated")) or now,
+        reverse=True,
+    )
+    replayed = {issue_id: list(evs) for issue_id, evs in events.items()}
+    newest = now - timedelta(minutes=4)
+    for rank, (issue_id, index, event) in enumerate(flat):
+        slot = newest - REPLAY_SPAN * (rank / max(1, len(flat) - 1)) ** 2
+        recorded = parse_datetime(event.get("dateCreated")) or slot
+        replayed[issue_id][index] = _shifted(event, slot - recorded)
+    return replayed
 
 
 def _shifted(data: Any, shift: timedelta) -> Any:
