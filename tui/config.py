@@ -89,6 +89,8 @@ class Profile:
             return value
         if self.token_command:
             return self._run_token_command()
+        if not self.token_value and self.backend == "posthog":
+            return os.environ.get("POSTHOG_PERSONAL_API_KEY", "").strip() or None
         return self.token_value or None
 
     def _run_token_command(self) -> str:
