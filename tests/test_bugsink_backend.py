@@ -325,3 +325,13 @@ async def test_unknown_project_and_bad_token_say_so() -> None:
 async def test_check_describes_the_project() -> None:
     text = await backend_for(with_projects({})).check()
     assert "pyapp" in text and "id 1" in text and SITE in text
+
+
+async def test_query_may_name_another_project_and_issues_carry_their_own_slug() -> None:
+    bench = issue(id="b1", friendly_id="BENCH1-1", project=2)
+    fake = with_projects({"GET /issues/": page([bench])})
+    result = await backend_for(fake).list_issues(IssueQuery(projects=("bench1",)))
+    assert fake.sent()[-1] == "GET /issues/?project=2&sort=last_seen&order=desc"
+    assert result.issues[0].project == "bench1"
+    with pytest.raises(Unsupported, match="one project"):
+        await backend_for(fake).list_issues(IssueQuery(projects=("bench1", "pyapp")))

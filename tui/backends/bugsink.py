@@ -80,7 +80,7 @@ class BugsinkBackend:
     sort_options: tuple[str, ...] = tuple(SORTS)
     status_actions: frozenset[StatusAction] = frozenset(StatusAction)
     event_refs: frozenset[str] = frozenset({EVENT_LATEST, EVENT_OLDEST})
-    _project: dict[str, Any] | None = field(default=None, init=False)
+    _projects: dict[str, dict[str, Any]] = field(default_factory=dict, init=False)
 
     @classmethod
     def from_profile(
@@ -107,7 +107,7 @@ class BugsinkBackend:
             raise Unsupported(f"Bugsink cannot sort issues by {query.sort!r}")
         page_url, skip = _split_cursor(cursor) if cursor else (None, 0)
         if page_url is None:
-            project_id = (await self._project_info())["id"]
+            project_id = (await self._project_info(_one_project(query.projects)))["id"]
             page_url = f"issues/?project={project_id}&sort={sort}&order=desc"
         found: list[Issue] = []
         for _ in range(MAX_PAGES_PER_CALL):
@@ -182,29 +182,32 @@ class BugsinkBackend:
     async def aclose(self) -> None:
         await self.client.aclose()
 
-    async def _project_info(self) -> dict[str, Any]:
-        if self._project is None:
-            self._project = await self._find_project()
-        return self._project
+    async def _project_info(self, name: str = "") -> dict[str, Any]:
+        """The profile's project, or the one the query names."""
+        name = name or self.project
+        if name not in self._projects:
+            found = await self._find_project(name)
+            self._projects[name] = self._projects[str(found.get("id"))] = found
+        return self._projects[name]
 
-    async def _find_project(self) -> dict[str, Any]:
-        if self.project.isdigit():
-            data = await self.client.get_json(f"projects/{self.project}/")
+    async def _find_project(self, name: str) -> dict[str, Any]:
+        if name.isdigit():
+            data = await self.client.get_json(f"projects/{name}/")
             return dict(_mapping(data, "project"))
         url: str | None = "projects/"
         while url:
             page = await self._page(url)
             for project in page["results"]:
-                if self.project in (project.get("slug"), project.get("name")):
+                if name in (project.get("slug"), project.get("name")):
                     return dict(project)
             url = page["next"]
-        raise NotFound(f"Bugsink has no project {self.project!r} that this token can see")
+        raise NotFound(f"Bugsink has no project {name!r} that this token can see")
 
     async def _issue(self, data: Any) -> Issue:
-        project = await self._project_info()
-        return parse_bugsink_issue(
-            _mapping(data, "issue"), _str(project.get("slug")), self.site_url
-        )
+        issue = _mapping(data, "issue")
+        await self._project_info()  # usually the issue's own project, so that lookup is cached
+        project = await self._project_info(_str(issue.get("project")))
+        return parse_bugsink_issue(issue, _str(project.get("slug")), self.site_url)
 
     async def _issue_uuid(self, issue_id: str) -> str:
         return issue_id if _is_uuid(issue_id) else (await self.get_issue(issue_id)).id
@@ -259,6 +262,12 @@ class BugsinkBackend:
         if _is_uuid(event_id):  # deeper than we scan: the event itself, without neighbours
             return await self._full_event(issue_uuid, event_id, None, None)
         raise NotFound(f"issue {issue_uuid} has no event {event_id}")
+
+
+def _one_project(projects: tuple[str, ...]) -> str:
+    if len(projects) > 1:
+        raise Unsupported("Bugsink lists the issues of one project at a time")
+    return projects[0] if projects else ""
 
 
 def _status(data: Mapping[str, Any]) -> tuple[IssueStatus, str]:
