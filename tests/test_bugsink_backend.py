@@ -331,7 +331,7 @@ async def test_query_may_name_another_project_and_issues_carry_their_own_slug() 
     bench = issue(id="b1", friendly_id="BENCH1-1", project=2)
     fake = with_projects({"GET /issues/": page([bench])})
     result = await backend_for(fake).list_issues(IssueQuery(projects=("bench1",)))
-    assert fake.sent()[-1] == "GET /issues/?project=2&sort=last_seen&order=desc"
+    assert "GET /issues/?project=2&sort=last_seen&order=desc" in fake.sent()
     assert result.issues[0].project == "bench1"
     with pytest.raises(Unsupported, match="one project"):
         await backend_for(fake).list_issues(IssueQuery(projects=("bench1", "pyapp")))
