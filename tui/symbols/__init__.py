@@ -8,7 +8,7 @@ Usage from the app::
         sources.append(UrlSource(http_client, allowed_hosts=profile.symbols.allowed_hosts))
     result = await Symbolicator(cache, sources).symbolicate(event)
     result.get(exception_index, frame_index)   # FrameResolution or None (frame not JS/minified)
-    result.apply(event)                        # Event with resolved frames, minified in raw_stacktrace
+    result.apply(event)   # the Event with resolved frames, minified ones in raw_stacktrace
 
 A `FrameResolution` holds either the resolved `Frame` and a `Provenance` (map path or URL, found
 by debug id / chunk id / url suffix / sourceMappingURL / SourceMap header / local path, cached or

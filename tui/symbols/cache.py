@@ -118,6 +118,7 @@ class SymbolCache:
         if binary is None:  # pragma: no cover - we just wrote it
             raise OSError(f"cannot read back {path}")
         self._open[digest] = binary
+        self._touch(path)
         return binary
 
     def find(self, key: CacheKey) -> CacheHit | None:

@@ -146,7 +146,7 @@ def _contents(obj: dict[str, Any], n_sources: int) -> list[str | None]:
 
 
 def _ignore_list(obj: dict[str, Any], n_sources: int) -> list[int]:
-    value = obj.get("ignoreList", obj.get("x_google_ignoreList", []))
+    value = obj.get("ignoreList") or obj.get("x_google_ignoreList") or []
     if not isinstance(value, list) or not all(type(v) is int for v in value):
         raise MalformedMap("`ignoreList` must be a list of integers")
     bad = [v for v in value if not 0 <= v < n_sources]

@@ -4,7 +4,7 @@ The `names` entry at a call site is the CALLEE's name, which is why naive tools 
 off. Like rust-sourcemap's `get_original_function_name` (which Sentry falls back to), walk back
 from the frame's token to the nearest token that defines the minified function the engine
 reported (`function a(`, `a=function`, `a=(...)=>`, `a(...){` methods) and take that token's
-original name from the map.
+original name from the map (or the identifier itself when the minifier did not rename it).
 """
 
 from __future__ import annotations
@@ -38,14 +38,13 @@ def enclosing_function_name(view: MapView, token: Token, function: str) -> str |
     lines: dict[int, str] = {}
     for index in range(token.index, max(token.index - WALK_LIMIT, -1), -1):
         candidate = view.token(index)
-        if candidate.name is None:
-            continue
         line = lines.get(candidate.dst_line)
         if line is None:
             line = lines[candidate.dst_line] = view.minified_line(candidate.dst_line) or ""
         start = utf16_to_index(line, candidate.dst_col)
         if line.startswith(wanted, start) and _defines_function(line, start, wanted):
-            return view.names[candidate.name]
+            # No name in the map means the minifier kept this identifier as it was.
+            return wanted if candidate.name is None else view.names[candidate.name]
     return None
 
 
