@@ -1,0 +1,279 @@
+"""Finding maps: local build directories, public URLs (MockTransport), and the Symbolicator."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.symbols.conftest import DEBUG_ID, FIXTURES, fixture_bytes
+from tui.model import DebugImage, Event, ExceptionValue, Frame, Stacktrace
+from tui.symbols import (
+    FoundBy,
+    LocalDirSource,
+    LookupFailed,
+    MapRequest,
+    ServerSource,
+    SymbolCache,
+    Symbolicator,
+    UrlSource,
+)
+
+URL = "https://shop.example.com/assets/app-4f2a9c1b.min.js"
+STACK = json.loads((FIXTURES / "expected" / "esbuild-stack.json").read_text())["frames"]
+
+
+def _frames(abs_path: str = URL, **extra: str) -> tuple[Frame, ...]:
+    return tuple(
+        Frame(
+            abs_path=abs_path, function=f["function"], lineno=f["lineno"], colno=f["colno"], **extra
+        )
+        for f in STACK
+    )
+
+
+def _event(frames: tuple[Frame, ...], **extra: object) -> Event:
+    exc = ExceptionValue(type="RangeError", value="negative price", stacktrace=Stacktrace(frames))
+    return Event(id="e1", platform="javascript", exceptions=(exc,), **extra)
+
+
+@pytest.fixture
+def dist(tmp_path: Path) -> Path:
+    """A build directory as a bundler leaves it: hashed name, map beside it."""
+    root = tmp_path / "web" / "out"
+    (root / "assets").mkdir(parents=True)
+    code = fixture_bytes("esbuild/app.min.js").replace(
+        b"app.min.js.map", b"app-4f2a9c1b.min.js.map"
+    )
+    (root / "assets" / "app-4f2a9c1b.min.js").write_bytes(code)
+    shutil.copy(
+        FIXTURES / "esbuild" / "app.min.js.map", root / "assets" / "app-4f2a9c1b.min.js.map"
+    )
+    (root / "assets" / "other.js").write_text("console.log(1)\n")
+    return root
+
+
+async def test_local_dir_matches_by_url_suffix(dist: Path) -> None:
+    found = await LocalDirSource(dist).find(MapRequest(URL))
+    assert found is not None and found.how is FoundBy.URL_SUFFIX
+    assert found.location.endswith("assets/app-4f2a9c1b.min.js.map")
+    assert found.minified is not None and found.minified.startswith(b"(()=>{")
+
+
+async def test_local_dir_matches_by_debug_id_comment_even_under_another_name(dist: Path) -> None:
+    request = MapRequest("https://elsewhere.example/renamed.js", debug_id=DEBUG_ID.upper())
+    found = await LocalDirSource(dist).find(request)
+    assert found is not None and found.how is FoundBy.DEBUG_ID
+
+
+async def test_local_dir_matches_a_lone_map_by_its_debug_id(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "esbuild" / "app.min.js.map", tmp_path / "x.map")
+    found = await LocalDirSource(tmp_path).find(MapRequest("https://a/b.js", debug_id=DEBUG_ID))
+    assert found is not None and found.how is FoundBy.DEBUG_ID and found.minified is None
+
+
+async def test_local_dir_matches_by_chunk_id(tmp_path: Path) -> None:
+    code = fixture_bytes("terser/app.terser.js") + b"\n//# chunkId=0193-chunk\n"
+    (tmp_path / "chunk.js").write_bytes(code)
+    shutil.copy(FIXTURES / "terser" / "app.terser.js.map", tmp_path / "app.terser.js.map")
+    found = await LocalDirSource(tmp_path).find(MapRequest("https://x/y.js", chunk_id="0193-chunk"))
+    assert found is not None and found.how is FoundBy.CHUNK_ID
+
+
+async def test_local_dir_inline_data_url(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "inline" / "app.inline.js", tmp_path / "app.inline.js")
+    found = await LocalDirSource(tmp_path).find(MapRequest("http://h/app.inline.js"))
+    assert found is not None and found.location.startswith("<inline in ")
+    assert json.loads(found.map_bytes)["version"] == 3
+
+
+async def test_local_dir_script_without_a_map_says_so(dist: Path) -> None:
+    with pytest.raises(LookupFailed, match="has no map"):
+        await LocalDirSource(dist).find(MapRequest("https://shop.example.com/assets/other.js"))
+    assert await LocalDirSource(dist).find(MapRequest("https://x/none.js")) is None
+
+
+class _Server:
+    """A MockTransport handler that records requests."""
+
+    def __init__(self, routes: dict[str, httpx.Response]) -> None:
+        self.routes = routes
+        self.seen: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append(str(request.url))
+        return self.routes.get(str(request.url), httpx.Response(404))
+
+
+def _client(server: _Server) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.MockTransport(server))
+
+
+async def test_url_source_uses_the_last_source_mapping_url_comment() -> None:
+    code = b"//# sourceMappingURL=wrong.map\n" + fixture_bytes("esbuild/app.min.js")
+    code += b"\n//# sourceMappingURL=maps/app.js.map?v=2#frag\n"
+    server = _Server(
+        {
+            URL: httpx.Response(200, content=code),
+            "https://shop.example.com/assets/maps/app.js.map": httpx.Response(200, content=b"{}"),
+        }
+    )
+    async with _client(server) as client:
+        found = await UrlSource(client, ["example.com"]).find(MapRequest(URL))
+    assert found is not None and found.how is FoundBy.SOURCE_MAPPING_URL
+    assert found.location == "https://shop.example.com/assets/maps/app.js.map"
+
+
+async def test_url_source_prefers_the_sourcemap_header() -> None:
+    server = _Server(
+        {
+            URL: httpx.Response(
+                200,
+                content=fixture_bytes("esbuild/app.min.js"),
+                headers={"SourceMap": "/maps/header.map"},
+            ),
+            "https://shop.example.com/maps/header.map": httpx.Response(200, content=b"{}"),
+        }
+    )
+    async with _client(server) as client:
+        found = await UrlSource(client, ["shop.example.com"]).find(MapRequest(URL))
+    assert found is not None and found.how is FoundBy.SOURCEMAP_HEADER
+    assert found.location == "https://shop.example.com/maps/header.map"
+
+
+async def test_url_source_refuses_hosts_outside_the_allow_list() -> None:
+    server = _Server({})
+    async with _client(server) as client:
+        with pytest.raises(LookupFailed, match="shop.example.com is not an allowed host"):
+            await UrlSource(client, ["cdn.example.org"]).find(MapRequest(URL))
+        assert await UrlSource(client, ["*"]).find(MapRequest("file:///etc/passwd")) is None
+    assert server.seen == []
+
+
+async def test_url_source_refuses_a_map_on_another_host() -> None:
+    code = b"x()\n//# sourceMappingURL=https://evil.example.net/a.map\n"
+    server = _Server({URL: httpx.Response(200, content=code)})
+    async with _client(server) as client:
+        with pytest.raises(LookupFailed, match="evil.example.net"):
+            await UrlSource(client, ["example.com"]).find(MapRequest(URL))
+    assert server.seen == [URL]
+
+
+async def test_url_source_enforces_the_size_limit() -> None:
+    server = _Server({URL: httpx.Response(200, content=b"x" * 5000)})
+    async with _client(server) as client:
+        with pytest.raises(LookupFailed, match="larger than 1000 bytes"):
+            await UrlSource(client, ["example.com"], max_bytes=1000).find(MapRequest(URL))
+
+
+async def test_url_source_reports_http_errors() -> None:
+    async with _client(_Server({})) as client:
+        with pytest.raises(LookupFailed, match="HTTP 404"):
+            await UrlSource(client, ["example.com"]).find(MapRequest(URL))
+
+
+async def test_symbolicator_resolves_from_a_local_dir_and_records_provenance(
+    dist: Path, cache: SymbolCache
+) -> None:
+    result = await Symbolicator(cache, [LocalDirSource(dist)]).symbolicate(_event(_frames()))
+    assert result.resolved_count == len(STACK)
+    top = result.get(0, len(STACK) - 1)
+    assert top.frame.function == "validatePrice" and top.frame.lineno == 12
+    assert top.provenance.how is FoundBy.URL_SUFFIX and not top.provenance.cached
+    assert top.provenance.source == f"local {dist}"
+    applied = result.apply(_event(_frames()))
+    assert applied.exceptions[0].raw_stacktrace.frames == _frames()
+    assert applied.exceptions[0].stacktrace.frames[-1] == top.frame
+
+
+async def test_symbolicator_uses_debug_images_then_the_cache_in_a_new_instance(
+    dist: Path, cache: SymbolCache
+) -> None:
+    images = (DebugImage(type="sourcemap", code_file="https://cdn.x/v1/app.js", debug_id=DEBUG_ID),)
+    event = _event(_frames("https://cdn.x/v1/app.js"), debug_images=images)
+    first = await Symbolicator(cache, [LocalDirSource(dist)]).symbolicate(event)
+    assert first.get(0, 0).provenance.how is FoundBy.DEBUG_ID
+    again = await Symbolicator(SymbolCache(cache.directory), []).symbolicate(event)
+    hit = again.get(0, 0)
+    assert hit.provenance.cached and hit.provenance.how is FoundBy.DEBUG_ID
+    assert hit.frame == first.get(0, 0).frame
+
+
+async def test_symbolicator_fetches_public_urls_and_caches_by_url(cache: SymbolCache) -> None:
+    map_b64 = base64.b64encode(fixture_bytes("esbuild/app.min.js.map")).decode()
+    code = fixture_bytes("esbuild/app.min.js").split(b"//#")[0]
+    code += f"//# sourceMappingURL=data:application/json;base64,{map_b64}\n".encode()
+    server = _Server({URL: httpx.Response(200, content=code)})
+    async with _client(server) as client:
+        sources = [UrlSource(client, ["example.com"])]
+        first = await Symbolicator(cache, sources).symbolicate(_event(_frames()))
+        second = await Symbolicator(cache, sources).symbolicate(_event(_frames()))
+    assert server.seen == [URL], "one fetch for seven frames, none for the second event"
+    assert first.get(0, 0).provenance.map_location == f"<inline in {URL}>"
+    assert second.get(0, 0).provenance.cached
+    assert second.get(0, len(STACK) - 1).frame.function == "validatePrice"
+
+
+async def test_symbolicator_failure_reasons(dist: Path, cache: SymbolCache) -> None:
+    async with _client(_Server({})) as client:
+        sources = [LocalDirSource(dist), UrlSource(client, ["cdn.example.org"])]
+        result = await Symbolicator(cache, sources).symbolicate(
+            _event(_frames("https://x.io/a.js"))
+        )
+    reason = result.get(0, 0).failure
+    assert reason.startswith("no source map found for url https://x.io/a.js")
+    assert f"local {dist}: no match" in reason and "x.io is not an allowed host" in reason
+    empty = await Symbolicator(cache, []).symbolicate(_event(_frames("https://x.io/a.js")))
+    assert "no symbol sources configured" in empty.get(0, 0).failure
+
+
+async def test_symbolicator_reports_corrupt_maps_and_unmapped_positions(
+    dist: Path, cache: SymbolCache
+) -> None:
+    frames = (Frame(abs_path=URL, lineno=40, colno=1, function="x"),)
+    result = await Symbolicator(cache, [LocalDirSource(dist)]).symbolicate(_event(frames))
+    assert result.get(0, 0).failure == "position 40:1 is not mapped"
+    assert result.get(0, 0).provenance is not None
+    (dist / "assets" / "app-4f2a9c1b.min.js.map").write_text('{"version": 3, "mappings": "!"}')
+    other = SymbolCache(cache.directory.parent / "other")
+    bad = await Symbolicator(other, [LocalDirSource(dist)]).symbolicate(_event(_frames()))
+    assert bad.get(0, 0).failure.startswith("corrupt source map ")
+    assert "invalid base64 VLQ character '!'" in bad.get(0, 0).failure
+
+
+async def test_frames_resolved_by_the_server_and_native_frames_are_left_alone(
+    cache: SymbolCache,
+) -> None:
+    frames = _frames()
+    done = ExceptionValue(
+        type="E", stacktrace=Stacktrace(frames), raw_stacktrace=Stacktrace(frames)
+    )
+    native = Frame(abs_path="[native code]", lineno=1, function="Array.map")
+    builtin = Frame(abs_path="node:internal/process/task_queues", lineno=95, colno=5)
+    todo = ExceptionValue(type="E", stacktrace=Stacktrace((native, builtin, Frame(function="x"))))
+    event = Event(id="e", exceptions=(done, todo))
+    result = await Symbolicator(cache, []).symbolicate(event)
+    assert result.skipped == {0: "already resolved by the server"}
+    assert result.frames == {}
+    assert result.apply(event) == event
+
+
+async def test_server_source_plugs_in_by_debug_id(cache: SymbolCache) -> None:
+    asked: list[MapRequest] = []
+
+    async def fetch(request: MapRequest) -> bytes | None:
+        asked.append(request)
+        return fixture_bytes("esbuild/app.min.js.map")
+
+    images = (DebugImage(type="sourcemap", code_file=URL, debug_id=DEBUG_ID),)
+    event = _event(_frames(), debug_images=images)
+    result = await Symbolicator(cache, [ServerSource("sentry artifacts", fetch)]).symbolicate(event)
+    assert len(asked) == 1 and asked[0].debug_id == DEBUG_ID
+    top = result.get(0, len(STACK) - 1)
+    assert top.provenance.source == "sentry artifacts" and top.frame.lineno == 12
+    # No minified file from the server: the engine's own name is kept, honestly.
+    assert top.frame.function == "i"
