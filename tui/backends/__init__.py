@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tui.backends.base import Backend
+from tui.backends.bugsink import BugsinkBackend
 from tui.backends.errors import Unsupported
 from tui.backends.sentry import SentryBackend
 from tui.config import Profile
@@ -20,5 +21,9 @@ def open_backend(profile: Profile, transport: httpx.AsyncBaseTransport | None = 
             profile.projects,
             dialect=profile.backend,
             transport=transport,
+        )
+    if profile.backend == "bugsink":
+        return BugsinkBackend.from_profile(
+            profile.url, profile.token(), profile.projects[0], transport=transport
         )
     raise Unsupported(f"profile {profile.name!r}: the {profile.backend} backend is not available")
