@@ -19,7 +19,14 @@ from tui.symbols.discovery import normalize_url
 from tui.symbols.errors import SourceMapError
 from tui.symbols.mapview import MapView
 from tui.symbols.resolve import tidy_path, trim_line
-from tui.symbols.sources import FoundBy, FoundMap, LocalDirSource, LookupFailed, MapRequest
+from tui.symbols.sources import (
+    FoundBy,
+    FoundMap,
+    LocalDirSource,
+    LookupFailed,
+    MapRequest,
+    map_for_script,
+)
 from tui.symbols.urlsource import UrlSource
 from tui.symbols.utf16 import utf16_to_index
 
@@ -136,8 +143,9 @@ def _add_path(cache: SymbolCache, target: str) -> list[dict[str, Any]]:
         minified = script.read_bytes() if script.is_file() else None
         found = FoundMap(path.read_bytes(), FoundBy.LOCAL_PATH, str(path), minified)
         return [_store(cache, found, "~/" + script.name)]
-    found = LocalDirSource(path.parent).find_sync(MapRequest("~/" + path.name))
-    return [_store(cache, found, "~/" + path.name)] if found else []
+    if not path.is_file():
+        raise LookupFailed(f"{path}: no such file or directory")
+    return [_store(cache, map_for_script(path, FoundBy.LOCAL_PATH), "~/" + path.name)]
 
 
 def _store(cache: SymbolCache, found: FoundMap, url_key: str) -> dict[str, Any]:

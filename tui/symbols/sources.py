@@ -166,20 +166,25 @@ class LocalDirSource:
         return max(matches, key=lambda s: len(s.relative)) if matches else None
 
     def _map_for(self, script: _Script, how: FoundBy) -> FoundMap:
-        minified = script.path.read_bytes()
-        reference = map_reference(minified) or ""
-        if reference.startswith("data:"):
-            try:
-                data = decode_data_url(reference)
-            except SourceMapError as exc:
-                raise LookupFailed(f"{script.path}: {exc}") from None
-            return FoundMap(data, how, f"<inline in {script.path}>", minified)
-        candidates = [script.path.parent / reference] if reference else []
-        candidates.append(script.path.with_name(script.path.name + ".map"))
-        for candidate in candidates:
-            if candidate.is_file():
-                return FoundMap(candidate.read_bytes(), how, str(candidate), minified)
-        raise LookupFailed(f"{script.path} has no map (no sourceMappingURL, no .map beside it)")
+        return map_for_script(script.path, how)
+
+
+def map_for_script(path: Path, how: FoundBy) -> FoundMap:
+    """The map of a minified file on disk: its `sourceMappingURL`, else `<file>.map`."""
+    minified = path.read_bytes()
+    reference = map_reference(minified) or ""
+    if reference.startswith("data:"):
+        try:
+            data = decode_data_url(reference)
+        except SourceMapError as exc:
+            raise LookupFailed(f"{path}: {exc}") from None
+        return FoundMap(data, how, f"<inline in {path}>", minified)
+    candidates = [path.parent / reference] if reference else []
+    candidates.append(path.with_name(path.name + ".map"))
+    for candidate in candidates:
+        if candidate.is_file():
+            return FoundMap(candidate.read_bytes(), how, str(candidate), minified)
+    raise LookupFailed(f"{path} has no map (no sourceMappingURL, no .map beside it)")
 
 
 def _tail(path: Path) -> bytes:
