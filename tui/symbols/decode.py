@@ -95,11 +95,17 @@ def _decode_regular(obj: dict[str, Any]) -> DecodedMap:
     names = _str_list(obj, "names", allow_null=False)
     contents = _contents(obj, len(sources))
     ignore = _ignore_list(obj, len(sources))
-    line_starts, columns, flags = decode_mappings(mappings, len(sources), len(names))
+    line_starts, (gen_col, source, src_line, src_col, name), flags = decode_mappings(
+        mappings, len(sources), len(names)
+    )
     debug_id = obj.get("debug_id") or obj.get("debugId") or ""
     return DecodedMap(
         line_starts,
-        *columns,
+        gen_col,
+        source,
+        src_line,
+        src_col,
+        name,
         flags,
         sources=sources,
         names=names,
@@ -194,12 +200,15 @@ def _chunks(line: str) -> Iterator[list[str]]:
         start = end if cut < 0 else cut + 1
 
 
+_Five = tuple[array[int], array[int], array[int], array[int], array[int]]
+
+
 class _Columns:
     """The running state of the decoder and the columns it fills."""
 
     def __init__(self) -> None:
         self.line_starts = array("I", [0])
-        self.columns = tuple(array("I") for _ in range(5))
+        self.columns: _Five = (array("I"), array("I"), array("I"), array("I"), array("I"))
         self.flags = bytearray()
         self.unsorted: list[int] = []
         self._memo: dict[str, tuple[int, ...]] = {}
@@ -237,7 +246,7 @@ class _Columns:
 
 def decode_mappings(
     mappings: str, n_sources: int, n_names: int
-) -> tuple[array[int], tuple[array[int], ...], bytearray]:
+) -> tuple[array[int], _Five, bytearray]:
     """Decode `mappings` into `(line_starts, (gen_col, source, src_line, src_col, name), flags)`.
 
     `source` and `name` hold running values; `flags` says whether a token has them (bit 1 a
@@ -248,8 +257,8 @@ def decode_mappings(
         cols.add_line(line)
     _check_range(cols, HAS_SOURCE, 1, n_sources, "source")
     _check_range(cols, HAS_NAME, 4, n_names, "name")
-    for line in cols.unsorted:
-        _sort_line(cols.line_starts[line], cols.line_starts[line + 1], cols)
+    for row in cols.unsorted:
+        _sort_line(cols.line_starts[row], cols.line_starts[row + 1], cols)
     return cols.line_starts, cols.columns, cols.flags
 
 

@@ -33,8 +33,8 @@ def map_reference(source: bytes | str, headers: Mapping[str, str] | None = None)
         value = _header(headers, header)
         if value:
             return _clean(value)
-    value = magic_comments(source).get("sourceMappingURL")
-    return _clean(value) if value else None
+    comment = magic_comments(source).get("sourceMappingURL")
+    return _clean(comment) if comment else None
 
 
 def _header(headers: Mapping[str, str] | None, name: str) -> str:

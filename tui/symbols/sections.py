@@ -24,8 +24,13 @@ def decode_index_map(obj: dict[str, Any], decode: Callable[[Any], DecodedMap]) -
     sections = obj.get("sections")
     if not isinstance(sections, list):
         raise MalformedMap("`sections` must be a list")
-    columns = (array("I") for _ in range(6))
-    merged = DecodedMap(*columns, bytearray(), sources=[], names=[], contents=[])
+    merged = DecodedMap(
+        *(array("I"), array("I"), array("I"), array("I"), array("I"), array("I")),
+        flags=bytearray(),
+        sources=[],
+        names=[],
+        contents=[],
+    )
     rows: list[Row] = []
     previous = (-1, -1)
     for section in sections:
@@ -44,7 +49,8 @@ def decode_index_map(obj: dict[str, Any], decode: Callable[[Any], DecodedMap]) -
     debug_id = obj.get("debug_id") or obj.get("debugId")
     if isinstance(debug_id, str):
         merged.debug_id = debug_id
-    merged.file = obj.get("file") if isinstance(obj.get("file"), str) else ""
+    file = obj.get("file")
+    merged.file = file if isinstance(file, str) else ""
     return merged
 
 

@@ -128,8 +128,8 @@ class LocalDirSource:
             for script in scripts:
                 if script.comments.get("chunkId") == request.chunk_id:
                     return self._map_for(script, FoundBy.CHUNK_ID)
-        script = self._by_suffix(request.abs_path, scripts)
-        return self._map_for(script, FoundBy.URL_SUFFIX) if script else None
+        by_suffix = self._by_suffix(request.abs_path, scripts)
+        return self._map_for(by_suffix, FoundBy.URL_SUFFIX) if by_suffix else None
 
     def scripts(self) -> list[tuple[Path, str, dict[str, str]]]:
         """Every script found: path, path relative to the directory, magic comments."""

@@ -140,8 +140,8 @@ class Symbolicator:
             (CacheKey("debug_id", request.debug_id), FoundBy.DEBUG_ID),
             (CacheKey("chunk_id", request.chunk_id), FoundBy.CHUNK_ID),
         ):
-            if key.value and (hit := self.cache.find(key)):
-                return hit.binary, Provenance(how, hit.location, "cache", cached=True)
+            if key.value and (cached := self.cache.find(key)):
+                return cached.binary, Provenance(how, cached.location, "cache", cached=True)
         looked: list[str] = []
         url_checked = False
         for source in self.sources:
