@@ -24,6 +24,8 @@ class StackdeckApp(App[None]):
     """`backend` is any Backend; `clock` is injectable so ages such as "3m" are testable."""
 
     CSS_PATH = "app.tcss"
+    # Screens get `-short` below 30 rows so the stylesheet can give the stack trace more room.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     TITLE = "stackdeck"
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),

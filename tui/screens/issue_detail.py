@@ -115,11 +115,16 @@ class IssueDetailScreen(Screen[Issue]):
         """Draw an event. A symbolication step can call this again with resolved frames."""
         self.event = event
         self.query_one("#event-bar", Static).update(event_bar(event, self.clock()))
-        await self.query_one(StackTraceView).show(event, in_app_only=self.in_app_only)
+        trace = self.query_one(StackTraceView)
+        await trace.show(event, in_app_only=self.in_app_only, focus=self._on_trace_tab)
         self.query_one("#breadcrumb-list", Static).update(breadcrumbs_content(event.breadcrumbs))
         self.query_one("#tag-list", Static).update(tags_content(event))
         self.query_one("#context-list", Static).update(contexts_content(event))
         self.refresh_bindings()
+
+    @property
+    def _on_trace_tab(self) -> bool:
+        return self.query_one(TabbedContent).active == "trace"
 
     def _draw_header(self) -> None:
         self.query_one("#issue-header", Static).update(issue_header(self.issue, self.clock()))
@@ -181,11 +186,18 @@ class IssueDetailScreen(Screen[Issue]):
     async def action_toggle_in_app(self) -> None:
         self.in_app_only = not self.in_app_only
         if self.event is not None:
-            await self.query_one(StackTraceView).show(self.event, in_app_only=self.in_app_only)
+            trace = self.query_one(StackTraceView)
+            await trace.show(self.event, in_app_only=self.in_app_only, focus=self._on_trace_tab)
         self._set_status(self._hint())
 
     def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
+        tabs = self.query_one(TabbedContent)
+        tabs.active = tab
+        # Focus must move into the new pane: TabbedContent re-activates the pane holding focus.
+        if tab == "trace":
+            self.query_one(StackTraceView).focus_frame()
+        else:
+            tabs.get_pane(tab).query_one(VerticalScroll).focus()
 
     def action_refresh(self) -> None:
         self.fetch_event(self.event.id if self.event else EVENT_LATEST)

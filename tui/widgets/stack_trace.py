@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.events import DescendantFocus
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -70,9 +71,11 @@ class FrameView(Static, can_focus=True):
 
     def action_toggle_context(self) -> None:
         self.expanded = not self.expanded
+        self.call_after_refresh(self.scroll_visible)
 
     def action_toggle_vars(self) -> None:
         self.show_vars = not self.show_vars
+        self.call_after_refresh(self.scroll_visible)
 
 
 class StackTraceView(VerticalScroll):
@@ -87,21 +90,24 @@ class StackTraceView(VerticalScroll):
         super().__init__(id=id)
         self.event: Event | None = None
         self.in_app_only = True
+        self.last_frame: tuple[int, int] | None = None
 
-    async def show(self, event: Event, *, in_app_only: bool) -> None:
-        """Draw `event`; frames the user expanded stay expanded when only the filter changes."""
+    async def show(self, event: Event, *, in_app_only: bool, focus: bool = True) -> None:
+        """Draw `event`; frames the user expanded stay expanded when only the filter changes.
+
+        `focus` moves focus to the frame the user was on (same event) or the crashing frame.
+        """
         same_event = self.event is not None and self.event.id == event.id
         opened = self._expanded_keys() if same_event else None
+        if not same_event:
+            self.last_frame = None
         self.event, self.in_app_only = event, in_app_only
         with self.app.batch_update():
             await self.remove_children()
             await self.mount_all(self._build(event, opened))
-        crashed = self.query(".-crashed").first(FrameView) if self.query(".-crashed") else None
-        frames = list(self.query(FrameView))
-        target = crashed or (frames[0] if frames else None)
-        if target is not None:
-            target.focus(scroll_visible=False)
-            self.call_after_refresh(target.scroll_visible, animate=False, top=False)
+        if focus:
+            target = self.focus_frame()
+            self.call_after_refresh(target.scroll_visible, animate=False)
 
     def _expanded_keys(self) -> set[tuple[int, int]]:
         return {frame.key for frame in self.query(FrameView) if frame.expanded}
@@ -142,6 +148,19 @@ class StackTraceView(VerticalScroll):
                 else:
                     widgets.append(Static(gap_content(row), classes=f"gap {indent}"))
         return widgets
+
+    def focus_frame(self) -> Widget:
+        """Focus the frame the user was last on, else the crashing frame; return it."""
+        frames = list(self.query(FrameView))
+        remembered = [frame for frame in frames if frame.key == self.last_frame]
+        crashed = [frame for frame in frames if frame.row.crashed]
+        target: Widget = (remembered or crashed or frames or [self])[0]
+        target.focus(scroll_visible=False)
+        return target
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        if isinstance(event.widget, FrameView):
+            self.last_frame = event.widget.key
 
     def action_frame(self, step: int) -> None:
         frames = list(self.query(FrameView))
