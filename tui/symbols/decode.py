@@ -13,7 +13,7 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate, islice
-from typing import Any
+from typing import Any, TypeAlias
 
 from tui.symbols.errors import (
     IndexOutOfRange,
@@ -200,7 +200,7 @@ def _chunks(line: str) -> Iterator[list[str]]:
         start = end if cut < 0 else cut + 1
 
 
-_Five = tuple[array[int], array[int], array[int], array[int], array[int]]
+_Five: TypeAlias = "tuple[array[int], array[int], array[int], array[int], array[int]]"
 
 
 class _Columns:
