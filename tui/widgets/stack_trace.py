@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.events import DescendantFocus
 from textual.content import Content
+from textual.events import DescendantFocus
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
@@ -154,7 +154,8 @@ class StackTraceView(VerticalScroll):
         frames = list(self.query(FrameView))
         remembered = [frame for frame in frames if frame.key == self.last_frame]
         crashed = [frame for frame in frames if frame.row.crashed]
-        target: Widget = (remembered or crashed or frames or [self])[0]
+        candidates: list[Widget] = [*remembered, *crashed, *frames, self]
+        target = candidates[0]
         target.focus(scroll_visible=False)
         return target
 
