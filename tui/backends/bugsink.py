@@ -15,7 +15,7 @@ from uuid import UUID
 
 import httpx
 
-from tui.backends.base import EVENT_LATEST, EVENT_OLDEST
+from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED
 from tui.backends.errors import (
     ConnectionFailed,
     InvalidResponse,
@@ -152,7 +152,7 @@ class BugsinkBackend:
             ids = [_str(e.get("id")) for e in page["results"][:2]]
             older, newer = (ids[1:2], []) if order == "desc" else ([], ids[1:2])
             return await self._full_event(uuid, ids[0], _one(older), _one(newer))
-        if event in ("recommended",):
+        if event == EVENT_RECOMMENDED:
             raise Unsupported("Bugsink has no recommended event; use latest or oldest")
         return await self._event_by_id(uuid, event)
 
@@ -305,7 +305,11 @@ def _event_summary(data: Mapping[str, Any]) -> Event:
 
 
 def _split_cursor(cursor: str) -> tuple[str, int]:
-    """`<page url>#<n>` resumes inside a page after n issues; a bare URL at its start."""
+    """`<page url>#<n>` resumes inside a page after n issues; a bare URL at its start.
+
+    The limit can fall mid-page because filtering happens here; Bugsink's own cursor only
+    points at page starts. (With `sort=last_seen` new events reshuffle pages either way.)
+    """
     url, sep, skip = cursor.rpartition("#")
     if sep and skip.isdigit():
         return url, int(skip)
