@@ -13,6 +13,7 @@ from textual.screen import Screen
 from tui.backends.base import Backend
 from tui.model import IssueQuery
 from tui.screens.help import HelpScreen
+from tui.screens.issue_detail import Symbolicate
 from tui.screens.issue_list import IssueListScreen
 
 
@@ -21,7 +22,10 @@ def utc_now() -> datetime:
 
 
 class StackdeckApp(App[None]):
-    """`backend` is any Backend; `clock` is injectable so ages such as "3m" are testable."""
+    """`backend` is any Backend; `clock` is injectable so ages such as "3m" are testable.
+
+    `symbolicate`, when given, resolves minified JavaScript frames after each event loads.
+    """
 
     CSS_PATH = "app.tcss"
     # Screens get `-short` below 30 rows so the stylesheet can give the stack trace more room.
@@ -38,8 +42,10 @@ class StackdeckApp(App[None]):
         profile_name: str = "",
         clock: Callable[[], datetime] = utc_now,
         query: IssueQuery | None = None,
+        symbolicate: Symbolicate | None = None,
     ) -> None:
         super().__init__()
+        self.symbolicate = symbolicate
         self.backend = backend
         self.profile_name = profile_name
         self.clock = clock
@@ -47,7 +53,9 @@ class StackdeckApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         title = " · ".join(part for part in (self.profile_name, self.backend.name) if part)
-        return IssueListScreen(self.backend, self.clock, title, self.initial_query)
+        return IssueListScreen(
+            self.backend, self.clock, title, self.initial_query, self.symbolicate
+        )
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

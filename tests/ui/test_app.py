@@ -11,7 +11,7 @@ from textual.widgets import Static
 from tests.ui.fakes import HOSTILE, FakeBackend, fixed_clock, make_issues, python_event
 from tui.app import StackdeckApp
 from tui.backends.errors import ServerError
-from tui.model import ExceptionValue, IssueStatus, Stacktrace, StatusAction
+from tui.model import Event, ExceptionValue, Frame, IssueStatus, Stacktrace, StatusAction
 from tui.screens.help import HelpScreen
 from tui.screens.issue_detail import IssueDetailScreen
 from tui.screens.issue_list import IssueListScreen
@@ -263,3 +263,54 @@ async def test_help_lists_the_active_bindings() -> None:
         assert "Reopen  (not available here)" in text
         await pilot.press("escape")
         assert isinstance(app.screen, IssueListScreen)
+
+
+def _minified(event: Event) -> Event:
+    """The fake event as a browser SDK would send it: one minified JavaScript frame."""
+    frame = Frame(
+        filename="/assets/index-4f2a9c1b.js",
+        abs_path="https://shop.example.com/assets/index-4f2a9c1b.js",
+        function="n",
+        lineno=1,
+        colno=20,
+        in_app=True,
+        context_line="const n=e=>e.items.reduce((t,r)=>t+r.product.price*r.qty,0);",
+    )
+    exc = ExceptionValue(type="TypeError", value="x", stacktrace=Stacktrace(frames=(frame,)))
+    return replace(event, platform="javascript", exceptions=(exc,))
+
+
+async def test_symbolication_redraws_frames_and_m_shows_the_minified_ones() -> None:
+    backend = FakeBackend()
+    minified = _minified(python_event("4829301773"))
+    backend.events["latest"] = minified
+    release = asyncio.Event()
+
+    async def symbolicate(event: Event) -> Event:
+        await release.wait()
+        exc = event.exceptions[0]
+        assert exc.stacktrace is not None
+        frame = replace(exc.stacktrace.frames[0], filename="src/cart.ts", function="cartTotal")
+        resolved = replace(exc, stacktrace=Stacktrace((frame,)), raw_stacktrace=exc.stacktrace)
+        return replace(event, exceptions=(resolved,))
+
+    app = StackdeckApp(backend, clock=fixed_clock, symbolicate=symbolicate)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        while app.screen.query(FrameView).first(FrameView).row.frame.function != "n":
+            await pilot.pause()
+        assert app.screen.check_action("toggle_minified", ()) is False
+        release.set()
+        await settle(app, pilot)
+
+        def shown() -> str:
+            return app.screen.query_one(FrameView).row.frame.function
+
+        assert shown() == "cartTotal"
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert shown() == "n"
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert shown() == "cartTotal"

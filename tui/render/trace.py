@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -12,7 +12,7 @@ from pygments.util import ClassNotFound
 from textual.content import Content
 from textual.highlight import highlight
 
-from tui.model import ExceptionValue, Frame, Stacktrace
+from tui.model import Event, ExceptionValue, Frame, Stacktrace
 from tui.render.text import plain, sanitize
 
 PLATFORM_LANGUAGE = {
@@ -103,6 +103,22 @@ def newest_first(platform: str) -> bool:
     last; JavaScript's `Error.stack`, Java, Ruby, PHP and Go print it first, and so does
     Sentry's web UI for every platform but Python."""
     return platform not in {"python", ""}
+
+
+def has_minified(event: Event) -> bool:
+    """True when some exception kept its minified frames next to resolved ones."""
+    return any(exc.raw_stacktrace is not None for exc in event.exceptions)
+
+
+def minified_view(event: Event) -> Event:
+    """The event as the SDK sent it: each stack trace swapped for its minified original."""
+    return replace(
+        event,
+        exceptions=tuple(
+            replace(exc, stacktrace=exc.raw_stacktrace) if exc.raw_stacktrace else exc
+            for exc in event.exceptions
+        ),
+    )
 
 
 def has_in_app(stacktrace: Stacktrace | None) -> bool:

@@ -44,6 +44,11 @@ def binding_groups(
     return [(name, list(entries.values())) for name, entries in groups.items()]
 
 
+def _note(binding: Binding) -> str:
+    # Textual's own tooltips are sentences that would wrap; ours are short phrases.
+    return f" · {binding.tooltip}" if binding.tooltip and binding.id else ""
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
 
@@ -52,16 +57,20 @@ class HelpScreen(ModalScreen[None]):
         self.bindings = list(bindings)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-panel"):
+        with VerticalScroll(id="help-panel") as panel:
+            panel.border_title = "Keys"
+            panel.border_subtitle = "esc closes · ctrl+p lists commands"
             yield Static(self._render_help(), id="help-text")
 
     def _render_help(self) -> Content:
         displays = {
             active.binding.key: self.app.get_key_display(active.binding) for active in self.bindings
         }
-        lines: list[Content] = [Content.styled("Keys", "bold $text-accent")]
+        lines: list[Content] = []
         for group, entries in binding_groups(self.bindings, displays):
-            lines += [Content(""), Content.styled(group, "bold")]
+            if lines:
+                lines.append(Content(""))
+            lines.append(Content.styled(group, "bold $text-accent"))
             for keys, active in entries:
                 style = "" if active.enabled else "$text-disabled"
                 note = "" if active.enabled else "  (not available here)"
@@ -69,8 +78,8 @@ class HelpScreen(ModalScreen[None]):
                     Content.assemble(
                         (f"  {keys:<12}  ", f"bold $text-warning {style}".strip()),
                         (active.binding.description, style),
+                        (_note(active.binding), "$text-muted"),
                         (note, "$text-muted italic"),
                     )
                 )
-        lines += [Content(""), Content.styled("esc closes · ctrl+p lists commands", "$text-muted")]
         return Content("\n").join(lines)

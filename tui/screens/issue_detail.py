@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from textual import on, work
@@ -19,8 +19,13 @@ from tui.model import Event, Issue, StatusAction
 from tui.render.event import breadcrumbs_content, contexts_content, event_bar, tags_content
 from tui.render.issue import issue_header
 from tui.render.text import plain
+from tui.render.trace import has_minified, minified_view
 from tui.screens.status import ACTION_FOR, PROGRESS, can_apply
 from tui.widgets.stack_trace import StackTraceView
+
+Symbolicate = Callable[[Event], Awaitable[Event]]
+"""Resolves minified frames locally; returns the event with the minified frames moved to
+`ExceptionValue.raw_stacktrace` (what `SymbolicationResult.apply` does)."""
 
 
 class IssueDetailScreen(Screen[Issue]):
@@ -35,20 +40,38 @@ class IssueDetailScreen(Screen[Issue]):
         Binding("n", "event('next')", "Newer", id="detail.next_event"),
         Binding("L", "event('latest')", "Latest event", show=False, id="detail.latest_event"),
         Binding("O", "event('oldest')", "Oldest event", show=False, id="detail.oldest_event"),
-        Binding("a", "toggle_in_app", "In-app", id="detail.in_app"),
+        Binding(
+            "a",
+            "toggle_in_app",
+            "In-app",
+            tooltip="only your code / all frames",
+            id="detail.in_app",
+        ),
+        Binding(
+            "m", "toggle_minified", "Minified", tooltip="minified / resolved", id="detail.minified"
+        ),
         Binding("t", "tab('trace')", "Stack trace", show=False, id="detail.tab_trace"),
         Binding("b", "tab('breadcrumbs')", "Breadcrumbs", show=False, id="detail.tab_crumbs"),
         Binding("c", "tab('context')", "Tags & context", show=False, id="detail.tab_context"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="detail.refresh"),
     ]
 
-    def __init__(self, backend: Backend, issue: Issue, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        issue: Issue,
+        clock: Callable[[], datetime],
+        symbolicate: Symbolicate | None = None,
+    ) -> None:
         super().__init__()
         self.backend = backend
         self.issue = issue
         self.clock = clock
+        self.symbolicate = symbolicate
         self.event: Event | None = None
+        """The event as best resolved so far; `show_minified` draws its minified frames."""
         self.in_app_only = True
+        self.show_minified = False
         self.pending = False
         self.loading_event = False
 
@@ -89,6 +112,24 @@ class IssueDetailScreen(Screen[Issue]):
             self.refresh_bindings()
         await self.show_event(event)
         self._set_status(self._hint())
+        if self.symbolicate is not None:
+            self.symbolicate_event(event)
+
+    @work(exclusive=True, group="symbols")
+    async def symbolicate_event(self, event: Event) -> None:
+        """Resolve minified frames locally, then redraw the trace in place."""
+        assert self.symbolicate is not None
+        self._set_status(Content.styled("resolving minified frames…", "$text-muted"))
+        try:
+            resolved = await self.symbolicate(event)
+        except Exception as error:  # a failed lookup must never close the screen
+            self._set_status(plain(f"Could not resolve frames: {error}", "$text-warning"))
+            return
+        if self.event is not event:
+            return  # the user moved to another event meanwhile
+        if resolved != event:
+            await self.show_event(resolved)
+        self._set_status(self._hint())
 
     @work(exclusive=True, group="status")
     async def change_status(self, action: StatusAction) -> None:
@@ -112,11 +153,10 @@ class IssueDetailScreen(Screen[Issue]):
     # -- display -------------------------------------------------------------------------
 
     async def show_event(self, event: Event) -> None:
-        """Draw an event. A symbolication step can call this again with resolved frames."""
+        """Draw an event; called again when symbolication resolved its frames."""
         self.event = event
         self.query_one("#event-bar", Static).update(event_bar(event, self.clock()))
-        trace = self.query_one(StackTraceView)
-        await trace.show(event, in_app_only=self.in_app_only, focus=self._on_trace_tab)
+        await self._draw_trace()
         self.query_one("#breadcrumb-list", Static).update(breadcrumbs_content(event.breadcrumbs))
         self.query_one("#tag-list", Static).update(tags_content(event))
         self.query_one("#context-list", Static).update(contexts_content(event))
@@ -131,6 +171,8 @@ class IssueDetailScreen(Screen[Issue]):
 
     def _hint(self) -> Content:
         frames = "in-app frames" if self.in_app_only else "all frames"
+        if self.event is not None and has_minified(self.event):
+            frames += " · minified" if self.show_minified else " · resolved"
         return Content.styled(
             f"{frames} · enter: source · v: variables · t/b/c: trace/breadcrumbs/context",
             "$text-muted",
@@ -154,6 +196,9 @@ class IssueDetailScreen(Screen[Issue]):
             return True if self._event_ref(str(parameters[0])) else None
         if action == "toggle_in_app":
             return True if self.event and self.event.exceptions else None
+        if action == "toggle_minified":
+            # Hidden, not greyed: most events have nothing minified and the footer is narrow.
+            return bool(self.event and has_minified(self.event))
         return True
 
     def _event_ref(self, which: str) -> str | None:
@@ -183,11 +228,21 @@ class IssueDetailScreen(Screen[Issue]):
         if not self.pending and can_apply(self.issue, action, self.backend):
             self.change_status(action)
 
+    async def _draw_trace(self) -> None:
+        if self.event is None:
+            return
+        shown = minified_view(self.event) if self.show_minified else self.event
+        trace = self.query_one(StackTraceView)
+        await trace.show(shown, in_app_only=self.in_app_only, focus=self._on_trace_tab)
+
     async def action_toggle_in_app(self) -> None:
         self.in_app_only = not self.in_app_only
-        if self.event is not None:
-            trace = self.query_one(StackTraceView)
-            await trace.show(self.event, in_app_only=self.in_app_only, focus=self._on_trace_tab)
+        await self._draw_trace()
+        self._set_status(self._hint())
+
+    async def action_toggle_minified(self) -> None:
+        self.show_minified = not self.show_minified
+        await self._draw_trace()
         self._set_status(self._hint())
 
     def action_tab(self, tab: str) -> None:

@@ -17,7 +17,7 @@ from tui.backends.base import Backend
 from tui.backends.errors import BackendError
 from tui.model import Issue, IssueQuery, StatusAction
 from tui.render.text import plain
-from tui.screens.issue_detail import IssueDetailScreen
+from tui.screens.issue_detail import IssueDetailScreen, Symbolicate
 from tui.screens.status import ACTION_FOR, PROGRESS, can_apply
 from tui.widgets.issue_table import IssueTable
 from tui.widgets.query_bar import QueryBar
@@ -41,9 +41,11 @@ class IssueListScreen(Screen[None]):
         clock: Callable[[], datetime],
         title: str = "",
         query: IssueQuery | None = None,
+        symbolicate: Symbolicate | None = None,
     ) -> None:
         super().__init__()
         self.backend = backend
+        self.symbolicate = symbolicate
         self.clock = clock
         self.heading = title
         self.issue_query = query or IssueQuery(sort=(backend.sort_options or ("date",))[0])
@@ -163,7 +165,7 @@ class IssueListScreen(Screen[None]):
         self._open(event.issue)
 
     def _open(self, issue: Issue) -> None:
-        screen = IssueDetailScreen(self.backend, issue, self.clock)
+        screen = IssueDetailScreen(self.backend, issue, self.clock, self.symbolicate)
         self.app.push_screen(screen, callback=self._detail_closed)
 
     def _detail_closed(self, issue: Issue | None) -> None:

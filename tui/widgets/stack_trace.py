@@ -30,8 +30,15 @@ class FrameView(Static, can_focus=True):
     """One frame: its location line, then its source lines and, on demand, its variables."""
 
     BINDINGS = [
-        Binding("enter", "toggle_context", "Source", show=False, id="frame.context"),
-        Binding("v", "toggle_vars", "Vars", id="frame.vars"),
+        Binding(
+            "enter",
+            "toggle_context",
+            "Source",
+            tooltip="lines around the frame",
+            show=False,
+            id="frame.context",
+        ),
+        Binding("v", "toggle_vars", "Vars", tooltip="local variables", id="frame.vars"),
     ]
 
     expanded: reactive[bool] = reactive(False)
