@@ -23,6 +23,8 @@ The CLI's `sourcemap`/`symbols` commands live in `tui.symbols.commands`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from tui.symbols.cache import CacheEntry, CacheKey, SymbolCache
 from tui.symbols.errors import SourceMapError
 from tui.symbols.sources import (
@@ -41,8 +43,20 @@ from tui.symbols.symbolicator import (
     Symbolicator,
     needs_symbolication,
 )
-from tui.symbols.urlsource import UrlSource
 from tui.symbols.utf16 import index_to_utf16, utf16_to_index
+
+if TYPE_CHECKING:
+    from tui.symbols.urlsource import UrlSource
+
+
+def __getattr__(name: str) -> Any:
+    # `UrlSource` pulls in httpx (~13 ms); a cached lookup in a fresh process never needs it.
+    if name == "UrlSource":
+        from tui.symbols.urlsource import UrlSource
+
+        return UrlSource
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CacheEntry",

@@ -84,14 +84,14 @@ def _string_table(strings: Sequence[str]) -> tuple[array[int], bytes]:
     return array("I", accumulate(map(len, encoded), initial=0)), b"".join(encoded)
 
 
-def _texts(texts: Sequence[str | None]) -> tuple[array[int], array[int], bytes]:
+def _texts(texts: Sequence[str | bytes | None]) -> tuple[array[int], array[int], bytes]:
     table, offsets, parts = array("I"), array("I"), []
     base = 0
     for text in texts:
         if text is None:
             table.extend((_TEXT_ABSENT, 0))
             continue
-        data = text.encode("utf-8", errors="surrogatepass")
+        data = text if isinstance(text, bytes) else text.encode("utf-8", errors="surrogatepass")
         lengths = [len(line) + 1 for line in data.split(b"\n")]
         table.extend((len(offsets), len(lengths)))
         offsets.extend(accumulate(lengths, initial=base))
@@ -101,7 +101,9 @@ def _texts(texts: Sequence[str | None]) -> tuple[array[int], array[int], bytes]:
     return table, offsets, b"".join(parts)
 
 
-def encode_sections(decoded: DecodedMap, minified: str | None, meta: dict[str, Any]) -> list[Any]:
+def encode_sections(
+    decoded: DecodedMap, minified: str | bytes | None, meta: dict[str, Any]
+) -> list[Any]:
     """The 15 sections in file order, each a buffer."""
     sources_offsets, sources_blob = _string_table(decoded.sources)
     names_offsets, names_blob = _string_table(decoded.names)
@@ -132,7 +134,7 @@ def encode_sections(decoded: DecodedMap, minified: str | None, meta: dict[str, A
 
 
 def write_binary(
-    path: Path, decoded: DecodedMap, minified: str | None, meta: dict[str, Any]
+    path: Path, decoded: DecodedMap, minified: str | bytes | None, meta: dict[str, Any]
 ) -> None:
     """Write atomically: a temporary file in the same directory, then `os.replace`."""
     sections = [memoryview(s).cast("B") for s in encode_sections(decoded, minified, meta)]

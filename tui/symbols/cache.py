@@ -109,8 +109,6 @@ class SymbolCache:
         self, digest: str, map_bytes: bytes, minified: bytes | str | None, origin: str
     ) -> BinaryMap:
         decoded = decode_map(map_bytes)
-        if isinstance(minified, bytes):
-            minified = minified.decode("utf-8", errors="replace")
         self._open.pop(digest, None)
         path = self.path_for(digest)
         write_binary(path, decoded, minified, {"origin": origin, "created": self._clock()})

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import httpx
 
 from tui.symbols.cache import CacheKey, SymbolCache
 from tui.symbols.decode import decode_map
@@ -27,7 +25,9 @@ from tui.symbols.sources import (
     MapRequest,
     map_for_script,
 )
-from tui.symbols.urlsource import UrlSource
+
+if TYPE_CHECKING:
+    import httpx
 from tui.symbols.utf16 import utf16_to_index
 
 DEFAULT_CACHE_BYTES = 512 * 1024 * 1024
@@ -103,6 +103,8 @@ async def add(
     A URL's own host is allowed for that one fetch; `client` defaults to a fresh one.
     Each result has `target`, `added` (list of `{digest, location, keys}`) or `error`.
     """
+    import httpx
+
     own = client is None
     client = client or httpx.AsyncClient(follow_redirects=False)
     try:
@@ -115,6 +117,8 @@ async def add(
 async def _add_one(cache: SymbolCache, target: str, client: httpx.AsyncClient) -> dict[str, Any]:
     try:
         if urlsplit(target).scheme in ("http", "https"):
+            from tui.symbols.urlsource import UrlSource
+
             source = UrlSource(client, allowed_hosts=[urlsplit(target).hostname or ""])
             found = await source.find(MapRequest(target))
             added = [_store(cache, found, normalize_url(target))] if found else []

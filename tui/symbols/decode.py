@@ -7,8 +7,10 @@ distinct segment string is VLQ-decoded once, and the running values are summed w
 
 from __future__ import annotations
 
+import codecs
 import json
 import operator
+import struct
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -61,17 +63,53 @@ class DecodedMap:
 
 def load_map_json(data: bytes | str) -> dict[str, Any]:
     """Parse the JSON of a map, skipping the `)]}'` XSSI prefix some servers add."""
-    if isinstance(data, bytes):
-        data = data.decode("utf-8-sig", errors="replace")
-    if data.startswith(")]}'"):
-        data = data.split("\n", 1)[1] if "\n" in data else ""
+    if isinstance(data, str):
+        data = data.encode("utf-8", errors="surrogatepass")
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    if data.startswith(b")]}'"):
+        data = data.split(b"\n", 1)[1] if b"\n" in data else b""
     try:
-        obj = json.loads(data)
+        obj = json.loads(_ascii_json(data))
     except ValueError as exc:
         raise InvalidJSON(f"not valid JSON: {exc}") from None
     if not isinstance(obj, dict):
         raise InvalidJSON("a source map must be a JSON object")
     return obj
+
+
+def _ascii_json(data: bytes) -> bytes:
+    """The same JSON with every non-ASCII character written as a `\\u` escape.
+
+    One emoji in `sourcesContent` would otherwise make Python hold the whole map text at four
+    bytes a character (28 MB for a 7 MB map); non-ASCII can only occur inside JSON strings.
+    """
+    if data.isascii():
+        return data
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    parts = []
+    for start in range(0, len(data), _CHUNK * 16):
+        text = decoder.decode(data[start : start + _CHUNK * 16])
+        parts.append(text.encode("ascii", errors=_JSON_ESCAPE))
+    parts.append(decoder.decode(b"", final=True).encode("ascii", errors=_JSON_ESCAPE))
+    return b"".join(parts)
+
+
+def _json_escape(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    out = []
+    for char in error.object[error.start : error.end]:
+        code = ord(char)
+        if code > 0xFFFF:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out), error.end
+
+
+_JSON_ESCAPE = "stackdeck-json-escape"
+codecs.register_error(_JSON_ESCAPE, _json_escape)
 
 
 def decode_map(data: bytes | str | dict[str, Any]) -> DecodedMap:
@@ -161,30 +199,41 @@ def _ignore_list(obj: dict[str, Any], n_sources: int) -> list[int]:
     return sorted(set(value))
 
 
-def decode_segment(segment: str) -> tuple[int, int, int, int, int, int]:
+_SINGLE = [-(v >> 1) if v & 1 else v >> 1 for v in range(32)]
+"""Signed values of the one-character VLQ numbers, the most common kind."""
+_PADDING: dict[int, tuple[int, ...]] = {
+    1: (0, 0, 0, 0, 0),
+    4: (0, HAS_SOURCE),
+    5: (HAS_SOURCE | HAS_NAME,),
+}
+
+
+def decode_segment(segment: str) -> tuple[int, ...]:
     """Decode one segment into `(dcol, dsrc, dline, dcol, dname, flags)` deltas."""
     values: list[int] = []
+    append = values.append
     value = shift = 0
-    for char in segment:
-        digit = _B64.get(char)
-        if digit is None:
-            raise InvalidVLQ(f"invalid base64 VLQ character {char!r} in segment {segment!r}")
-        value |= (digit & 31) << shift
-        if digit & 32:
-            shift += 5
-            continue
-        values.append(-(value >> 1) if value & 1 else value >> 1)
-        value = shift = 0
+    try:
+        for char in segment:
+            digit = _B64[char]
+            if digit < 32:
+                if shift:
+                    value |= digit << shift
+                    append(-(value >> 1) if value & 1 else value >> 1)
+                    value = shift = 0
+                else:
+                    append(_SINGLE[digit])
+            else:
+                value |= (digit - 32) << shift
+                shift += 5
+    except KeyError as exc:
+        raise InvalidVLQ(f"invalid base64 VLQ character {exc.args[0]!r} in {segment!r}") from None
     if shift:
         raise InvalidVLQ(f"unterminated VLQ value in segment {segment!r}")
-    count = len(values)
-    if count == 1:
-        return (values[0], 0, 0, 0, 0, 0)
-    if count == 4:
-        return (*values, 0, HAS_SOURCE)  # type: ignore[return-value]
-    if count == 5:
-        return (*values, HAS_SOURCE | HAS_NAME)  # type: ignore[return-value]
-    raise InvalidVLQ(f"segment {segment!r} has {count} fields (1, 4 or 5 expected)")
+    padding = _PADDING.get(len(values))
+    if padding is None:
+        raise InvalidVLQ(f"segment {segment!r} has {len(values)} fields (1, 4 or 5 expected)")
+    return (*values, *padding)
 
 
 def _chunks(line: str) -> Iterator[list[str]]:
@@ -203,6 +252,23 @@ def _chunks(line: str) -> Iterator[list[str]]:
 _Five: TypeAlias = "tuple[array[int], array[int], array[int], array[int], array[int]]"
 
 
+def _transpose(rows: list[bytes]) -> list[array[int]]:
+    """Six delta columns from packed six-field rows: one join, then strided slices."""
+    flat = array("q")
+    flat.frombytes(b"".join(rows))
+    return [flat[k::6] for k in range(6)]
+
+
+def _packed(segment: str) -> bytes:
+    try:
+        return _PACK(*decode_segment(segment))
+    except struct.error:
+        raise InvalidVLQ(f"a value in segment {segment!r} does not fit in 64 bits") from None
+
+
+_PACK = struct.Struct("=6q").pack
+
+
 class _Columns:
     """The running state of the decoder and the columns it fills."""
 
@@ -211,7 +277,8 @@ class _Columns:
         self.columns: _Five = (array("I"), array("I"), array("I"), array("I"), array("I"))
         self.flags = bytearray()
         self.unsorted: list[int] = []
-        self._memo: dict[str, tuple[int, ...]] = {}
+        self._memo: dict[str, bytes] = {}
+        """Each distinct segment decoded once, kept as six packed int64 deltas."""
 
     def add_line(self, line: str) -> None:
         first = True
@@ -220,13 +287,13 @@ class _Columns:
             if len(memo) > _MEMO_LIMIT:
                 memo.clear()
             for segment in set(segments).difference(memo):
-                memo[segment] = decode_segment(segment)
+                memo[segment] = _packed(segment)
             if segments:
-                self._extend(list(zip(*map(memo.__getitem__, segments), strict=True)), first)
+                self._extend(_transpose(list(map(memo.__getitem__, segments))), first)
                 first = False
         self.line_starts.append(len(self.flags))
 
-    def _extend(self, deltas: list[tuple[int, ...]], line_start: bool) -> None:
+    def _extend(self, deltas: list[array[int]], line_start: bool) -> None:
         gen_col = self.columns[0]
         col_deltas = deltas[0]
         if min(col_deltas[1:] if line_start else col_deltas, default=0) < 0:
@@ -241,7 +308,7 @@ class _Columns:
                 column.extend(islice(accumulate(column_deltas, initial=previous), 1, None))
         except OverflowError:
             raise NegativeValue("a mapping value went below zero") from None
-        self.flags.extend(deltas[5])
+        self.flags.extend(iter(deltas[5]))  # iter(): not the raw 8-byte buffer
 
 
 def decode_mappings(
