@@ -314,3 +314,84 @@ async def test_symbolication_redraws_frames_and_m_shows_the_minified_ones() -> N
         await pilot.press("m")
         await settle(app, pilot)
         assert shown() == "cartTotal"
+
+
+async def test_environment_prompt_sets_the_query_environment() -> None:
+    backend = FakeBackend()
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e", *"staging", "enter")
+        await settle(app, pilot)
+        assert backend.queries[-1][0].environment == "staging"
+        assert backend.queries[-1][0].query == "is:unresolved"
+
+
+async def test_oldest_and_latest_events_by_key() -> None:
+    backend = FakeBackend()
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("O")
+        await settle(app, pilot)
+        await pilot.press("L")
+        await settle(app, pilot)
+        assert [ref for _, ref in backend.event_calls] == ["latest", "oldest", "latest"]
+
+
+async def test_mouse_click_on_a_row_opens_the_issue() -> None:
+    backend = FakeBackend()
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        # Row 2 of the table (below the header): the first click moves the cursor there,
+        # the second selects it, as in any DataTable.
+        await pilot.click(IssueTable, offset=(20, 2))
+        await pilot.click(IssueTable, offset=(20, 2))
+        await settle(app, pilot)
+        assert isinstance(app.screen, IssueDetailScreen)
+        assert app.screen.issue.id == "4829301774"
+
+
+async def test_command_palette_offers_the_screen_actions() -> None:
+    backend = FakeBackend()
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Resolve", "Search", "Sort by freq"} <= set(titles)
+        assert "Reopen" not in titles  # greyed out on an unresolved issue
+        sort = next(c for c in app.get_system_commands(app.screen) if c.title == "Sort by freq")
+        sort.callback()
+        await settle(app, pilot)
+        assert backend.queries[-1][0].sort == "freq"
+
+
+async def test_q_goes_back_from_the_issue_and_quits_from_the_list() -> None:
+    app = make_app(FakeBackend())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, IssueListScreen)
+        assert app.return_code is None
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.return_code == 0
+
+
+async def test_level_colours_follow_the_theme() -> None:
+    app = make_app(FakeBackend())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(IssueTable)
+        before = str(table.get_cell("4829301773", "level").style)
+        app.theme = "nord"
+        await pilot.pause()
+        after = str(table.get_cell("4829301773", "level").style)
+        assert before != after
+        assert app.theme_variables["error"].lower() in after.lower()

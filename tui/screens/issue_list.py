@@ -144,7 +144,8 @@ class IssueListScreen(Screen[None]):
     def _set_status(self, message: Content) -> None:
         count = len(self.table.issues)
         more = "+" if self.next_cursor else ""
-        counter = Content.styled(f"{count}{more} issues", "$text-muted")
+        noun = "issue" if count == 1 and not more else "issues"
+        counter = Content.styled(f"{count}{more} {noun}", "$text-muted")
         line = counter if not message else counter + Content("  ·  ") + message
         self.query_one("#status-line", Static).update(line)
 

@@ -42,6 +42,13 @@ class IssueTable(DataTable[Text]):
         self.issues: list[Issue] = []
         self._columns: list[Column] = []
 
+    def on_mount(self) -> None:
+        # Cells carry concrete colours taken from the theme; redraw them when it changes.
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        self._rebuild(self.current_issue.id if self.current_issue else None)
+
     @property
     def current_issue(self) -> Issue | None:
         if not self.issues or not 0 <= self.cursor_row < len(self.issues):
