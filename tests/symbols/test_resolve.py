@@ -184,3 +184,49 @@ def test_tidy_path(source: str, tidy: str) -> None:
 )
 def test_in_app_rules(path: str, in_app: bool) -> None:
     assert is_in_app(path) is in_app
+
+
+def _vlq(value: int) -> str:
+    chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    value = (-value << 1) | 1 if value < 0 else value << 1
+    out = ""
+    while True:
+        digit, value = value & 31, value >> 5
+        out += chars[digit | (32 if value else 0)]
+        if not value:
+            return out
+
+
+def _mappings(rows: list[tuple[int, int, int, int, int | None]]) -> str:
+    """One generated line of `(gen col, source, line, col, name)` rows, as VLQ deltas."""
+    previous = [0, 0, 0, 0, 0]
+    segments = []
+    for row in rows:
+        fields = [v for v in row if v is not None]
+        segments.append("".join(_vlq(v - p) for v, p in zip(fields, previous, strict=False)))
+        previous[: len(fields)] = fields
+    return ",".join(segments)
+
+
+def test_a_nested_function_reusing_the_minified_name_is_not_taken_for_the_enclosing_one() -> None:
+    # Minifiers reuse short names in inner scopes: the inner `t` shadows the outer `t`. A frame
+    # in the outer function after the inner one has closed belongs to `outer`, not `inner`.
+    code = "function t(){function t(){return y()}return t()+x()}"
+    outer, inner = code.index("t("), code.index("t(", code.index("{"))
+    rows = [
+        (outer, 0, 0, 9, 0),
+        (inner, 0, 1, 11, 1),
+        (code.index("y()"), 0, 1, 30, 3),
+        (code.index("x()"), 0, 2, 20, 2),
+    ]
+    raw = {
+        "version": 3,
+        "sources": ["a.js"],
+        "names": ["outer", "inner", "x", "y"],
+        "mappings": _mappings(rows),
+    }
+    view = MapView.from_decoded(decode_map(json.dumps(raw)), code)
+    in_outer = Frame(abs_path=URL, lineno=1, colno=code.index("x()") + 1, function="t")
+    in_inner = Frame(abs_path=URL, lineno=1, colno=code.index("y()") + 1, function="t")
+    assert resolve_frame(in_outer, view)[0].function == "outer"
+    assert resolve_frame(in_inner, view)[0].function == "inner"
