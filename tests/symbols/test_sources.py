@@ -254,7 +254,10 @@ async def test_frames_resolved_by_the_server_and_native_frames_are_left_alone(
     )
     native = Frame(abs_path="[native code]", lineno=1, function="Array.map")
     builtin = Frame(abs_path="node:internal/process/task_queues", lineno=95, colno=5)
-    todo = ExceptionValue(type="E", stacktrace=Stacktrace((native, builtin, Frame(function="x"))))
+    posthog_resolved = Frame(abs_path="src/lib/cart.ts", lineno=14, colno=22, function="n")
+    todo = ExceptionValue(
+        type="E", stacktrace=Stacktrace((native, builtin, Frame(function="x"), posthog_resolved))
+    )
     event = Event(id="e", exceptions=(done, todo))
     result = await Symbolicator(cache, []).symbolicate(event)
     assert result.skipped == {0: "already resolved by the server"}

@@ -48,6 +48,7 @@ def resolve_frame(frame: Frame, view: MapView) -> tuple[Frame, str]:
         colno=token.src_col + 1,
         function=enclosing_function_name(view, token, frame.function) or frame.function,
         in_app=is_in_app(source) and not view.is_ignored(token.source),
+        resolve_failure="",
         pre_context=(),
         context_line=None,
         post_context=(),

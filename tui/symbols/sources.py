@@ -7,6 +7,7 @@ The Symbolicator asks its sources in order and records which one answered.
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import re
 from collections.abc import Awaitable, Callable
@@ -112,7 +113,8 @@ class LocalDirSource:
         self.name = self.name or f"local {self.directory}"
 
     async def find(self, request: MapRequest) -> FoundMap | None:
-        return self.find_sync(request)
+        # Scanning a build directory reads files: keep it off the event loop.
+        return await asyncio.to_thread(self.find_sync, request)
 
     def find_sync(self, request: MapRequest) -> FoundMap | None:
         scripts = self._scan()

@@ -196,10 +196,17 @@ class Symbolicator:
         return binary, Provenance(found.how, found.location, source.name)
 
 
+_ORIGINAL_SUFFIXES = (".ts", ".tsx", ".jsx", ".mts", ".cts", ".vue", ".svelte", ".coffee")
+"""Files a bundler reads, never emits: a frame pointing at one was resolved already."""
+
+
 def needs_symbolication(frame: Frame) -> bool:
-    """Frames Sentry leaves alone: no file or line, native code, Node built-ins."""
+    """Frames Sentry leaves alone: no file or line, native code, Node built-ins; and frames
+    already pointing at original sources (PostHog sends resolved `src/lib/cart.ts` frames)."""
     path = frame.abs_path
     if not path or frame.lineno is None or path in ("native", "[native code]"):
+        return False
+    if path.split("?", 1)[0].split("#", 1)[0].endswith(_ORIGINAL_SUFFIXES):
         return False
     return not path.startswith(("node:", "internal/")) and ("/" in path or "\\" in path)
 
