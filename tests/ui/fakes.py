@@ -204,8 +204,8 @@ def python_event(issue_id: str, event_id: str = "5b0f3e1d9c2a4f7e8a6b1c2d3e4f5a6
 class FakeBackend:
     """Implements the Backend protocol over in-memory data.
 
-    `hold_status` (an asyncio.Event) keeps `set_status` pending until set; `fail_status` makes it
-    raise. Every query and status call is recorded for assertions.
+    `hold_status`/`hold_list` (asyncio.Events) keep `set_status`/`list_issues` pending until
+    set; `fail_status`/`fail_list` make them raise. Every call is recorded for assertions.
     """
 
     name = "fake"
@@ -219,13 +219,17 @@ class FakeBackend:
         self.queries: list[tuple[IssueQuery, str | None]] = []
         self.status_calls: list[tuple[str, StatusAction]] = []
         self.event_calls: list[tuple[str, str]] = []
+        self.issue_calls: list[str] = []
         self.hold_status: asyncio.Event | None = None
         self.fail_status: BackendError | None = None
         self.fail_list: BackendError | None = None
+        self.hold_list: asyncio.Event | None = None
         self.events: dict[str, Event] = {}
 
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
         self.queries.append((query, cursor))
+        if self.hold_list is not None:
+            await self.hold_list.wait()
         if self.fail_list is not None:
             raise self.fail_list
         issues = list(self.issues.values())
@@ -235,6 +239,7 @@ class FakeBackend:
         return IssuePage(tuple(issues[start:end]), next_cursor)
 
     async def get_issue(self, issue_id: str) -> Issue:
+        self.issue_calls.append(issue_id)
         try:
             return self.issues[issue_id]
         except KeyError:

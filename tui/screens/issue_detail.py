@@ -115,6 +115,19 @@ class IssueDetailScreen(Screen[Issue]):
         if self.symbolicate is not None:
             self.symbolicate_event(event)
 
+    @work(exclusive=True, group="issue")
+    async def refresh_issue(self) -> None:
+        """Re-read counts and status; a status change in flight has the last word."""
+        try:
+            issue = await self.backend.get_issue(self.issue.id)
+        except BackendError as error:
+            self._show_error("Could not refresh the issue", error)
+            return
+        if not self.pending:
+            self.issue = issue
+            self._draw_header()
+            self.refresh_bindings()
+
     @work(exclusive=True, group="symbols")
     async def symbolicate_event(self, event: Event) -> None:
         """Resolve minified frames locally, then redraw the trace in place."""
@@ -255,6 +268,7 @@ class IssueDetailScreen(Screen[Issue]):
             tabs.get_pane(tab).query_one(VerticalScroll).focus()
 
     def action_refresh(self) -> None:
+        self.refresh_issue()
         self.fetch_event(self.event.id if self.event else EVENT_LATEST)
 
     def action_back(self) -> None:

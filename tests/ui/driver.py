@@ -1,0 +1,30 @@
+"""Shared helpers for driving the app in UI tests."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from tests.ui.fakes import FakeBackend, fixed_clock
+from tui.app import StackdeckApp
+from tui.widgets.issue_table import IssueTable
+
+SIZE = (120, 36)
+
+
+def make_app(backend: FakeBackend) -> StackdeckApp:
+    return StackdeckApp(backend, profile_name="test", clock=fixed_clock)
+
+
+async def settle(app: StackdeckApp, pilot: Pilot[None]) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def status_cell(app: StackdeckApp, issue_id: str) -> str:
+    table = app.screen.query_one(IssueTable)
+    return table.get_cell(issue_id, "status").plain
+
+
+def static_text(app: StackdeckApp, selector: str) -> str:
+    return app.screen.query_one(selector, Static).render().plain
