@@ -10,7 +10,7 @@ import pytest
 import sourcemap
 
 from tests.symbols.conftest import expected, fixture_bytes
-from tui.symbols import errors
+from tui.symbols import errors, mappings
 from tui.symbols.decode import decode_map
 from tui.symbols.discovery import decode_data_url, map_reference
 from tui.symbols.mapview import MapView
@@ -235,3 +235,28 @@ def test_one_field_segment_has_no_source() -> None:
     view = MapView.from_decoded(decode_map(_map(mappings="AAAA,E")))
     assert view.lookup(0, 1).source == 0
     assert view.lookup(0, 2).source is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        fixture_bytes(MAPS["esbuild"]).decode(),
+        fixture_bytes(MAPS["terser"]).decode(),
+        fixture_bytes(MAPS["index"]).decode(),
+        _map(mappings=";;AAAA,CAAC;;EACA,GAAG,IAAI;KAAK,HAAC,,GAAE;AACAA;;", names=["x", "y"]),
+    ],
+)
+def test_small_batches_decode_exactly_like_one_batch(text: str, monkeypatch) -> None:
+    # Real maps fit in one 64 KB batch; cutting every few characters exercises the joins
+    # (at `,` and at `;`, mid-line column sums, unsorted lines, stray commas, empty lines).
+    whole = decode_map(text)
+    monkeypatch.setattr(mappings, "_BATCH", 3)
+    cut = decode_map(text)
+    for column in ("line_starts", "gen_col", "source", "src_line", "src_col", "name", "flags"):
+        assert list(getattr(cut, column)) == list(getattr(whole, column)), column
+
+
+def test_many_lines_map_line_starts() -> None:
+    decoded = decode_map(_map(mappings=";;AAAA,CAAC;;EACA;"))
+    assert list(decoded.line_starts) == [0, 0, 0, 2, 2, 3, 3]
+    assert list(decoded.gen_col) == [0, 1, 2]

@@ -1,41 +1,26 @@
-"""Decode a source map (regular or index map) into flat `array` columns.
+"""Decode a source map (regular or index map): its JSON fields here, `mappings` in `mappings.py`.
 
-Speed comes from three things (see SYMBOLS.md): `mappings` is split with `str.split`, each
-distinct segment string is VLQ-decoded once, and the running values are summed with
-`itertools.accumulate` straight into `array('I')` columns, so no per-token Python loop runs.
+Every problem with the map raises a `SourceMapError` subclass with a one-line reason.
 """
 
 from __future__ import annotations
 
 import codecs
 import json
-import operator
-import struct
 from array import array
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import accumulate, islice
-from typing import Any, TypeAlias
+from typing import Any
 
 from tui.symbols.errors import (
     IndexOutOfRange,
     InvalidJSON,
-    InvalidVLQ,
     MalformedMap,
-    NegativeValue,
     SourceMapError,
     UnsupportedVersion,
 )
+from tui.symbols.mappings import HAS_NAME, HAS_SOURCE, decode_mappings
 
-_B64 = {
-    c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-}
-_CHUNK = 1 << 16
-"""Characters of `mappings` split at a time, which bounds the transient list of segment strings."""
-_MEMO_LIMIT = 1 << 14
-"""Decoded segments kept for reuse; bounded, because 70k memo entries cost 15 MB."""
-HAS_SOURCE = 1
-HAS_NAME = 2
+_JSON_CHUNK = 1 << 20
 
 
 @dataclass
@@ -87,8 +72,8 @@ def _ascii_json(data: bytes) -> bytes:
         return data
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     parts = []
-    for start in range(0, len(data), _CHUNK * 16):
-        text = decoder.decode(data[start : start + _CHUNK * 16])
+    for start in range(0, len(data), _JSON_CHUNK):
+        text = decoder.decode(data[start : start + _JSON_CHUNK])
         parts.append(text.encode("ascii", errors=_JSON_ESCAPE))
     parts.append(decoder.decode(b"", final=True).encode("ascii", errors=_JSON_ESCAPE))
     return b"".join(parts)
@@ -199,153 +184,12 @@ def _ignore_list(obj: dict[str, Any], n_sources: int) -> list[int]:
     return sorted(set(value))
 
 
-_SINGLE = [-(v >> 1) if v & 1 else v >> 1 for v in range(32)]
-"""Signed values of the one-character VLQ numbers, the most common kind."""
-_PADDING: dict[int, tuple[int, ...]] = {
-    1: (0, 0, 0, 0, 0),
-    4: (0, HAS_SOURCE),
-    5: (HAS_SOURCE | HAS_NAME,),
-}
-
-
-def decode_segment(segment: str) -> tuple[int, ...]:
-    """Decode one segment into `(dcol, dsrc, dline, dcol, dname, flags)` deltas."""
-    values: list[int] = []
-    append = values.append
-    value = shift = 0
-    try:
-        for char in segment:
-            digit = _B64[char]
-            if digit < 32:
-                if shift:
-                    value |= digit << shift
-                    append(-(value >> 1) if value & 1 else value >> 1)
-                    value = shift = 0
-                else:
-                    append(_SINGLE[digit])
-            else:
-                value |= (digit - 32) << shift
-                shift += 5
-    except KeyError as exc:
-        raise InvalidVLQ(f"invalid base64 VLQ character {exc.args[0]!r} in {segment!r}") from None
-    if shift:
-        raise InvalidVLQ(f"unterminated VLQ value in segment {segment!r}")
-    padding = _PADDING.get(len(values))
-    if padding is None:
-        raise InvalidVLQ(f"segment {segment!r} has {len(values)} fields (1, 4 or 5 expected)")
-    return (*values, *padding)
-
-
-def _chunks(line: str) -> Iterator[list[str]]:
-    """Split one generated line into lists of segments, cutting long lines at commas."""
-    start, end = 0, len(line)
-    while start < end:
-        cut = line.find(",", start + _CHUNK) if end - start > _CHUNK else -1
-        piece = line[start:] if cut < 0 else line[start:cut]
-        segments = piece.split(",")
-        if "" in segments:  # tolerate stray commas, as browsers do
-            segments = [s for s in segments if s]
-        yield segments
-        start = end if cut < 0 else cut + 1
-
-
-_Five: TypeAlias = "tuple[array[int], array[int], array[int], array[int], array[int]]"
-
-
-def _transpose(rows: list[bytes]) -> list[array[int]]:
-    """Six delta columns from packed six-field rows: one join, then strided slices."""
-    flat = array("q")
-    flat.frombytes(b"".join(rows))
-    return [flat[k::6] for k in range(6)]
-
-
-def _packed(segment: str) -> bytes:
-    try:
-        return _PACK(*decode_segment(segment))
-    except struct.error:
-        raise InvalidVLQ(f"a value in segment {segment!r} does not fit in 64 bits") from None
-
-
-_PACK = struct.Struct("=6q").pack
-
-
-class _Columns:
-    """The running state of the decoder and the columns it fills."""
-
-    def __init__(self) -> None:
-        self.line_starts = array("I", [0])
-        self.columns: _Five = (array("I"), array("I"), array("I"), array("I"), array("I"))
-        self.flags = bytearray()
-        self.unsorted: list[int] = []
-        self._memo: dict[str, bytes] = {}
-        """Each distinct segment decoded once, kept as six packed int64 deltas."""
-
-    def add_line(self, line: str) -> None:
-        first = True
-        for segments in _chunks(line):
-            memo = self._memo
-            if len(memo) > _MEMO_LIMIT:
-                memo.clear()
-            for segment in set(segments).difference(memo):
-                memo[segment] = _packed(segment)
-            if segments:
-                self._extend(_transpose(list(map(memo.__getitem__, segments))), first)
-                first = False
-        self.line_starts.append(len(self.flags))
-
-    def _extend(self, deltas: list[array[int]], line_start: bool) -> None:
-        gen_col = self.columns[0]
-        col_deltas = deltas[0]
-        if min(col_deltas[1:] if line_start else col_deltas, default=0) < 0:
-            self.unsorted.append(len(self.line_starts) - 1)
-        try:
-            if line_start:
-                gen_col.extend(accumulate(col_deltas))
-            else:
-                gen_col.extend(islice(accumulate(col_deltas, initial=gen_col[-1]), 1, None))
-            for column, column_deltas in zip(self.columns[1:], deltas[1:5], strict=True):
-                previous = column[-1] if column else 0
-                column.extend(islice(accumulate(column_deltas, initial=previous), 1, None))
-        except OverflowError:
-            raise NegativeValue("a mapping value went below zero") from None
-        self.flags.extend(iter(deltas[5]))  # iter(): not the raw 8-byte buffer
-
-
-def decode_mappings(
-    mappings: str, n_sources: int, n_names: int
-) -> tuple[array[int], _Five, bytearray]:
-    """Decode `mappings` into `(line_starts, (gen_col, source, src_line, src_col, name), flags)`.
-
-    `source` and `name` hold running values; `flags` says whether a token has them (bit 1 a
-    source, bit 2 a name), so a one-field segment costs no extra pass.
-    """
-    cols = _Columns()
-    for line in mappings.split(";"):
-        cols.add_line(line)
-    _check_range(cols, HAS_SOURCE, 1, n_sources, "source")
-    _check_range(cols, HAS_NAME, 4, n_names, "name")
-    for row in cols.unsorted:
-        _sort_line(cols.line_starts[row], cols.line_starts[row + 1], cols)
-    return cols.line_starts, cols.columns, cols.flags
-
-
-def _check_range(cols: _Columns, flag: int, index: int, size: int, what: str) -> None:
-    # Running values of tokens without the field repeat an earlier checked value, so the
-    # column maximum is a sound check as soon as one token carries the field.
-    if not any(f & flag for f in set(cols.flags)):
-        return
-    largest = max(cols.columns[index])
-    if largest >= size:
-        raise IndexOutOfRange(f"a mapping points at {what} {largest} but there are {size}")
-
-
-def _sort_line(start: int, end: int, cols: _Columns) -> None:
-    """Order one line's tokens by generated column, as Mozilla's consumer does."""
-    parts = (*(c[start:end] for c in cols.columns), cols.flags[start:end])
-    rows = sorted(zip(*parts, strict=True), key=operator.itemgetter(0))
-    for index, column in enumerate(cols.columns):
-        column[start:end] = array("I", (row[index] for row in rows))
-    cols.flags[start:end] = bytes(row[5] for row in rows)
-
-
-__all__ = ["DecodedMap", "SourceMapError", "decode_map", "decode_mappings", "load_map_json"]
+__all__ = [
+    "HAS_NAME",
+    "HAS_SOURCE",
+    "DecodedMap",
+    "SourceMapError",
+    "decode_map",
+    "decode_mappings",
+    "load_map_json",
+]
