@@ -7,6 +7,7 @@ import httpx
 from tui.backends.base import Backend
 from tui.backends.bugsink import BugsinkBackend
 from tui.backends.errors import Unsupported
+from tui.backends.posthog import PostHogBackend
 from tui.backends.sentry import SentryBackend
 from tui.config import Profile
 
@@ -24,6 +25,10 @@ def open_backend(profile: Profile, transport: httpx.AsyncBaseTransport | None = 
         )
     if profile.backend == "bugsink":
         return BugsinkBackend.from_profile(
+            profile.url, profile.token(), profile.projects[0], transport=transport
+        )
+    if profile.backend == "posthog":
+        return PostHogBackend.connect(
             profile.url, profile.token(), profile.projects[0], transport=transport
         )
     raise Unsupported(f"profile {profile.name!r}: the {profile.backend} backend is not available")

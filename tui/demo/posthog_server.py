@@ -1,0 +1,456 @@
+"""An in-memory PostHog error-tracking API that replays recorded data, for the demo and tests.
+
+It answers the Query API (`ErrorTrackingQuery`, `EventsQuery`) and the error-tracking REST routes
+the way PostHog does, rejecting unknown fields like PostHog's `extra="forbid"` query models, so
+the demo runs through the real `PostHogBackend`. Status changes are kept in memory. Switches let
+tests play an older server: error-tracking routes only under `/api/environments/`, issue routes
+that refuse personal API keys, a key missing scopes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import lzma
+import re
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tui.backends.posthog_symbols import build_symbol_set
+from tui.backends.sentry_parse import parse_datetime
+from tui.demo.server import REPLAY_SPAN
+
+DEMO_POSTHOG_URL = "https://posthog.demo.stackdeck.invalid"
+DEMO_PROJECT = "73091"
+STORAGE_URL = "https://storage.demo.stackdeck.invalid"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEMO_DATA = DATA_DIR / "posthog" / "demo.json.xz"
+QUERY_BODY_KEYS = frozenset({"query", "refresh", "client_query_id", "async", "name"})
+ET_KEYS = frozenset(
+    {
+        "kind", "issueId", "orderBy", "orderDirection", "dateRange", "status", "assignee",
+        "filterGroup", "filterTestAccounts", "searchQuery", "volumeResolution", "withAggregations",
+        "withFirstEvent", "withLastEvent", "limit", "offset", "modifiers", "response", "tags",
+    }
+)  # fmt: skip
+ET_REQUIRED = frozenset({"kind", "dateRange", "volumeResolution"})
+EV_KEYS = frozenset(
+    {
+        "kind", "event", "select", "where", "properties", "fixedProperties", "orderBy", "limit",
+        "offset", "after", "before", "personId", "actionId", "filterTestAccounts", "source",
+        "modifiers", "response", "tags",
+    }
+)  # fmt: skip
+EV_REQUIRED = frozenset({"kind", "select"})
+DATE_RANGE_KEYS = frozenset({"date_from", "date_to", "explicitDate"})
+ISSUE_STATUSES = frozenset({"active", "resolved", "suppressed", "archived", "pending_release"})
+WRITABLE_STATUSES = frozenset({"active", "resolved", "suppressed"})
+ORDERS = ("last_seen", "first_seen", "occurrences", "users", "sessions")
+PERSONAL_KEY_REFUSED = "This action does not support Personal API Key access"
+POSTHOG_SNIPPET = (
+    ';!function(){{try{{var e="undefined"!=typeof window?window:"undefined"!=typeof global?global:'
+    '"undefined"!=typeof globalThis?globalThis:"undefined"!=typeof self?self:{{}},n=(new e.Error)'
+    '.stack;n&&(e._posthogChunkIds=e._posthogChunkIds||{{}},e._posthogChunkIds[n]="{chunk_id}")'
+    "}}catch(e){{}}}}();"
+)
+"""The snippet `posthog-cli sourcemap inject` puts into a bundle."""
+_ROUTE = re.compile(r"^/api/(?P<prefix>projects|environments)/(?P<project>\d+)/(?P<rest>.*)$")
+_ISSUE = re.compile(r"^error_tracking/issues/(?P<id>[0-9a-f-]{36})/$")
+_DOWNLOAD = re.compile(r"^error_tracking/symbol_sets/(?P<id>[0-9a-f-]{36})/download/$")
+_WHERE = (
+    ("issue", re.compile(r"^properties\.\$exception_issue_id = '(?P<v>[0-9a-f-]{36})'$")),
+    ("uuid", re.compile(r"^uuid = '(?P<v>[0-9a-f-]{36})'$")),
+    ("ts", re.compile(r"^timestamp (?P<op>[<>]) toDateTime64\('(?P<v>[0-9: .-]+)', 6, 'UTC'\)$")),
+)
+_RELATIVE = re.compile(r"^-(\d+)([hdwmy])$")
+_UNITS = {"h": 1 / 24, "d": 1, "w": 7, "m": 30, "y": 365}
+
+
+class QueryError(Exception):
+    """A request PostHog would refuse with 400; `str()` is its `detail`."""
+
+
+def inject_chunk_id(bundle: str, chunk_id: str) -> str:
+    """Swap the bundle's Sentry debug-id line for PostHog's chunk-id snippet (same line count,
+    so the source map stays valid) and its `//# debugId=` comment for `//# chunkId=`."""
+    first, rest = bundle.split("\n", 1)
+    if "_sentryDebugIds" not in first:
+        raise ValueError("the bundle's first line is not the debug-id snippet build.mjs writes")
+    rest = re.sub(r"//# debugId=\S+", f"//# chunkId={chunk_id}", rest)
+    return POSTHOG_SNIPPET.format(chunk_id=chunk_id) + "\n" + rest
+
+
+def load_demo_data() -> dict[str, Any]:
+    """`chunk_id`, `issues`, `events` (as recorded, not replayed) and frame `frames` contexts."""
+    data: dict[str, Any] = json.loads(lzma.decompress(DEMO_DATA.read_bytes()))
+    return data
+
+
+def demo_symbol_set(chunk_id: str) -> bytes:
+    """The shop bundle with PostHog's chunk id injected, and its map, as a symbol-set blob."""
+    bundle = next((DATA_DIR / "symbols").glob("index-*.js"))
+    minified = inject_chunk_id(bundle.read_text(encoding="utf-8"), chunk_id)
+    return build_symbol_set(minified.encode(), bundle.with_name(bundle.name + ".map").read_bytes())
+
+
+class DemoPostHogServer:
+    """Serves `issues`, their `events` and frame `contexts` as PostHog's API would."""
+
+    def __init__(
+        self,
+        issues: list[dict[str, Any]],
+        events: list[dict[str, Any]],
+        contexts: dict[str, dict[str, Any]],
+        *,
+        now: datetime,
+        symbol_sets: dict[str, bytes] | None = None,
+        latency: float = 0.0,
+        project_routes: Iterable[str] = ("query", "error_tracking"),
+        refuse_personal_keys: bool = False,
+        scopes: Iterable[str] | None = None,
+    ) -> None:
+        self.issues = {i["id"]: dict(i) for i in issues}
+        self.events = sorted(events, key=lambda e: _when(e))
+        self.contexts = contexts
+        self.now = now
+        self.symbol_sets = {
+            ref: (str(uuid.uuid5(uuid.NAMESPACE_URL, ref)), blob)
+            for ref, blob in (symbol_sets or {}).items()
+        }
+        self.latency = latency
+        self.project_routes = frozenset(project_routes)
+        self.refuse_personal_keys = refuse_personal_keys
+        self.scopes = None if scopes is None else frozenset(scopes)
+        self.requests: list[httpx.Request] = []
+
+    @classmethod
+    def from_package(cls, now: datetime | None = None, **options: Any) -> DemoPostHogServer:
+        """The bundled recordings, moved in time so that the newest event happened just now."""
+        now = now or datetime.now(UTC)
+        data = load_demo_data()
+        events = _replayed(data["events"], now)
+        symbol_sets = {data["chunk_id"]: demo_symbol_set(data["chunk_id"])}
+        return cls(
+            data["issues"], events, data["frames"], now=now, symbol_sets=symbol_sets, **options
+        )
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self.handle)
+
+    def bodies(self, suffix: str) -> list[Any]:
+        """JSON bodies of the requests whose path ends with `suffix`, in order."""
+        return [
+            json.loads(r.content)
+            for r in self.requests
+            if r.url.path.endswith(suffix) and r.content
+        ]
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        if request.url.host == httpx.URL(STORAGE_URL).host:
+            return self._storage(request)
+        if not request.headers.get("authorization", "").startswith("Bearer "):
+            return _detail(401, "Authentication credentials were not provided.")
+        match = _ROUTE.match(request.url.path)
+        if match is None or match["project"] != DEMO_PROJECT:
+            return _not_found()
+        if match["rest"] == "":
+            return httpx.Response(200, json={"id": int(DEMO_PROJECT), "name": "Demo shop"})
+        family = match["rest"].split("/", 1)[0]
+        if match["prefix"] == "projects" and family not in self.project_routes:
+            return _not_found()
+        try:
+            return self._route(request, match["rest"])
+        except QueryError as exc:
+            return httpx.Response(400, json={"type": "validation_error", "detail": str(exc)})
+
+    def _route(self, request: httpx.Request, rest: str) -> httpx.Response:
+        method = request.method
+        body = json.loads(request.content) if request.content else {}
+        if rest == "query/" and method == "POST":
+            return self._guarded("query:read") or self._query(body)
+        if match := _ISSUE.match(rest):
+            needs = "error_tracking:read" if method == "GET" else "error_tracking:write"
+            refused = self._guarded(needs, issue_route=True)
+            return refused or self._issue(method, match["id"], body)
+        if rest == "error_tracking/issues/bulk/" and method == "POST":
+            return self._guarded("error_tracking:write", issue_route=True) or self._bulk(body)
+        if rest == "error_tracking/stack_frames/batch_get/" and method == "POST":
+            return self._guarded("error_tracking:read") or self._batch_get(body)
+        if rest == "error_tracking/symbol_sets/" and method == "GET":
+            return self._guarded("error_tracking:read") or self._symbol_sets(request)
+        if (match := _DOWNLOAD.match(rest)) and method == "GET":
+            return self._guarded("error_tracking:read") or self._download(match["id"])
+        return _not_found()
+
+    def _guarded(self, scope: str, *, issue_route: bool = False) -> httpx.Response | None:
+        if issue_route and self.refuse_personal_keys:
+            return _detail(403, PERSONAL_KEY_REFUSED)
+        if self.scopes is not None and scope not in self.scopes:
+            return _detail(403, f"API key missing required scope '{scope}'")
+        return None
+
+    def _query(self, body: dict[str, Any]) -> httpx.Response:
+        _check_keys(body, QUERY_BODY_KEYS, {"query"}, "request")
+        query = body["query"]
+        kind = query.get("kind") if isinstance(query, dict) else None
+        if kind == "ErrorTrackingQuery":
+            _check_keys(query, ET_KEYS, ET_REQUIRED, kind)
+            return httpx.Response(200, json=self._error_tracking(query))
+        if kind == "EventsQuery":
+            _check_keys(query, EV_KEYS, EV_REQUIRED, kind)
+            return httpx.Response(200, json=self._events_query(query))
+        raise QueryError(f"unknown query kind {kind!r}")
+
+    def _error_tracking(self, query: dict[str, Any]) -> dict[str, Any]:
+        _check_keys(query["dateRange"], DATE_RANGE_KEYS, set(), "dateRange")
+        order, status = query.get("orderBy", "last_seen"), query.get("status", "active")
+        if order not in ORDERS or status not in ISSUE_STATUSES | {"all"}:
+            raise QueryError(f"invalid orderBy {order!r} or status {status!r}")
+        since = self._since(query["dateRange"].get("date_from"))
+        words = str(query.get("searchQuery", "")).lower().split()
+        results = []
+        for issue in self.issues.values():
+            events = [e for e in self._of(issue["id"]) if since is None or _when(e) >= since]
+            wanted = query.get("issueId") in (None, issue["id"])
+            if not (events and wanted and status in ("all", issue["status"])):
+                continue
+            if all(w in _haystack(issue, events) for w in words):
+                results.append(self._result(issue, events))
+        key = order if order in ("first_seen", "last_seen") else None
+        results.sort(
+            key=lambda r: r[key] if key else r["aggregations"][order],
+            reverse=query.get("orderDirection", "DESC") == "DESC",
+        )
+        offset, limit = int(query.get("offset", 0)), int(query.get("limit", 50))
+        page = results[offset : offset + limit]
+        return {
+            "results": page,
+            "hasMore": offset + limit < len(results),
+            "limit": limit,
+            "offset": offset,
+        }
+
+    def _result(self, issue: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:
+        last = events[-1]["properties"]
+        crash = _crash_frame(last)
+        sessions = {e["properties"].get("$session_id") for e in events} - {None}
+        return {
+            **{k: issue[k] for k in ("id", "name", "description", "status", "assignee")},
+            "first_seen": _iso(_when(self._of(issue["id"])[0])),
+            "last_seen": _iso(_when(events[-1])),
+            "library": last.get("$lib"),
+            "function": crash.get("resolved_name")
+            or crash.get("mangled_name")
+            or crash.get("function"),
+            "source": crash.get("source") or crash.get("filename"),
+            "aggregations": {
+                "occurrences": len(events),
+                "users": len({e["distinct_id"] for e in events}),
+                "sessions": len(sessions),
+                "volumeRange": [],
+            },
+        }
+
+    def _events_query(self, query: dict[str, Any]) -> dict[str, Any]:
+        if query.get("event") != "$exception":
+            raise QueryError("the demo server has only $exception events")
+        found = [e for e in self.events if self._where(e, query.get("where", []))]
+        since = self._since(query.get("after"))
+        found = [e for e in found if since is None or _when(e) >= since]
+        order = query.get("orderBy", ["timestamp DESC"])
+        if order not in (["timestamp DESC"], ["timestamp ASC"]):
+            raise QueryError(f"the demo server cannot order by {order!r}")
+        if order == ["timestamp DESC"]:
+            found.reverse()
+        offset, limit = int(query.get("offset", 0)), int(query.get("limit", 100))
+        page = found[offset : offset + limit]
+        columns = list(query["select"])
+        rows = [[_column(e, c) for c in columns] for e in page]
+        return {"columns": columns, "results": rows, "hasMore": offset + limit < len(found)}
+
+    def _where(self, event: dict[str, Any], clauses: list[str]) -> bool:
+        for clause in clauses:
+            kind, match = next(((k, m) for k, p in _WHERE if (m := p.match(clause))), (None, None))
+            if match is None:
+                raise QueryError(f"the demo server cannot evaluate {clause!r}")
+            if kind == "issue" and event["properties"].get("$exception_issue_id") != match["v"]:
+                return False
+            if kind == "uuid" and event["uuid"] != match["v"]:
+                return False
+            if kind == "ts":
+                moment = datetime.fromisoformat(match["v"]).replace(tzinfo=UTC)
+                if not (_when(event) < moment if match["op"] == "<" else _when(event) > moment):
+                    return False
+        return True
+
+    def _issue(self, method: str, issue_id: str, body: dict[str, Any]) -> httpx.Response:
+        issue = self.issues.get(issue_id)
+        if issue is None:
+            return _detail(404, "Not found.")
+        if method == "PATCH":
+            _check_keys(body, {"status", "name", "description", "assignee"}, set(), "issue")
+            if "status" in body and body["status"] not in WRITABLE_STATUSES:
+                raise QueryError(f'"{body["status"]}" is not a valid choice.')
+            issue.update(body)
+        elif method != "GET":
+            return _detail(405, f'Method "{method}" not allowed.')
+        events = self._of(issue_id)
+        first_seen = _iso(_when(events[0])) if events else None
+        fields = ("id", "status", "name", "description", "assignee")
+        rest = {"first_seen": first_seen, "external_issues": [], "cohort": None}
+        return httpx.Response(200, json={**{k: issue.get(k) for k in fields}, **rest})
+
+    def _bulk(self, body: dict[str, Any]) -> httpx.Response:
+        _check_keys(body, {"action", "ids", "status", "assignee"}, {"action", "ids"}, "bulk")
+        if body["action"] != "set_status" or body.get("status") not in WRITABLE_STATUSES:
+            raise QueryError("Invalid status")
+        for issue_id in body["ids"]:
+            if issue_id in self.issues:
+                self.issues[issue_id]["status"] = body["status"]
+        return httpx.Response(200, json={"success": True})
+
+    def _batch_get(self, body: dict[str, Any]) -> httpx.Response:
+        _check_keys(body, {"raw_ids", "symbol_set"}, set(), "batch_get")
+        results = [
+            {
+                "id": n,
+                "raw_id": raw_id,
+                "created_at": _iso(self.now),
+                "contents": {},
+                "resolved": True,
+                "context": self.contexts[raw_id]["context"],
+                "symbol_set_ref": None,
+                "release": None,
+            }
+            for n, raw_id in enumerate(body.get("raw_ids", []), start=1)
+            if raw_id in self.contexts
+        ]
+        return httpx.Response(200, json={"results": results})
+
+    def _symbol_sets(self, request: httpx.Request) -> httpx.Response:
+        ref = request.url.params.get("ref")
+        results = [
+            {
+                "id": set_id, "ref": chunk, "team_id": 1, "created_at": _iso(self.now),
+                "last_used": None, "storage_ptr": f"symbolsets/{set_id}", "failure_reason": None,
+                "release": None,
+            }
+            for chunk, (set_id, _) in self.symbol_sets.items()
+            if ref in (None, chunk)
+        ]  # fmt: skip
+        return httpx.Response(
+            200, json={"count": len(results), "next": None, "previous": None, "results": results}
+        )
+
+    def _download(self, set_id: str) -> httpx.Response:
+        if not any(i == set_id for i, _ in self.symbol_sets.values()):
+            return _detail(404, "Not found.")
+        return httpx.Response(
+            200, json={"url": f"{STORAGE_URL}/symbolsets/{set_id}?X-Amz-Signature=demo"}
+        )
+
+    def _storage(self, request: httpx.Request) -> httpx.Response:
+        """Presigned storage: a second credential is refused, as S3 does."""
+        if "authorization" in request.headers:
+            return httpx.Response(400, text="<Error><Code>InvalidArgument</Code></Error>")
+        for set_id, blob in self.symbol_sets.values():
+            if request.url.path == f"/symbolsets/{set_id}":
+                return httpx.Response(
+                    200, content=blob, headers={"content-type": "binary/octet-stream"}
+                )
+        return httpx.Response(404, text="<Error><Code>NoSuchKey</Code></Error>")
+
+    def _of(self, issue_id: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e["properties"].get("$exception_issue_id") == issue_id]
+
+    def _since(self, value: Any) -> datetime | None:
+        if value in (None, "all"):
+            return None
+        match = _RELATIVE.match(str(value))
+        if match:
+            return self.now - timedelta(days=int(match[1]) * _UNITS[match[2]])
+        moment = parse_datetime(value)
+        if moment is None:
+            raise QueryError(f"cannot read the date {value!r}")
+        return moment
+
+
+def _check_keys(data: Any, allowed: Iterable[str], required: Iterable[str], what: str) -> None:
+    if not isinstance(data, dict):
+        raise QueryError(f"{what}: expected an object")
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise QueryError(f"{what}: extra inputs are not permitted: {', '.join(sorted(unknown))}")
+    missing = set(required) - set(data)
+    if missing:
+        raise QueryError(f"{what}: field required: {', '.join(sorted(missing))}")
+
+
+def _column(event: dict[str, Any], column: str) -> Any:
+    """What HogQL returns: `properties` and JSON property values as JSON strings."""
+    if column == "properties":
+        return json.dumps(event["properties"])
+    if column.startswith("properties."):
+        value = event["properties"].get(column.removeprefix("properties."))
+        return value if value is None or isinstance(value, str) else json.dumps(value)
+    return event.get(column)
+
+
+def _crash_frame(properties: dict[str, Any]) -> dict[str, Any]:
+    """The raised exception's innermost in-app frame: where the issue's culprit points."""
+    exceptions = properties.get("$exception_list") or [{}]
+    frames = (exceptions[0].get("stacktrace") or {}).get("frames") or [{}]
+    return next((f for f in reversed(frames) if f.get("in_app")), frames[-1])
+
+
+def _haystack(issue: dict[str, Any], events: list[dict[str, Any]]) -> str:
+    frames = [
+        f
+        for e in events
+        for x in e["properties"]["$exception_list"]
+        for f in (x.get("stacktrace") or {}).get("frames", [])
+    ]
+    names = [
+        str(f.get(k) or "")
+        for f in frames
+        for k in ("resolved_name", "function", "source", "filename")
+    ]
+    return " ".join([issue["name"], issue["description"], *names]).lower()
+
+
+def _replayed(events: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """The recordings spread over the last `REPLAY_SPAN` in their recorded order, newest just
+    now, on a schedule that thins out into the past (as the Sentry demo does)."""
+    events = copy.deepcopy(events)
+    ranked = sorted(events, key=_when, reverse=True)
+    newest = now - timedelta(minutes=4)
+    for rank, event in enumerate(ranked):
+        slot = newest - REPLAY_SPAN * (rank / max(1, len(ranked) - 1)) ** 2
+        event["timestamp"] = _iso(slot)
+    return events
+
+
+def _when(event: dict[str, Any]) -> datetime:
+    return parse_datetime(event.get("timestamp")) or datetime.min.replace(tzinfo=UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _detail(status: int, message: str) -> httpx.Response:
+    return httpx.Response(status, json={"detail": message})
+
+
+def _not_found() -> httpx.Response:
+    """Django's answer for a route it does not have: HTML, not JSON."""
+    return httpx.Response(404, text="<h1>Not Found</h1>", headers={"content-type": "text/html"})
