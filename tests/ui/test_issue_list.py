@@ -180,7 +180,7 @@ async def test_level_colours_follow_the_theme() -> None:
         await pilot.pause()
         after = str(table.get_cell("4829301773", "level").style)
         assert before != after
-        assert app.theme_variables["error"].lower() in after.lower()
+        assert app.theme_variables["text-error"].lower() in after.lower()
 
 
 async def test_first_load_shows_loading_then_rows() -> None:

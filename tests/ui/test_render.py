@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from rich.console import Console
+
 from tests.ui.fakes import NOW, python_event
-from tui.model import ExceptionValue, Frame, Mechanism, Stacktrace
+from tui.model import Breadcrumb, ExceptionValue, Frame, Mechanism, Stacktrace
+from tui.render.event import breadcrumbs_table
 from tui.render.issue import compact_count, issue_columns
 from tui.render.text import plain, relative_time, sanitize
 from tui.render.trace import (
@@ -153,3 +156,13 @@ def test_lexer_from_file_name_then_platform() -> None:
     assert language_for("app/models.py", "") == "python"
     assert language_for("https://x.test/a.js?v=1", "") in {"javascript", "js"}
     assert language_for("<anonymous>", "node") == "javascript"
+
+
+def test_breadcrumb_messages_stay_literal_and_wrap_in_their_column() -> None:
+    crumb = Breadcrumb(category="http", message="[red]x[/] " + "word " * 30)
+    console = Console(width=80, record=True, color_system=None)
+    console.print(breadcrumbs_table([crumb], {}))
+    lines = console.export_text().splitlines()
+    assert "[red]x[/]" in lines[0]
+    # The second line starts under the message column, not at the left edge.
+    assert lines[1].startswith(" " * 10) and lines[1].strip().startswith("word")

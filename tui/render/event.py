@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
 from textual.content import Content
 
 from tui.model import Breadcrumb, Event, ExceptionValue, Frame
-from tui.render.text import absolute_time, plain, relative_time, sanitize
+from tui.render.text import absolute_time, plain, plain_text, relative_time, sanitize
 
-BREADCRUMB_LEVEL_STYLE = {
-    "fatal": "bold $text-error",
-    "error": "$text-error",
-    "warning": "$text-warning",
-    "info": "$text-primary",
-    "debug": "$text-muted",
+BREADCRUMB_LEVEL_COLOR = {
+    "fatal": "error",
+    "error": "error",
+    "warning": "warning",
+    "info": "primary",
 }
 
 
@@ -58,26 +60,32 @@ def crash_summary(exc: ExceptionValue, frame: Frame | None) -> Content:
     return head + "\n" + where
 
 
-def breadcrumbs_content(breadcrumbs: Iterable[Breadcrumb]) -> Content:
-    """Oldest first, like a log, so the last line is what happened just before the error."""
-    lines = [_breadcrumb_line(crumb) for crumb in breadcrumbs]
-    if not lines:
-        return plain("no breadcrumbs recorded", "$text-muted italic")
-    return Content("\n").join(lines)
+def breadcrumbs_table(
+    breadcrumbs: Iterable[Breadcrumb], colors: Mapping[str, str]
+) -> RenderableType:
+    """Oldest first, like a log, so the last row is what happened just before the error.
 
-
-def _breadcrumb_line(crumb: Breadcrumb) -> Content:
-    when = crumb.timestamp.strftime("%H:%M:%S.%f")[:-3] if crumb.timestamp else " " * 12
-    message = crumb.message or _data_summary(crumb.data)
-    return Content.assemble(
-        (when, "$text-muted"),
-        "  ",
-        plain(f"{sanitize(crumb.category or crumb.type):<16.16}", "$text-secondary"),
-        " ",
-        plain(f"{sanitize(crumb.level):<7.7}", BREADCRUMB_LEVEL_STYLE.get(crumb.level, "")),
-        " ",
-        plain(message),
-    )
+    A Rich grid rather than lines: long messages wrap inside their own column. `colors` maps
+    theme variable names to colours (`App.theme_variables`).
+    """
+    crumbs = list(breadcrumbs)
+    if not crumbs:
+        return Text("no breadcrumbs recorded", style="dim italic")
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True, style="dim")
+    table.add_column(no_wrap=True, max_width=18, overflow="ellipsis")
+    table.add_column(no_wrap=True)
+    table.add_column(ratio=1, overflow="fold")
+    for crumb in crumbs:
+        when = crumb.timestamp.strftime("%H:%M:%S.%f")[:-3] if crumb.timestamp else ""
+        level_color = colors.get(f"text-{BREADCRUMB_LEVEL_COLOR.get(crumb.level, '')}", "")
+        table.add_row(
+            when,
+            plain_text(crumb.category or crumb.type, colors.get("text-secondary", "")),
+            plain_text(crumb.level, level_color),
+            plain_text(crumb.message or _data_summary(crumb.data), multiline=True),
+        )
+    return table
 
 
 def _data_summary(data: dict[str, Any]) -> str:
@@ -90,7 +98,7 @@ def _data_summary(data: dict[str, Any]) -> str:
 def tags_content(event: Event) -> Content:
     if not event.tags:
         return plain("no tags", "$text-muted italic")
-    return _key_values(event.tags)
+    return plain("tags", "bold $text-accent") + "\n" + _key_values(event.tags)
 
 
 def contexts_content(event: Event) -> Content:

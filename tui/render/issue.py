@@ -56,7 +56,9 @@ def issue_columns(total_width: int, id_width: int = 12) -> list[Column]:
     fixed = sum(c.width or 0 for c in kept) + 2 * len(kept) + 2
     flexible = [c for c in kept if c.width is None]
     spare = max(20, total_width - fixed)
-    shares = [spare * 3 // 5, spare - spare * 3 // 5] if len(flexible) == 2 else [spare]
+    # The title says what broke; the culprit only where, so it gets a third at most.
+    culprit = min(40, spare // 3)
+    shares = [spare - culprit, culprit] if len(flexible) == 2 else [spare]
     sized = iter(shares)
     return [c if c.width is not None else Column(c.key, c.label, next(sized)) for c in kept]
 
@@ -73,7 +75,8 @@ def compact_count(value: int) -> str:
 
 
 def _color(colors: Mapping[str, str], name: str) -> str:
-    return colors.get(name, "")
+    # `text-*` variants are the theme's colours adjusted for contrast as text on the background.
+    return colors.get(f"text-{name}", colors.get(name, ""))
 
 
 def issue_cells(
@@ -81,7 +84,9 @@ def issue_cells(
 ) -> list[Text]:
     """One table row; `colors` maps theme variable names to colours (`App.theme_variables`)."""
     level_color = _color(colors, LEVEL_THEME_COLOR.get(issue.level, "foreground"))
-    status_color = _color(colors, STATUS_THEME_COLOR[issue.status])
+    # Unresolved is the usual state: dim it so resolved and ignored rows stand out.
+    unresolved = issue.status is IssueStatus.UNRESOLVED
+    status_color = "dim" if unresolved else _color(colors, STATUS_THEME_COLOR[issue.status])
     muted = "dim"
     narrow = next(c for c in columns if c.key == "level").width == 1
     cells = {

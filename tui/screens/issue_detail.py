@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from tui.backends.base import EVENT_LATEST, Backend
 from tui.backends.errors import BackendError
 from tui.model import Event, Issue, StatusAction
-from tui.render.event import breadcrumbs_content, contexts_content, event_bar, tags_content
+from tui.render.event import breadcrumbs_table, contexts_content, event_bar, tags_content
 from tui.render.issue import issue_header
 from tui.render.text import plain
 from tui.render.trace import has_minified, minified_view
@@ -170,7 +170,8 @@ class IssueDetailScreen(Screen[Issue]):
         self.event = event
         self.query_one("#event-bar", Static).update(event_bar(event, self.clock()))
         await self._draw_trace()
-        self.query_one("#breadcrumb-list", Static).update(breadcrumbs_content(event.breadcrumbs))
+        crumbs = breadcrumbs_table(event.breadcrumbs, self.app.theme_variables)
+        self.query_one("#breadcrumb-list", Static).update(crumbs)
         self.query_one("#tag-list", Static).update(tags_content(event))
         self.query_one("#context-list", Static).update(contexts_content(event))
         self.refresh_bindings()
