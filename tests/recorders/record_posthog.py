@@ -6,8 +6,9 @@ npm; no network beyond `npm ci` the first time, no PostHog account):
     .venv/bin/python tests/recorders/record_posthog.py
 
 1. Python: the billing app's scenarios (the requests and the ledger job of `record_python.py`)
-   inside `posthog.new_context(client=...)`, whose exception autocapture calls the SDK's
-   `capture_exception`; the SDK's HTTP sender (`batch_post`) is replaced, so each batch is kept.
+   inside `posthog.new_context(client=...)` (user and request tags) with the SDK's
+   `capture_exception` on what escapes the app; the SDK's HTTP sender (`batch_post`) is
+   replaced, so each batch is kept.
 2. JavaScript: the shop bundle (`js/build.mjs`) with PostHog's chunk-id snippet and `//# chunkId=`
    comment in place of Sentry's debug-id ones (as `posthog-cli sourcemap inject` writes them),
    run once per session through posthog-js' own error-properties builder (`posthog_js/`).
@@ -29,7 +30,6 @@ recursion; `js_sdk_events.json`: all). The demo server injects the chunk id into
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
 import logging
@@ -122,17 +122,16 @@ def _portable(message: dict[str, Any]) -> dict[str, Any]:
 
 def _send(client: Posthog, request: record_python.Request) -> None:
     environ = record_python._environ(request)
-    # new_context captures what escapes it (the SDK's own path) and re-raises it.
-    with (
-        contextlib.suppress(Exception),
-        new_context(fresh=True, capture_exceptions=True, client=client),
-    ):
+    with new_context(fresh=True, capture_exceptions=False, client=client):
         identify_context(request.user[0])
         tag("$current_url", f"https://billing.example.com{request.path}")
         tag("$request_method", request.method)
         tag("customer_tier", request.tier)
         tag("$set", {"email": request.user[1]})
-        application(environ, lambda status, headers, exc_info=None: None)
+        try:
+            application(environ, lambda status, headers, exc_info=None: None)
+        except Exception as exc:
+            _capture(client, exc)
 
 
 def _ledger_job(client: Posthog, closed: tuple[int, ...]) -> None:
@@ -141,13 +140,21 @@ def _ledger_job(client: Posthog, closed: tuple[int, ...]) -> None:
         Invoice("INV-1001", "globex", 2025, []),
         Invoice("INV-1017", "initech", 2025, [("Licences", Decimal("450.00"))]),
     ]
-    with (
-        contextlib.suppress(Exception),
-        new_context(fresh=True, capture_exceptions=True, client=client),
-    ):
+    with new_context(fresh=True, capture_exceptions=False, client=client):
         identify_context("job:ledger.post_invoices")
         tag("job", "ledger.post_invoices")
-        post_invoices(batch, set(closed))
+        try:
+            post_invoices(batch, set(closed))
+        except Exception as exc:
+            _capture(client, exc)
+
+
+def _capture(client: Posthog, exc: BaseException) -> None:
+    """`capture_exception`, without this harness's own frame at the top of the traceback: in a
+    deployment the frames above the app would be the web server's or the job runner's."""
+    if exc.__traceback__ is not None:
+        exc = exc.with_traceback(exc.__traceback__.tb_next)
+    client.capture_exception(exc)
 
 
 def record_javascript_sdk(tmp: Path) -> tuple[list[tuple[str, dict[str, Any]]], Path, str]:
