@@ -90,17 +90,6 @@ def normalize_url(url: str) -> str:
     return "~/" + parts.path.lstrip("/")
 
 
-def candidate_urls(abs_path: str) -> list[str]:
-    """Sentry's candidates: the URL without fragment, without query, and `~/path` of each."""
-    no_fragment = abs_path.split("#", 1)[0]
-    no_query = no_fragment.split("?", 1)[0]
-    found = []
-    for url in (no_fragment, no_query, normalize_url(no_fragment), normalize_url(no_query)):
-        if url not in found:
-            found.append(url)
-    return found
-
-
 def url_path(abs_path: str) -> str:
     """The path part of a frame's URL or file name, for suffix matching against a directory."""
     return normalize_url(abs_path)[1:]
