@@ -197,7 +197,8 @@ async def test_fake_server_rejects_unknown_query_fields_like_posthog() -> None:
 async def test_get_issue_by_uuid_short_id_or_prefix() -> None:
     server, backend = serve()
     wanted = by_name(server, "KeyError")
-    for key in (wanted["id"], wanted["id"].upper(), wanted["id"][-8:], wanted["id"][-12:]):
+    bare = wanted["id"].replace("-", "")
+    for key in (wanted["id"], wanted["id"].upper(), bare, wanted["id"][-8:], wanted["id"][-12:]):
         issue = await backend.get_issue(key)
         assert issue.id == wanted["id"] and issue.count == 2
     sent = queries(server, "ErrorTrackingQuery")

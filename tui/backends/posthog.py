@@ -260,7 +260,9 @@ class PostHogBackend:
         return pq.rows(await self._query(body, "query:read"), columns)
 
     async def _neighbours(self, key: str, row: Mapping[str, Any]) -> tuple[str | None, str | None]:
-        """The ids of the events just before and after `row` (Sentry's previous/next)."""
+        """The ids of the events just before and after `row` (Sentry's previous/next).
+
+        By timestamp: two events of one issue in the very same microsecond skip each other."""
         moment = parse_event(row).timestamp
         if moment is None:
             return None, None

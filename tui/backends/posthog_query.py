@@ -7,6 +7,7 @@ server's schema has had for a long time, and values go into HogQL only after val
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -139,14 +140,15 @@ def checked_uuid(value: str) -> str:
     """A uuid safe to put in HogQL; anything else cannot name a PostHog issue or event."""
     if not UUID.match(value):
         raise NotFound(f"{value!r} is not a PostHog id (a uuid)")
-    return value.lower()
+    return str(uuid.UUID(value))
 
 
 def rows(data: Any, columns: tuple[str, ...]) -> list[dict[str, Any]]:
     """Query results as dicts, by the `columns` the server names (else the ones asked for)."""
     if not isinstance(data, dict):
         return []
-    names = data.get("columns") if isinstance(data.get("columns"), list) else list(columns)
+    named = data.get("columns")
+    names: list[Any] = named if isinstance(named, list) else list(columns)
     found = []
     for row in data.get("results") or []:
         if isinstance(row, list | tuple):

@@ -306,7 +306,7 @@ class DemoPostHogServer:
         events = self._of(issue_id)
         first_seen = _iso(_when(events[0])) if events else None
         fields = ("id", "status", "name", "description", "assignee")
-        rest = {"first_seen": first_seen, "external_issues": [], "cohort": None}
+        rest: dict[str, Any] = {"first_seen": first_seen, "external_issues": [], "cohort": None}
         return httpx.Response(200, json={**{k: issue.get(k) for k in fields}, **rest})
 
     def _bulk(self, body: dict[str, Any]) -> httpx.Response:
