@@ -217,3 +217,17 @@ async def test_refresh_on_the_issue_rereads_issue_and_event() -> None:
         assert backend.issue_calls == ["4829301773"]
         assert "99,999" in static_text(app, "#issue-header")
         assert backend.event_calls[-1] == ("4829301773", "5b0f3e1d9c2a4f7e8a6b1c2d3e4f5a6b")
+
+
+async def test_event_without_exception_shows_its_message_literally() -> None:
+    backend = FakeBackend()
+    event = python_event("4829301773")
+    backend.events["latest"] = replace(event, exceptions=(), message=f"disk full\n{HOSTILE}")
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = static_text(app, ".no-trace")
+        assert text.startswith("disk full\n[bold red]pwned[/] ␛[31m")
+        assert app.screen.check_action("toggle_in_app", ()) is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.ui.driver import SIZE, make_app, settle, static_text, status_cell
-from tests.ui.fakes import FakeBackend
+from tests.ui.fakes import FakeBackend, make_issues
 from tui.backends.errors import ServerError
 from tui.model import StatusAction
 from tui.screens.help import HelpScreen
@@ -197,3 +197,15 @@ async def test_first_load_shows_loading_then_rows() -> None:
         await settle(app, pilot)
         assert not table.loading
         assert table.row_count == 3
+
+
+async def test_end_and_home_jump_to_the_last_and_first_issue() -> None:
+    backend = FakeBackend(make_issues(5), page_size=50)
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(IssueTable)
+        await pilot.press("G")
+        assert table.cursor_row == 4
+        await pilot.press("home")
+        assert table.cursor_row == 0

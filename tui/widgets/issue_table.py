@@ -22,6 +22,8 @@ class IssueTable(DataTable[Text]):
         Binding("enter", "select_cursor", "Open", id="issues.open"),
         Binding("j", "cursor_down", "Down", show=False, id="issues.down"),
         Binding("k", "cursor_up", "Up", show=False, id="issues.up"),
+        Binding("g,home", "first_row", "First issue", show=False, id="issues.first"),
+        Binding("G,end", "last_row", "Last issue", show=False, id="issues.last"),
     ]
 
     class Highlighted(Message):
@@ -96,6 +98,13 @@ class IssueTable(DataTable[Text]):
         if keep in ids:
             self.move_cursor(row=ids.index(keep), animate=False)
         self._post_highlight()
+
+    def action_first_row(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        # Reaching the last row is also what asks the screen for the next page.
+        self.move_cursor(row=max(0, len(self.issues) - 1))
 
     def on_resize(self, event: Resize) -> None:
         if self._fit(event.size.width) != self._columns:
