@@ -147,3 +147,14 @@ def test_same_content_is_stored_once(cache: SymbolCache) -> None:
     [entry] = cache.entries()
     assert set(entry.keys) == {"url:~/a.js", "url:~/b.js", f"debug_id:{DEBUG_ID}"}
     assert os.path.getsize(cache.path_for(first)) == entry.size
+
+
+def test_damaged_sidecar_is_rebuilt(cache: SymbolCache) -> None:
+    digest, _ = cache.add(fixture_bytes(MAP))
+    path = cache.path_for(digest)
+    data = path.read_bytes()
+    path.write_bytes(data[:-2] + b"!!")  # the JSON sidecar is the last section
+    fresh = SymbolCache(cache.directory)
+    assert fresh.open(digest) is None
+    assert fresh.add(fixture_bytes(MAP))[1].view.debug_id == DEBUG_ID
+    assert SymbolCache(cache.directory).open(digest) is not None

@@ -160,6 +160,28 @@ def write_binary(
         raise
 
 
+def _view(mapped: mmap.mmap) -> tuple[MapView, dict[str, Any]]:
+    whole = memoryview(mapped)
+    sections = []
+    for i in range(_N_SECTIONS):
+        start, length = _ENTRY.unpack_from(mapped, _HEADER.size + i * _ENTRY.size)
+        if start + length > len(mapped):
+            raise ValueError("section past the end of the file")
+        sections.append(whole[start : start + length])
+    u32 = [s.cast("I") for s in sections[:6]]
+    meta = json.loads(bytes(sections[14]))
+    view = MapView(
+        u32,
+        sections[6],
+        StringTable(sections[7].cast("I"), sections[8]),
+        StringTable(sections[9].cast("I"), sections[10]),
+        MappedTexts(sections[11].cast("I"), sections[12].cast("I"), sections[13]),
+        meta.get("ignore_list", ()),
+        meta.get("debug_id", ""),
+    )
+    return view, meta
+
+
 class BinaryMap:
     """An open cache file: the `MapView` over it plus its sidecar metadata."""
 
@@ -186,25 +208,8 @@ def open_binary(path: Path) -> BinaryMap | None:
     header = read_header(mapped)
     if header is None or header[:4] != (MAGIC, FORMAT_VERSION, _MARKER, _N_SECTIONS):
         return None
-    whole = memoryview(mapped)
     try:
-        sections = []
-        for i in range(_N_SECTIONS):
-            start, length = _ENTRY.unpack_from(mapped, _HEADER.size + i * _ENTRY.size)
-            if start + length > len(mapped):
-                return None
-            sections.append(whole[start : start + length])
-    except struct.error:
-        return None
-    u32 = [s.cast("I") for s in sections[:6]]
-    meta = json.loads(bytes(sections[14]))
-    view = MapView(
-        u32,
-        sections[6],
-        StringTable(sections[7].cast("I"), sections[8]),
-        StringTable(sections[9].cast("I"), sections[10]),
-        MappedTexts(sections[11].cast("I"), sections[12].cast("I"), sections[13]),
-        meta.get("ignore_list", ()),
-        meta.get("debug_id", ""),
-    )
+        view, meta = _view(mapped)
+    except (struct.error, ValueError, TypeError):
+        return None  # damaged: the caller rebuilds it from the map
     return BinaryMap(path, view, meta, mapped)
