@@ -17,13 +17,13 @@ from tui.backends.posthog import OLD_SERVER, PostHogBackend
 from tui.cli import main
 from tui.config import Profile
 from tui.demo import demo_config, open_demo_backend
+from tui.demo.posthog_data import load_demo_data
 from tui.demo.posthog_server import (
     DEMO_POSTHOG_URL,
     DEMO_PROJECT,
     PERSONAL_KEY_REFUSED,
     STORAGE_URL,
     DemoPostHogServer,
-    load_demo_data,
 )
 from tui.model import IssueQuery, IssueStatus, StatusAction
 from tui.symbols import SymbolCache, Symbolicator

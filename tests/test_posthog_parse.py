@@ -29,7 +29,7 @@ from tui.backends.posthog_symbols import (
     build_symbol_set,
     parse_symbol_set,
 )
-from tui.demo.posthog_server import demo_symbol_set, load_demo_data
+from tui.demo.posthog_data import demo_symbol_set, load_demo_data
 from tui.model import IssueStatus
 from tui.symbols import FoundBy, LookupFailed, MapRequest, SymbolCache, Symbolicator
 

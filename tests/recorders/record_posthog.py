@@ -60,7 +60,7 @@ from billing_app.wsgi import application  # noqa: E402
 
 from tui.backends.posthog_parse import parse_exception_list  # noqa: E402
 from tui.backends.posthog_symbols import PostHogSymbolSource, build_symbol_set  # noqa: E402
-from tui.demo.posthog_server import DEMO_DATA, inject_chunk_id  # noqa: E402
+from tui.demo.posthog_data import DEMO_DATA, inject_chunk_id  # noqa: E402
 from tui.model import Frame  # noqa: E402
 from tui.symbols import SymbolCache, Symbolicator  # noqa: E402
 

@@ -10,27 +10,21 @@ that refuse personal API keys, a key missing scopes.
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
-import lzma
 import re
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 
-from tui.backends.posthog_symbols import build_symbol_set
 from tui.backends.sentry_parse import parse_datetime
-from tui.demo.server import REPLAY_SPAN
+from tui.demo.posthog_data import demo_symbol_set, load_demo_data, replayed
 
 DEMO_POSTHOG_URL = "https://posthog.demo.stackdeck.invalid"
 DEMO_PROJECT = "73091"
 STORAGE_URL = "https://storage.demo.stackdeck.invalid"
-DATA_DIR = Path(__file__).resolve().parent / "data"
-DEMO_DATA = DATA_DIR / "posthog" / "demo.json.xz"
 QUERY_BODY_KEYS = frozenset({"query", "refresh", "client_query_id", "async", "name"})
 ET_KEYS = frozenset(
     {
@@ -53,13 +47,6 @@ ISSUE_STATUSES = frozenset({"active", "resolved", "suppressed", "archived", "pen
 WRITABLE_STATUSES = frozenset({"active", "resolved", "suppressed"})
 ORDERS = ("last_seen", "first_seen", "occurrences", "users", "sessions")
 PERSONAL_KEY_REFUSED = "This action does not support Personal API Key access"
-POSTHOG_SNIPPET = (
-    ';!function(){{try{{var e="undefined"!=typeof window?window:"undefined"!=typeof global?global:'
-    '"undefined"!=typeof globalThis?globalThis:"undefined"!=typeof self?self:{{}},n=(new e.Error)'
-    '.stack;n&&(e._posthogChunkIds=e._posthogChunkIds||{{}},e._posthogChunkIds[n]="{chunk_id}")'
-    "}}catch(e){{}}}}();"
-)
-"""The snippet `posthog-cli sourcemap inject` puts into a bundle."""
 _ROUTE = re.compile(r"^/api/(?P<prefix>projects|environments)/(?P<project>\d+)/(?P<rest>.*)$")
 _ISSUE = re.compile(r"^error_tracking/issues/(?P<id>[0-9a-f-]{36})/$")
 _DOWNLOAD = re.compile(r"^error_tracking/symbol_sets/(?P<id>[0-9a-f-]{36})/download/$")
@@ -74,29 +61,6 @@ _UNITS = {"h": 1 / 24, "d": 1, "w": 7, "m": 30, "y": 365}
 
 class QueryError(Exception):
     """A request PostHog would refuse with 400; `str()` is its `detail`."""
-
-
-def inject_chunk_id(bundle: str, chunk_id: str) -> str:
-    """Swap the bundle's Sentry debug-id line for PostHog's chunk-id snippet (same line count,
-    so the source map stays valid) and its `//# debugId=` comment for `//# chunkId=`."""
-    first, rest = bundle.split("\n", 1)
-    if "_sentryDebugIds" not in first:
-        raise ValueError("the bundle's first line is not the debug-id snippet build.mjs writes")
-    rest = re.sub(r"//# debugId=\S+", f"//# chunkId={chunk_id}", rest)
-    return POSTHOG_SNIPPET.format(chunk_id=chunk_id) + "\n" + rest
-
-
-def load_demo_data() -> dict[str, Any]:
-    """`chunk_id`, `issues`, `events` (as recorded, not replayed) and frame `frames` contexts."""
-    data: dict[str, Any] = json.loads(lzma.decompress(DEMO_DATA.read_bytes()))
-    return data
-
-
-def demo_symbol_set(chunk_id: str) -> bytes:
-    """The shop bundle with PostHog's chunk id injected, and its map, as a symbol-set blob."""
-    bundle = next((DATA_DIR / "symbols").glob("index-*.js"))
-    minified = inject_chunk_id(bundle.read_text(encoding="utf-8"), chunk_id)
-    return build_symbol_set(minified.encode(), bundle.with_name(bundle.name + ".map").read_bytes())
 
 
 class DemoPostHogServer:
@@ -134,7 +98,7 @@ class DemoPostHogServer:
         """The bundled recordings, moved in time so that the newest event happened just now."""
         now = now or datetime.now(UTC)
         data = load_demo_data()
-        events = _replayed(data["events"], now)
+        events = replayed(data["events"], now)
         symbol_sets = {data["chunk_id"]: demo_symbol_set(data["chunk_id"])}
         return cls(
             data["issues"], events, data["frames"], now=now, symbol_sets=symbol_sets, **options
@@ -425,18 +389,6 @@ def _haystack(issue: dict[str, Any], events: list[dict[str, Any]]) -> str:
         for k in ("resolved_name", "function", "source", "filename")
     ]
     return " ".join([issue["name"], issue["description"], *names]).lower()
-
-
-def _replayed(events: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
-    """The recordings spread over the last `REPLAY_SPAN` in their recorded order, newest just
-    now, on a schedule that thins out into the past (as the Sentry demo does)."""
-    events = copy.deepcopy(events)
-    ranked = sorted(events, key=_when, reverse=True)
-    newest = now - timedelta(minutes=4)
-    for rank, event in enumerate(ranked):
-        slot = newest - REPLAY_SPAN * (rank / max(1, len(ranked) - 1)) ** 2
-        event["timestamp"] = _iso(slot)
-    return events
 
 
 def _when(event: dict[str, Any]) -> datetime:
