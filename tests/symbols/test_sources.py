@@ -280,3 +280,22 @@ async def test_server_source_plugs_in_by_debug_id(cache: SymbolCache) -> None:
     assert top.provenance.source == "sentry artifacts" and top.frame.lineno == 12
     # No minified file from the server: the engine's own name is kept, honestly.
     assert top.frame.function == "i"
+
+
+async def test_a_failing_source_is_reported_and_the_next_one_still_asked(
+    dist: Path, cache: SymbolCache
+) -> None:
+    async def broken(request: MapRequest) -> bytes | None:
+        raise ConnectionError("artifact store down")
+
+    images = (DebugImage(type="sourcemap", code_file=URL, debug_id="0" * 32),)
+    sources = [ServerSource("sentry artifacts", broken), LocalDirSource(dist)]
+    result = await Symbolicator(cache, sources).symbolicate(_event(_frames(), debug_images=images))
+    assert result.get(0, 0).resolved
+    assert result.get(0, 0).provenance.how is FoundBy.URL_SUFFIX
+    other = "https://other.example/x.js"
+    images = (DebugImage(type="sourcemap", code_file=other, debug_id="1" * 32),)
+    failing = await Symbolicator(cache, sources[:1]).symbolicate(
+        _event(_frames(other), debug_images=images)
+    )
+    assert "sentry artifacts: ConnectionError: artifact store down" in failing.get(0, 0).failure

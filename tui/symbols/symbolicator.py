@@ -174,6 +174,9 @@ class Symbolicator:
         except LookupFailed as exc:
             looked.append(f"{source.name}: {exc}")
             return None
+        except Exception as exc:  # a plug-in source failing must not lose the other frames
+            looked.append(f"{source.name}: {type(exc).__name__}: {exc}")
+            return None
         if found is None:
             looked.append(f"{source.name}: no match")
             return None
