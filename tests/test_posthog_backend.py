@@ -225,16 +225,27 @@ async def test_ambiguous_or_unknown_fragments_fail_clearly() -> None:
         await backend.get_issue("BILLING-1")
 
 
-async def test_issue_without_recent_events_comes_from_the_rest_endpoint() -> None:
+def stale_server(**options: Any) -> tuple[DemoPostHogServer, PostHogBackend]:
+    """A server whose events all lie beyond the 90-day look-back."""
     data = load_demo_data()
-    server = DemoPostHogServer(
-        data["issues"], data["events"], data["frames"], now=NOW + timedelta(days=400)
-    )
-    backend = PostHogBackend.connect(DEMO_POSTHOG_URL, "k", DEMO_PROJECT, server.transport())
-    wanted = data["issues"][0]
+    later = NOW + timedelta(days=400)
+    server = DemoPostHogServer(data["issues"], data["events"], data["frames"], now=later, **options)
+    return server, PostHogBackend.connect(DEMO_POSTHOG_URL, "k", DEMO_PROJECT, server.transport())
+
+
+async def test_issue_without_recent_events_comes_from_the_rest_endpoint() -> None:
+    server, backend = stale_server()
+    wanted = next(iter(server.issues.values()))
     issue = await backend.get_issue(wanted["id"])
     assert (issue.id, issue.count, issue.title.split(":")[0]) == (wanted["id"], 0, wanted["name"])
     assert f"GET {API}/error_tracking/issues/{wanted['id']}/" in paths(server)
+
+
+async def test_rest_issue_refused_by_an_old_server_is_explained() -> None:
+    server, backend = stale_server(refuse_personal_keys=True)
+    with pytest.raises(AuthError) as caught:
+        await backend.get_issue(next(iter(server.issues)))
+    assert str(caught.value) == OLD_SERVER
 
 
 # Events

@@ -102,10 +102,14 @@ class PostHogBackend:
     async def get_issue(self, issue_id: str) -> Issue:
         key = await self._issue_key(issue_id)
         issue = await self._query_issue(key)
-        if issue is None:  # no events in the look-back window: the REST issue has no counts
+        if issue is not None:
+            return issue
+        # No events in the look-back window: only the REST issue (without counts) is left.
+        try:
             data = decode_json(await self._call("GET", f"error_tracking/issues/{key}/"))
-            issue = self._parse_issue(_mapping(data, "issue"))
-        return issue
+        except AuthError as exc:
+            raise _explained(exc, "error_tracking:read") from None
+        return self._parse_issue(_mapping(data, "issue"))
 
     async def get_event(self, issue_id: str, event: str = EVENT_LATEST) -> Event:
         key = await self._issue_key(issue_id)
