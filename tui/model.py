@@ -146,6 +146,8 @@ class DebugImage:
 class Event:
     id: str
     issue_id: str = ""
+    project: str = ""
+    """The project's id or slug as the server names it (for server-side symbol lookups)."""
     title: str = ""
     message: str = ""
     platform: str = ""

@@ -68,6 +68,7 @@ def parse_event(data: Mapping[str, Any], issue_id: str = "") -> Event:
     return Event(
         id=as_str(data.get("eventID") or data.get("event_id") or data.get("id")),
         issue_id=issue_id or as_str(data.get("groupID")),
+        project=as_str(data.get("projectID") or data.get("project")),
         title=as_str(data.get("title")) or _title_of(interfaces),
         message=_message(data, interfaces),
         platform=as_str(data.get("platform")),
