@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import mmap
+import operator
 import os
 import struct
 import tempfile
 from array import array
 from collections.abc import Iterator, Sequence
-from itertools import accumulate
+from itertools import accumulate, repeat
 from pathlib import Path
 from typing import Any
 
@@ -92,9 +93,10 @@ def _texts(texts: Sequence[str | bytes | None]) -> tuple[array[int], array[int],
             table.extend((_TEXT_ABSENT, 0))
             continue
         data = text if isinstance(text, bytes) else text.encode("utf-8", errors="surrogatepass")
-        lengths = [len(line) + 1 for line in data.split(b"\n")]
-        table.extend((len(offsets), len(lengths)))
-        offsets.extend(accumulate(lengths, initial=base))
+        lines = data.split(b"\n")
+        table.extend((len(offsets), len(lines)))
+        # each line plus its b"\n": C-level maps, no per-line Python frame
+        offsets.extend(accumulate(map(operator.add, map(len, lines), repeat(1)), initial=base))
         parts.append(data)
         parts.append(b"\n")
         base += len(data) + 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import operator
 import struct
+import sys
 from array import array
 from collections.abc import Iterator
 from itertools import accumulate, chain, islice, repeat
@@ -32,6 +33,7 @@ _PADDING: dict[int, tuple[int, ...]] = {
     5: (HAS_SOURCE | HAS_NAME,),
 }
 _PACK = struct.Struct("=6q").pack
+_FLAGS_BYTE = 40 if sys.byteorder == "little" else 47
 _BATCH = 1 << 16
 """Characters decoded at a time, which bounds the transient list of segment strings."""
 _MEMO_LIMIT = 1 << 14
@@ -87,22 +89,23 @@ def decode_many(segments: list[str]) -> list[bytes]:
     digits = ",".join(segments).encode().translate(_TO_DIGITS) + bytes([_END])
     rows: list[bytes] = []
     values: list[int] = []
+    append, add_row, single, padding, pack = values.append, rows.append, _SINGLE, _PADDING, _PACK
     value = shift = 0
     try:
         for digit in digits:
             if digit < 32:
                 if shift:
                     value |= digit << shift
-                    values.append(-(value >> 1) if value & 1 else value >> 1)
+                    append(-(value >> 1) if value & 1 else value >> 1)
                     value = shift = 0
                 else:
-                    values.append(_SINGLE[digit])
+                    append(single[digit])
             elif digit < 64:
                 value |= (digit - 32) << shift
                 shift += 5
             elif digit == _END and not shift:
-                rows.append(_PACK(*values, *_PADDING[len(values)]))
-                values = []
+                add_row(pack(*values, *padding[len(values)]))
+                values.clear()
             else:
                 raise ValueError
     except (ValueError, KeyError, struct.error):
@@ -153,10 +156,10 @@ class _Decoder:
             lines = [[s for s in line if s] for line in lines]
             counts = list(map(len, lines))
             segments = list(chain.from_iterable(lines))
-        deltas = self._deltas(segments)
+        deltas, flags = self._deltas(segments)
         first_line = len(self.line_starts) - 1
         self._add_generated(deltas[0], counts, first_line)
-        self._add_running(deltas)
+        self._add_running(deltas, flags)
         base = len(self.flags) - len(segments)
         self.line_starts.extend(base + end for end in accumulate(counts[:-1]))
         self.mid_line = not ends_line
@@ -166,36 +169,43 @@ class _Decoder:
     def finish(self) -> None:
         self.line_starts.append(len(self.flags))
 
-    def _deltas(self, segments: list[str]) -> list[array[int]]:
+    def _deltas(self, segments: list[str]) -> tuple[list[array[int]], bytes]:
+        """The five delta columns of a batch, and its flags as one byte per token."""
         memo = self._memo
         if len(memo) > _MEMO_LIMIT:
             memo.clear()
         missing = list(set(segments).difference(memo))
         memo.update(zip(missing, decode_many(missing), strict=True))
+        packed = b"".join(map(memo.__getitem__, segments))
         flat = array("q")
-        flat.frombytes(b"".join(map(memo.__getitem__, segments)))
-        return [flat[k::6] for k in range(6)]
+        flat.frombytes(packed)
+        # The flags value (0..3) is the low byte of each row's sixth int64.
+        return [flat[k::6] for k in range(5)], packed[_FLAGS_BYTE::48]
 
     def _add_generated(self, deltas: array[int], counts: list[int], first_line: int) -> None:
         gen_col = self.columns[0]
         line_has_tokens = len(self.flags) > self.line_starts[-1]
         initial = gen_col[-1] if self.mid_line and line_has_tokens else 0
+        if min(deltas, default=0) < 0:
+            self._note_unsorted(deltas, list(accumulate(counts, initial=0)), first_line)
+        try:
+            if len(counts) == 1:  # one line, as in most minified bundles
+                gen_col.extend(islice(accumulate(deltas, initial=initial), 1, None))
+            else:
+                self._add_lines(deltas, counts, initial)
+        except OverflowError:
+            raise NegativeValue("a generated column went below zero") from None
+
+    def _add_lines(self, deltas: array[int], counts: list[int], initial: int) -> None:
         sums = list(accumulate(deltas, initial=initial))
         starts = list(accumulate(counts, initial=0))
         # Line k restarts at its first token: subtract the sum reached just before it.
         bases = [0, *(sums[s] for s in starts[1:-1])]
-        if min(deltas, default=0) < 0:
-            self._note_unsorted(deltas, starts, first_line)
-        try:
-            gen_col.extend(
-                map(
-                    operator.sub,
-                    islice(sums, 1, None),
-                    chain.from_iterable(map(repeat, bases, counts)),
-                )
+        self.columns[0].extend(
+            map(
+                operator.sub, islice(sums, 1, None), chain.from_iterable(map(repeat, bases, counts))
             )
-        except OverflowError:
-            raise NegativeValue("a generated column went below zero") from None
+        )
 
     def _note_unsorted(self, deltas: array[int], starts: list[int], first_line: int) -> None:
         for k in range(len(starts) - 1):
@@ -203,14 +213,14 @@ class _Decoder:
             if min(deltas[starts[k] + skip : starts[k + 1]], default=0) < 0:
                 self.unsorted.append(first_line + k)
 
-    def _add_running(self, deltas: list[array[int]]) -> None:
+    def _add_running(self, deltas: list[array[int]], flags: bytes) -> None:
         try:
             for column, column_deltas in zip(self.columns[1:], deltas[1:5], strict=True):
                 previous = column[-1] if column else 0
                 column.extend(islice(accumulate(column_deltas, initial=previous), 1, None))
         except OverflowError:
             raise NegativeValue("a mapping value went below zero") from None
-        self.flags.extend(iter(deltas[5]))  # iter(): not the raw 8-byte buffer
+        self.flags.extend(flags)
 
 
 def decode_mappings(
