@@ -123,7 +123,7 @@ def _backend(args: argparse.Namespace, profile: Profile) -> Backend:
     if args.demo:
         from tui.demo import open_demo_backend
 
-        return open_demo_backend()
+        return open_demo_backend(profile.name)
     return open_backend(profile)
 
 

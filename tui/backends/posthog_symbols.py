@@ -89,7 +89,7 @@ def _unzstd(payload: bytes) -> bytes:
         zstandard = importlib.import_module("zstandard")
     except ImportError:
         raise SymbolSetError(
-            "the symbol set is zstd-compressed; install the `zstandard` package to read it"
+            "the symbol set is zstd-compressed; install it with: pip install 'stackdeck[zstd]'"
         ) from None
     try:
         reader = zstandard.ZstdDecompressor().stream_reader(payload)
