@@ -21,6 +21,7 @@ from tui.symbols import (
     SymbolCache,
     Symbolicator,
     UrlSource,
+    make_sources,
 )
 
 URL = "https://shop.example.com/assets/app-4f2a9c1b.min.js"
@@ -299,3 +300,24 @@ async def test_a_failing_source_is_reported_and_the_next_one_still_asked(
         _event(_frames(other), debug_images=images)
     )
     assert "sentry artifacts: ConnectionError: artifact store down" in failing.get(0, 0).failure
+
+
+async def test_make_sources_orders_local_server_then_urls(tmp_path: Path) -> None:
+    async def fetch(request: MapRequest) -> bytes | None:
+        return None
+
+    server = ServerSource("sentry artifacts", fetch)
+    async with _client(_Server({})) as client:
+        sources = make_sources([tmp_path], server=[server], fetch_urls=True, client=client)
+        assert [type(s).__name__ for s in sources] == [
+            "LocalDirSource",
+            "ServerSource",
+            "UrlSource",
+        ]
+        assert sources[2].allows("https://any.example.org/a.js")
+        only = make_sources([], fetch_urls=True, url_hosts=["cdn.example.com"], client=client)
+        assert not only[0].allows("https://evil.example.org/a.js")
+        assert (
+            make_sources([tmp_path], fetch_urls=False, client=client)[-1].name
+            == f"local {tmp_path}"
+        )

@@ -2,10 +2,10 @@
 
 Usage from the app::
 
-    cache = SymbolCache(tui.config.cache_dir() / "symbols")
-    sources = [LocalDirSource(Path(p)) for p in profile.symbols.paths]
-    if profile.symbols.allowed_hosts:
-        sources.append(UrlSource(http_client, allowed_hosts=profile.symbols.allowed_hosts))
+    cache = SymbolCache(tui.config.app_dirs().cache / "symbols")
+    settings = profile.symbols
+    sources = make_sources(settings.paths, fetch_urls=settings.fetch_urls,
+                           url_hosts=settings.url_hosts, client=http_client)
     result = await Symbolicator(cache, sources).symbolicate(event)
     result.get(exception_index, frame_index)   # FrameResolution or None (frame not JS/minified)
     result.apply(event)   # the Event with resolved frames, minified ones in raw_stacktrace
@@ -23,6 +23,8 @@ The CLI's `sourcemap`/`symbols` commands live in `tui.symbols.commands`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.symbols.cache import CacheEntry, CacheKey, SymbolCache
@@ -46,6 +48,8 @@ from tui.symbols.symbolicator import (
 from tui.symbols.utf16 import index_to_utf16, utf16_to_index
 
 if TYPE_CHECKING:
+    import httpx
+
     from tui.symbols.urlsource import UrlSource
 
 
@@ -56,6 +60,28 @@ def __getattr__(name: str) -> Any:
 
         return UrlSource
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def make_sources(
+    paths: Iterable[Path],
+    *,
+    fetch_urls: bool = False,
+    url_hosts: Sequence[str] = (),
+    client: httpx.AsyncClient | None = None,
+    server: Sequence[SymbolSource] = (),
+) -> list[SymbolSource]:
+    """The usual order: local build directories, then the server's store, then public URLs.
+
+    Public URLs are fetched only with `fetch_urls` and a `client`; `url_hosts` limits them to
+    those hosts (and their subdomains), and an empty list allows any host.
+    """
+    sources: list[SymbolSource] = [LocalDirSource(Path(p)) for p in paths]
+    sources.extend(server)
+    if fetch_urls and client is not None:
+        from tui.symbols.urlsource import UrlSource
+
+        sources.append(UrlSource(client, allowed_hosts=tuple(url_hosts) or ("*",)))
+    return sources
 
 
 __all__ = [
@@ -76,6 +102,7 @@ __all__ = [
     "Symbolicator",
     "UrlSource",
     "index_to_utf16",
+    "make_sources",
     "needs_symbolication",
     "utf16_to_index",
 ]
