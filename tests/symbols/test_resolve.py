@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -33,12 +34,13 @@ def _stack_frames() -> list[Frame]:
 def test_real_v8_stack_resolves_to_enclosing_original_functions() -> None:
     view = _esbuild_view()
     resolved = [resolve_frame(frame, view)[0] for frame in _stack_frames()]
-    # Oldest first, as node ran the minified bundle (the anonymous arrow keeps its empty name).
+    # Oldest first, as node ran the minified bundle (the anonymous arrow keeps its empty name;
+    # V8 reported the methods as `o.submit` and `o.checkAll`, `o` being the minified class).
     assert [f.function for f in resolved] == [
         "main",
         "runCheckout",
-        "submit",
-        "checkAll",
+        "Checkout.submit",
+        "Checkout.checkAll",
         "",
         "checkOne",
         "validatePrice",
@@ -60,6 +62,17 @@ def test_name_is_enclosing_scope_not_the_callee_at_the_call_site() -> None:
     token = view.lookup(frame.lineno - 1, frame.colno - 1)
     assert view.name_of(token) == "validatePrice", "the call-site token names the callee"
     assert resolve_frame(frame, view)[0].function == "checkOne"
+
+
+@pytest.mark.parametrize(
+    ("reported", "resolved"),
+    [("i", "validatePrice"), ("Object.i", "Object.validatePrice"), ("zz.i", "validatePrice")],
+)
+def test_qualifiers_that_are_not_classes_in_the_bundle(reported: str, resolved: str) -> None:
+    # Unminified V8 says `Object.onClick` for object-literal methods: a real word is kept, a
+    # minified-looking qualifier that is no class in the bundle is dropped.
+    frame = dataclasses.replace(_stack_frames()[-1], function=reported)
+    assert resolve_frame(frame, _esbuild_view())[0].function == resolved
 
 
 def test_without_the_minified_file_the_engine_name_is_kept() -> None:

@@ -7,7 +7,8 @@ reported (`function a(`, `a=function`, `a=(...)=>`, `a(...){` methods) and take 
 original name from the map (or the identifier itself when the minifier did not rename it).
 Unlike rust-sourcemap, a candidate must still be open at the frame's position (its body's
 braces not yet balanced), so a nested or sibling function that reuses the minified name is
-passed over.
+passed over; and a method's class (`o.submit` from V8) is mapped too: `Checkout.submit`.
+Sentry first tries real scope analysis of the minified file; this is its fallback, improved.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ WALK_LIMIT = 512
 """Tokens walked back at most; rust-sourcemap walks 128, minified bundles need more."""
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 _ASSIGNED = re.compile(r"\s*[=:]\s*(async\s*)?(function\b|\([^()]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)")
+_CLASS_ASSIGNED = re.compile(r"\s*=\s*class\b")
 _METHOD = re.compile(r"\s*\([^()]*\)\s*\{")
 _STRUCTURE = re.compile(
     r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`(?:[^`\\]|\\.)*`|/\*.*?\*/|//[^\n]*|[{}()]',
@@ -33,35 +35,80 @@ _MAX_LINES = 20
 
 def minified_identifier(function: str) -> str:
     """The identifier an engine reported: `Object.a` -> `a`, `async c` -> `c`."""
+    return _split_reported(function)[1]
+
+
+def _split_reported(function: str) -> tuple[str, str]:
+    """`(qualifier, identifier)` of an engine's name: `o.submit` -> `("o", "submit")`."""
     name = function.strip()
     for prefix in ("async ", "new "):
         name = name.removeprefix(prefix)
-    name = name.rsplit(".", 1)[-1].split(" ", 1)[0]
-    return name if _IDENT.fullmatch(name) else ""
+    name = name.split(" ", 1)[0]
+    qualifier, _, ident = name.rpartition(".")
+    qualifier = qualifier.rsplit(".", 1)[-1]
+    return (
+        qualifier if _IDENT.fullmatch(qualifier) else "",
+        ident if _IDENT.fullmatch(ident) else "",
+    )
 
 
 def enclosing_function_name(view: MapView, token: Token, function: str) -> str | None:
-    """The original name of the function `function` (as the engine reported it) around `token`."""
-    wanted = minified_identifier(function)
+    """The original name of the function `function` (as the engine reported it) around `token`.
+
+    For a method the engine reports as `o.submit`, the class `o` is looked up the same way, so
+    the frame reads `Checkout.submit`; a qualifier that is not a class in the bundle is kept
+    only when it does not look minified (`Object.onClick`).
+    """
+    qualifier, wanted = _split_reported(function)
     if not wanted or not view.has_minified():
         return None
-    lines: dict[int, str] = {}
+    walker = _Walker(view)
+    found = walker.find(token, token, wanted, _defines_function)
+    if found is None:
+        return None
+    definition, name = found
+    if not qualifier:
+        return name
+    owner = walker.find(definition, definition, qualifier, _defines_class, skip_first=True)
+    if owner is not None:
+        return f"{owner[1]}.{name}"
+    return f"{qualifier}.{name}" if len(qualifier) > 2 else name
 
-    def line_text(number: int) -> str:
-        if number not in lines:
-            lines[number] = view.minified_line(number) or ""
-        return lines[number]
 
-    for index in range(token.index, max(token.index - WALK_LIMIT, -1), -1):
-        candidate = view.token(index)
-        line = line_text(candidate.dst_line)
-        start = utf16_to_index(line, candidate.dst_col)
-        if not (line.startswith(wanted, start) and _defines_function(line, start, wanted)):
-            continue
-        if _still_open(line_text, candidate, start, token):
-            # No name in the map means the minifier kept this identifier as it was.
-            return wanted if candidate.name is None else view.names[candidate.name]
-    return None
+class _Walker:
+    """Walks back over a map's tokens, reading minified lines once each."""
+
+    def __init__(self, view: MapView) -> None:
+        self.view = view
+        self._lines: dict[int, str] = {}
+
+    def line_text(self, number: int) -> str:
+        if number not in self._lines:
+            self._lines[number] = self.view.minified_line(number) or ""
+        return self._lines[number]
+
+    def find(
+        self,
+        start: Token,
+        inside: Token,
+        wanted: str,
+        defines: Callable[[str, int, str], bool],
+        *,
+        skip_first: bool = False,
+    ) -> tuple[Token, str] | None:
+        """The nearest token before `start` defining `wanted` whose body contains `inside`."""
+        first = start.index - 1 if skip_first else start.index
+        for index in range(first, max(start.index - WALK_LIMIT, -1), -1):
+            candidate = self.view.token(index)
+            line = self.line_text(candidate.dst_line)
+            at = utf16_to_index(line, candidate.dst_col)
+            if not (line.startswith(wanted, at) and defines(line, at, wanted)):
+                continue
+            if _still_open(self.line_text, candidate, at, inside):
+                # No name in the map means the minifier kept this identifier as it was.
+                name = candidate.name
+                return candidate, wanted if name is None else self.view.names[name]
+        return None
 
 
 def _still_open(
@@ -95,6 +142,14 @@ def _encloses(text: str, start: int, target: int) -> bool:
             if depth == 0:
                 return False
     return True
+
+
+def _defines_class(line: str, start: int, ident: str) -> bool:
+    end = start + len(ident)
+    if end < len(line) and (line[end].isalnum() or line[end] in "_$"):
+        return False
+    before = line[max(0, start - 16) : start].rstrip()
+    return before.endswith("class") or bool(_CLASS_ASSIGNED.match(line, end))
 
 
 def _defines_function(line: str, start: int, ident: str) -> bool:
