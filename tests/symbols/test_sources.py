@@ -321,3 +321,19 @@ async def test_make_sources_orders_local_server_then_urls(tmp_path: Path) -> Non
             make_sources([tmp_path], fetch_urls=False, client=client)[-1].name
             == f"local {tmp_path}"
         )
+
+
+async def test_url_source_follows_redirects_only_to_allowed_hosts() -> None:
+    moved = "https://cdn.example.com/v2/app.js"
+    server = _Server(
+        {
+            URL: httpx.Response(302, headers={"Location": moved}),
+            moved: httpx.Response(200, content=b"x()\n//# sourceMappingURL=app.js.map\n"),
+            "https://cdn.example.com/v2/app.js.map": httpx.Response(200, content=b"{}"),
+        }
+    )
+    async with _client(server) as client:
+        found = await UrlSource(client, ["example.com"]).find(MapRequest(URL))
+        assert found is not None and found.location == "https://cdn.example.com/v2/app.js.map"
+        with pytest.raises(LookupFailed, match="cdn.example.com is not an allowed host"):
+            await UrlSource(client, ["shop.example.com"]).find(MapRequest(URL))

@@ -2,14 +2,15 @@
 
 http(s) only, hosts from an allow-list, a size limit on every body and a timeout. The map is
 found by the `SourceMap`/`X-SourceMap` header or the file's last `//# sourceMappingURL=`
-comment, and as a last resort at `<url>.map` (what PostHog's cymbal tries).
+comment, and as a last resort at `<url>.map` (what PostHog's cymbal tries). Redirects are
+followed by hand so that every hop passes the allow-list.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -18,6 +19,7 @@ from tui.symbols.errors import SourceMapError
 from tui.symbols.sources import FoundBy, FoundMap, LookupFailed, MapRequest
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+_MAX_REDIRECTS = 5
 
 
 @dataclass
@@ -46,7 +48,7 @@ class UrlSource:
         if urlsplit(url).scheme not in ("http", "https"):
             return None
         self._check(url)
-        minified, headers = await self._get(url)
+        minified, headers, url = await self._get(url)
         reference = map_reference(minified, headers)
         how = FoundBy.SOURCE_MAPPING_URL
         if reference and any(k.lower() in ("sourcemap", "x-sourcemap") for k in headers):
@@ -58,7 +60,7 @@ class UrlSource:
                 raise LookupFailed(f"{url}: {exc}") from None
         map_url = join_url(url, reference) if reference else url.split("?", 1)[0] + ".map"
         self._check(map_url)
-        data, _ = await self._get(map_url)
+        data, _, _ = await self._get(map_url)
         return FoundMap(data, how, map_url, minified)
 
     def _check(self, url: str) -> None:
@@ -66,9 +68,27 @@ class UrlSource:
             host = urlsplit(url).hostname or url
             raise LookupFailed(f"{host} is not an allowed host (symbols.allowed_hosts)")
 
-    async def _get(self, url: str) -> tuple[bytes, Mapping[str, str]]:
+    async def _get(self, url: str) -> tuple[bytes, Mapping[str, str], str]:
+        """GET with the size limit; redirects are followed only to allowed hosts.
+
+        Returns the body, the headers and the final URL (relative map URLs resolve against it).
+        """
+        for _ in range(_MAX_REDIRECTS):
+            found = await self._get_once(url)
+            if isinstance(found, str):
+                url = found
+                self._check(url)
+                continue
+            return (*found, url)
+        raise LookupFailed(f"GET {url}: too many redirects")
+
+    async def _get_once(self, url: str) -> tuple[bytes, Mapping[str, str]] | str:
         try:
-            async with self.client.stream("GET", url, timeout=self.timeout) as response:
+            async with self.client.stream(
+                "GET", url, timeout=self.timeout, follow_redirects=False
+            ) as response:
+                if response.is_redirect and "location" in response.headers:
+                    return urljoin(url, response.headers["location"])
                 if response.status_code >= 400:
                     raise LookupFailed(f"GET {url}: HTTP {response.status_code}")
                 declared = int(response.headers.get("content-length") or 0)
