@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from tui.backends.base import Backend
+from tui.backends.errors import BackendError
+from tui.config import ConfigError
 from tui.model import IssueQuery
 from tui.screens.help import HelpScreen
 from tui.screens.issue_detail import Symbolicate
 from tui.screens.issue_list import IssueListScreen
+from tui.screens.profiles import ProfilePicker
+from tui.session import Session
+
+OpenProfile = Callable[[str], Session]
 
 
 def utc_now() -> datetime:
@@ -25,6 +32,7 @@ class StackdeckApp(App[None]):
     """`backend` is any Backend; `clock` is injectable so ages such as "3m" are testable.
 
     `symbolicate`, when given, resolves minified JavaScript frames after each event loads.
+    `profiles` and `open_profile` let the user switch to another configured server.
     """
 
     CSS_PATH = "app.tcss"
@@ -33,6 +41,7 @@ class StackdeckApp(App[None]):
     TITLE = "stackdeck"
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("P", "pick_profile", "Profiles", tooltip="switch server", id="app.profiles"),
     ]
 
     def __init__(
@@ -43,6 +52,9 @@ class StackdeckApp(App[None]):
         clock: Callable[[], datetime] = utc_now,
         query: IssueQuery | None = None,
         symbolicate: Symbolicate | None = None,
+        close: Callable[[], Awaitable[None]] | None = None,
+        profiles: Sequence[str] = (),
+        open_profile: OpenProfile | None = None,
     ) -> None:
         super().__init__()
         self.symbolicate = symbolicate
@@ -50,12 +62,54 @@ class StackdeckApp(App[None]):
         self.profile_name = profile_name
         self.clock = clock
         self.initial_query = query
+        self.close_session = close or backend.aclose
+        self.profiles = tuple(profiles)
+        self.open_profile = open_profile
 
     def get_default_screen(self) -> Screen[None]:
+        return self._issue_list(self.initial_query)
+
+    def _issue_list(self, query: IssueQuery | None) -> IssueListScreen:
         title = " · ".join(part for part in (self.profile_name, self.backend.name) if part)
-        return IssueListScreen(
-            self.backend, self.clock, title, self.initial_query, self.symbolicate
-        )
+        return IssueListScreen(self.backend, self.clock, title, query, self.symbolicate)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick_profile":
+            return len(self.profiles) > 1 and self.open_profile is not None
+        return True
+
+    def action_pick_profile(self) -> None:
+        if not isinstance(self.screen, ProfilePicker):
+            picker = ProfilePicker(self.profiles, self.profile_name)
+            self.push_screen(picker, callback=self._profile_chosen)
+
+    def _profile_chosen(self, name: str | None) -> None:
+        if name is not None and name != self.profile_name:
+            self.switch_profile(name)
+
+    @work(exclusive=True, group="profile")
+    async def switch_profile(self, name: str) -> None:
+        """Open the other profile first; only when that worked, leave the current one."""
+        assert self.open_profile is not None
+        try:
+            session = self.open_profile(name)
+        except (ConfigError, BackendError) as error:
+            self.notify(str(error), title=f"Cannot open {name}", severity="error", markup=False)
+            return
+        close_previous, previous_mode = self.close_session, self.current_mode
+        self.backend, self.symbolicate = session.backend, session.symbolicate
+        self.close_session, self.profile_name = session.aclose, name
+        # Each profile gets a mode of its own: its screen stack starts afresh, and the old
+        # one goes away whole (Textual keeps the first, default mode for good).
+        mode = f"profile:{name}"
+        if mode in self._modes:
+            self.remove_mode(mode)
+        self.add_mode(mode, partial(self._issue_list, None))
+        await self.switch_mode(mode)
+        if previous_mode != "_default":
+            self.remove_mode(previous_mode)
+        await close_previous()
+        self.notify(f"profile {name}", markup=False)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -78,6 +132,12 @@ class StackdeckApp(App[None]):
                 yield SystemCommand(
                     f"Sort by {sort}", "reload the list", partial(screen.set_sort, sort)
                 )
+        if self.open_profile is not None:
+            for name in self.profiles:
+                if name != self.profile_name:
+                    yield SystemCommand(
+                        f"Profile: {name}", "switch server", partial(self.switch_profile, name)
+                    )
 
     async def on_unmount(self) -> None:
-        await self.backend.aclose()
+        await self.close_session()

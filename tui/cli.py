@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tui import __version__
-from tui.backends import open_backend
-from tui.backends.base import Backend
 from tui.backends.errors import BackendError
 from tui.config import Config, ConfigError, Profile, load_config
-from tui.model import Issue, IssueQuery, StatusAction, to_jsonable
+from tui.model import Event, Issue, IssueQuery, StatusAction, to_jsonable
+from tui.session import Session, open_session
 
 T = TypeVar("T")
 EXIT_ERROR = 1
@@ -119,23 +118,19 @@ def _positive(text: str) -> int:
     return value
 
 
-def _backend(args: argparse.Namespace, profile: Profile) -> Backend:
-    if args.demo:
-        from tui.demo import open_demo_backend
-
-        return open_demo_backend(profile.name)
-    return open_backend(profile)
+def _session(args: argparse.Namespace, profile: Profile) -> Session:
+    return open_session(profile, demo=args.demo)
 
 
-def _with_backend(
-    args: argparse.Namespace, profile: Profile, work: Callable[[Backend], Awaitable[T]]
+def _with_session(
+    args: argparse.Namespace, profile: Profile, work: Callable[[Session], Awaitable[T]]
 ) -> T:
     async def run() -> T:
-        backend = _backend(args, profile)
+        session = _session(args, profile)
         try:
-            return await work(backend)
+            return await work(session)
         finally:
-            await backend.aclose()
+            await session.aclose()
 
     return asyncio.run(run())
 
@@ -143,7 +138,15 @@ def _with_backend(
 def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
     from tui.app import StackdeckApp
 
-    StackdeckApp(_backend(args, profile), profile_name=profile.name).run()
+    session = _session(args, profile)
+    StackdeckApp(
+        session.backend,
+        profile_name=profile.name,
+        symbolicate=session.symbolicate,
+        close=session.aclose,
+        profiles=tuple(config.profiles),
+        open_profile=lambda name: _session(args, config.profile(name)),
+    ).run()
     return 0
 
 
@@ -156,18 +159,18 @@ def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
         limit=min(args.limit, 100),
     )
 
-    async def fetch(backend: Backend) -> list[Issue]:
+    async def fetch(session: Session) -> list[Issue]:
         issues: list[Issue] = []
         cursor: str | None = None
         while len(issues) < args.limit:
-            page = await backend.list_issues(query, cursor)
+            page = await session.backend.list_issues(query, cursor)
             issues.extend(page.issues)
             cursor = page.next_cursor
             if not cursor or not page.issues:
                 break
         return issues[: args.limit]
 
-    issues = _with_backend(args, profile, fetch)
+    issues = _with_session(args, profile, fetch)
     if args.json:
         _print_json([to_jsonable(issue) for issue in issues])
     else:
@@ -178,11 +181,12 @@ def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
 
 
 def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
-    async def fetch(backend: Backend) -> tuple[Issue, Any]:
-        issue = await backend.get_issue(args.issue)
-        return issue, await backend.get_event(issue.id, args.event)
+    async def fetch(session: Session) -> tuple[Issue, Event]:
+        issue = await session.backend.get_issue(args.issue)
+        event = await session.backend.get_event(issue.id, args.event)
+        return issue, await session.symbolicate(event)
 
-    issue, event = _with_backend(args, profile, fetch)
+    issue, event = _with_session(args, profile, fetch)
     if args.json:
         _print_json({"issue": to_jsonable(issue), "event": to_jsonable(event)})
     else:
@@ -193,11 +197,11 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
 
 
 def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
-    async def apply(backend: Backend) -> int:
+    async def apply(session: Session) -> int:
         failed = 0
         for issue_id in args.issues:
             try:
-                issue = await backend.set_status(issue_id, args.action)
+                issue = await session.backend.set_status(issue_id, args.action)
             except BackendError as exc:
                 failed += 1
                 print(f"{issue_id}: {exc}", file=sys.stderr)
@@ -205,13 +209,13 @@ def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
             print(f"{issue.short_id}: {_status_words(issue)}")
         return EXIT_ERROR if failed else 0
 
-    return _with_backend(args, profile, apply)
+    return _with_session(args, profile, apply)
 
 
 def _config_check(args: argparse.Namespace, profile: Profile) -> int:
     where = profile.origin or "config"
     print(f"profile {profile.name!r} from {where}: {profile.backend} at {profile.url}")
-    print(_with_backend(args, profile, lambda backend: backend.check()))
+    print(_with_session(args, profile, lambda session: session.backend.check()))
     print("ok")
     return 0
 
