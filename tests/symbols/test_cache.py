@@ -158,3 +158,16 @@ def test_damaged_sidecar_is_rebuilt(cache: SymbolCache) -> None:
     assert fresh.open(digest) is None
     assert fresh.add(fixture_bytes(MAP))[1].view.debug_id == DEBUG_ID
     assert SymbolCache(cache.directory).open(digest) is not None
+
+
+def test_prune_removes_stale_temporary_files_only(tmp_path: Path) -> None:
+    now = 100_000.0
+    cache = SymbolCache(tmp_path / "symbols", clock=lambda: now)
+    cache.add(_map_with("a.js"))
+    maps = cache.directory / "maps"
+    old, fresh = maps / ".tmp-old.sdmap", maps / ".tmp-new.sdmap"
+    for path, age in ((old, 7200), (fresh, 60)):
+        path.write_bytes(b"partial")
+        os.utime(path, (now - age, now - age))
+    assert cache.prune(10**9) == []
+    assert not old.exists() and fresh.exists()

@@ -144,7 +144,11 @@ class SymbolCache:
         return found
 
     def prune(self, max_bytes: int) -> list[str]:
-        """Delete least recently used maps until the cache fits in `max_bytes`; return digests."""
+        """Delete least recently used maps until the cache fits in `max_bytes`; return digests.
+
+        Also removes temporary files an interrupted writer left behind more than an hour ago.
+        """
+        self._remove_stale_temporaries()
         entries = sorted(self.entries(), key=lambda e: e.last_used)
         total = sum(e.size for e in entries)
         removed = []
@@ -158,6 +162,13 @@ class SymbolCache:
         if removed:
             self._forget(set(removed))
         return removed
+
+    def _remove_stale_temporaries(self) -> None:
+        cutoff = self._clock() - 3600
+        for path in (self.directory / "maps").glob(".tmp-*"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
 
     def _touch(self, path: Path) -> None:
         now = self._clock()
