@@ -235,17 +235,20 @@ def decode_mappings(
     for text, ends_line in _batches(mappings):
         decoder.add_batch(text, ends_line)
     decoder.finish()
-    _check_range(decoder, HAS_SOURCE, 1, n_sources, "source")
-    _check_range(decoder, HAS_NAME, 4, n_names, "name")
+    present = set(decoder.flags)
+    _check_range(decoder, present, HAS_SOURCE, 1, n_sources, "source")
+    _check_range(decoder, present, HAS_NAME, 4, n_names, "name")
     for row in sorted(set(decoder.unsorted)):
         _sort_line(decoder.line_starts[row], decoder.line_starts[row + 1], decoder)
     return decoder.line_starts, decoder.columns, decoder.flags
 
 
-def _check_range(decoder: _Decoder, flag: int, index: int, size: int, what: str) -> None:
+def _check_range(
+    decoder: _Decoder, present: set[int], flag: int, index: int, size: int, what: str
+) -> None:
     # Running values of tokens without the field repeat an earlier checked value, so the
     # column maximum is a sound check as soon as one token carries the field.
-    if not any(f & flag for f in set(decoder.flags)):
+    if not any(f & flag for f in present):
         return
     largest = max(decoder.columns[index])
     if largest >= size:
