@@ -16,6 +16,11 @@ ENGINE_MODULES = [
     "tui.backends.search",
     "tui.demo",
     "tui.symbols",
+    "tui.symbols.commands",
+    "tui.symbols.urlsource",
+    "tui.session",
+    "tui.backends.posthog",
+    "tui.backends.bugsink",
 ]
 
 

@@ -15,7 +15,7 @@ from tui.backends import open_backend
 from tui.backends.base import Backend
 from tui.config import Profile, app_dirs
 from tui.model import Event
-from tui.symbols import LocalDirSource, SymbolCache, Symbolicator, SymbolSource, UrlSource
+from tui.symbols import SymbolCache, Symbolicator, make_sources
 
 
 @dataclass
@@ -44,14 +44,15 @@ def open_session(profile: Profile, *, demo: bool = False) -> Session:
         backend: Backend = open_demo_backend(profile.name)
     else:
         backend = open_backend(profile)
-    sources: list[SymbolSource] = [LocalDirSource(path) for path in symbol_paths(profile, demo)]
     server_source = getattr(backend, "symbol_source", None)
-    if callable(server_source):
-        sources.append(server_source())
-    url_client = None
-    if profile.symbols.fetch_urls:
-        url_client = httpx.AsyncClient(follow_redirects=False)
-        sources.append(UrlSource(url_client, allowed_hosts=profile.symbols.url_hosts))
+    url_client = httpx.AsyncClient() if profile.symbols.fetch_urls else None
+    sources = make_sources(
+        symbol_paths(profile, demo),
+        fetch_urls=profile.symbols.fetch_urls,
+        url_hosts=profile.symbols.url_hosts,
+        client=url_client,
+        server=[server_source()] if callable(server_source) else [],
+    )
     cache = SymbolCache(app_dirs().cache / "symbols")
     return Session(profile, backend, Symbolicator(cache, sources), url_client)
 

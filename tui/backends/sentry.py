@@ -13,6 +13,7 @@ from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED
 from tui.backends.coerce import as_list
 from tui.backends.errors import InvalidResponse, NotFound, Unsupported
 from tui.backends.http import ApiClient, decode_json, next_link
+from tui.backends.sentry_artifacts import SentryArtifactSource
 from tui.backends.sentry_parse import parse_event, parse_issue
 from tui.model import Event, Issue, IssuePage, IssueQuery, StatusAction
 
@@ -159,6 +160,11 @@ class SentryBackend:
         projects = await self.client.get_json(await self._org_url("projects/"))
         count = len(as_list(projects))
         return f"{self.dialect.name}: organisation {self.org!r}, {count} projects visible"
+
+    def symbol_source(self) -> SentryArtifactSource:
+        """Source maps uploaded to this server, found by debug id."""
+        default = self.projects[0] if len(self.projects) == 1 else ""
+        return SentryArtifactSource(self.client, self.org, self._org_base_url, default)
 
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -42,6 +42,8 @@ class MapRequest:
     abs_path: str
     debug_id: str = ""
     chunk_id: str = ""
+    project: str = ""
+    """The event's project as its server names it, for server-side lookups."""
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,7 @@ class Symbolicator:
                 continue
             for f_index, frame in enumerate(exc.stacktrace.frames if exc.stacktrace else ()):
                 if needs_symbolication(frame):
-                    resolution = await self.resolve(frame, debug_ids, failures)
+                    resolution = await self.resolve(frame, debug_ids, failures, event.project)
                     result.frames[(e_index, f_index)] = resolution
         return result
 
@@ -117,8 +117,10 @@ class Symbolicator:
         frame: Frame,
         debug_ids: dict[str, str] | None = None,
         failures: dict[MapRequest, str] | None = None,
+        project: str = "",
     ) -> FrameResolution:
-        request = MapRequest(frame.abs_path, _debug_id_for(frame, debug_ids or {}), frame.chunk_id)
+        debug_id = _debug_id_for(frame, debug_ids or {})
+        request = MapRequest(frame.abs_path, debug_id, frame.chunk_id, project)
         failures = {} if failures is None else failures
         if request not in self._found and request not in failures:
             outcome = await self._find(request)

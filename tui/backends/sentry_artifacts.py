@@ -1,0 +1,106 @@
+"""Source maps from a Sentry server, by debug id, for local symbolication.
+
+`GET /api/0/projects/{org}/{project}/artifact-lookup/?debug_id=` lists artifact bundles (zip
+archives with a `manifest.json`, as sentry-cli uploads them) and single release files; each has a
+`url` to download it with the same token. UNVERIFIED on a live server for user tokens (API.md):
+a refusal becomes a one-line reason, never a crash.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from tui.backends.coerce import as_dict, as_list, as_str
+from tui.backends.errors import BackendError
+from tui.backends.http import ApiClient
+from tui.symbols import FoundBy, FoundMap, LookupFailed, MapRequest
+
+MAX_ARCHIVE_BYTES = 256 * 1024 * 1024
+"""A bundle larger than this is refused rather than unpacked into memory."""
+
+
+@dataclass
+class SentryArtifactSource:
+    """A `SymbolSource` for one organisation; the project comes with each request."""
+
+    client: ApiClient
+    org: str
+    base_url: Callable[[], Awaitable[str]]
+    """The organisation's API host (a region host on sentry.io)."""
+    default_project: str = ""
+    name: str = "sentry artifacts"
+    _bundles: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+    async def find(self, request: MapRequest) -> FoundMap | None:
+        project = request.project or self.default_project
+        if not request.debug_id or not project:
+            return None
+        base = await self.base_url()
+        lookup = f"{base}/api/0/projects/{quote(self.org)}/{quote(project)}/artifact-lookup/"
+        try:
+            listed = await self.client.get_json(lookup, params={"debug_id": request.debug_id})
+            for artifact in as_list(listed):
+                found = await self._from_artifact(as_dict(artifact), request.debug_id)
+                if found is not None:
+                    return found
+        except BackendError as error:
+            raise LookupFailed(f"{self.name}: {error}") from error
+        return None
+
+    async def _from_artifact(self, artifact: Mapping[str, Any], debug_id: str) -> FoundMap | None:
+        url = as_str(artifact.get("url"))
+        if not url:
+            return None
+        data = self._bundles.get(url)
+        if data is None:
+            data = (await self.client.request("GET", url)).content
+            self._bundles[url] = data
+        location = f"{self.name}: {as_str(artifact.get('id')) or url}"
+        if as_str(artifact.get("type")) == "bundle":
+            return bundle_map(data, debug_id, location)
+        if as_str(artifact.get("abs_path")).endswith(".map"):
+            return FoundMap(data, FoundBy.DEBUG_ID, location)
+        return None
+
+
+def bundle_map(archive: bytes, debug_id: str, location: str) -> FoundMap | None:
+    """The source map (and its minified file) for `debug_id` inside an artifact bundle."""
+    if len(archive) > MAX_ARCHIVE_BYTES:
+        raise LookupFailed(f"{location}: the artifact bundle is over {MAX_ARCHIVE_BYTES} bytes")
+    wanted = _normal_id(debug_id)
+    try:
+        with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
+            manifest = json.loads(bundle.read("manifest.json"))
+            entries = as_dict(as_dict(manifest).get("files"))
+            matching = {
+                as_str(as_dict(info).get("type")): path
+                for path, info in entries.items()
+                if _normal_id(_header(as_dict(info), "debug-id")) == wanted
+            }
+            if "source_map" not in matching:
+                return None
+            minified = matching.get("minified_source")
+            return FoundMap(
+                bundle.read(matching["source_map"]),
+                FoundBy.DEBUG_ID,
+                f"{location} {entries[matching['source_map']].get('url', matching['source_map'])}",
+                minified=bundle.read(minified) if minified else None,
+            )
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise LookupFailed(f"{location}: not a readable artifact bundle ({exc})") from exc
+
+
+def _header(info: Mapping[str, Any], name: str) -> str:
+    """Bundle manifests spell header names in any case (`debug-id`, `Debug-Id`)."""
+    headers = as_dict(info.get("headers"))
+    return next((as_str(v) for k, v in headers.items() if k.lower() == name), "")
+
+
+def _normal_id(debug_id: str) -> str:
+    return debug_id.replace("-", "").lower()
