@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from tui import __version__
 from tui.backends.errors import BackendError
+from tui.cli_symbols import add_symbol_commands, print_json
 from tui.config import Config, ConfigError, Profile, load_config
 from tui.model import Event, Issue, IssueQuery, StatusAction, to_jsonable
 from tui.session import Session, open_session
@@ -33,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Not parser defaults: the option actions are shared with the subcommands, and a
         # default set on one parser would overwrite what the user gave another.
         setattr(args, name, getattr(args, name, default))
+    if hasattr(args, "standalone"):
+        return int(args.standalone(args))  # the symbol tools need no profile or server
     try:
         config = _config(args)
         for warning in config.warnings:
@@ -100,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     check = config_commands.add_parser("check", help="validate and call the server once")
     check.set_defaults(handler=_config_check)
+    add_symbol_commands(commands)
     return parser
 
 
@@ -172,7 +175,7 @@ def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
 
     issues = _with_session(args, profile, fetch)
     if args.json:
-        _print_json([to_jsonable(issue) for issue in issues])
+        print_json([to_jsonable(issue) for issue in issues])
     else:
         from tui.render.report import print_issue_table
 
@@ -188,7 +191,7 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
 
     issue, event = _with_session(args, profile, fetch)
     if args.json:
-        _print_json({"issue": to_jsonable(issue), "event": to_jsonable(event)})
+        print_json({"issue": to_jsonable(issue), "event": to_jsonable(event)})
     else:
         from tui.render.report import print_event_report
 
@@ -224,11 +227,6 @@ def _status_words(issue: Issue) -> str:
     """The status as the server reported it, with its own wording when that says more."""
     details = [d for d in (issue.raw_status, issue.substatus) if d and d != issue.status.value]
     return f"{issue.status.value} ({', '.join(details)})" if details else issue.status.value
-
-
-def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
 
 
 if __name__ == "__main__":

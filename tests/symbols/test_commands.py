@@ -22,7 +22,7 @@ def test_resolve_positions(cache: SymbolCache) -> None:
     results = commands.resolve_positions(MAP, [f"1:{column}", "9:1"], cache)
     assert results[0] == {
         "position": f"1:{column}",
-        "source": "../../generate/src/cart.js",
+        "source": "generate/src/cart.js",
         "line": 12,
         "column": 5,
         "name": None,
@@ -33,7 +33,7 @@ def test_resolve_positions(cache: SymbolCache) -> None:
     assert results[1] == {"position": "9:1", "error": "not mapped"}
     assert commands.resolve_positions(MAP, [f"1:{column}"]) == results[:1], "same without a cache"
     text = commands.format_positions(results)
-    assert text.splitlines()[0] == f"1:{column} -> ../../generate/src/cart.js:12:5"
+    assert text.splitlines()[0] == f"1:{column} -> generate/src/cart.js:12:5"
     assert text.splitlines()[-1] == "9:1 -> not mapped"
 
 

@@ -174,7 +174,8 @@ def test_long_context_line_from_a_real_map_is_trimmed() -> None:
         ("turbopack:///[project]/src/a.ts", "src/a.ts"),
         ("https://cdn.example.com/~/x/a.js", "~/x/a.js"),
         ("https://example.com/static/a.js", "/static/a.js"),
-        ("../src/a.ts", "../src/a.ts"),
+        ("../src/a.ts", "src/a.ts"),
+        ("../../src/lib/cart.js", "src/lib/cart.js"),
     ],
 )
 def test_tidy_path(source: str, tidy: str) -> None:

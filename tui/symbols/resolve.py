@@ -106,7 +106,11 @@ def tidy_path(source: str) -> str:
         rest = source[len("webpack://") :]
         return rest.split("/", 1)[1] if "/" in rest else rest
     match = re.match(r"^https?://[^/]+(/.*)$", source)
-    return match.group(1) if match else source
+    if match:
+        return match.group(1)
+    # Bundlers write sources relative to the output folder (`../../src/a.js`); the climb out
+    # of `dist/assets/` says nothing to a reader.
+    return re.sub(r"^(?:\.\./)+", "", source)
 
 
 def is_in_app(path: str) -> bool:

@@ -1,0 +1,121 @@
+"""`stackdeck sourcemap ...` and `stackdeck symbols ...`: source-map tools that need no server."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tui.config import app_dirs
+from tui.symbols import SourceMapError, SymbolCache
+from tui.symbols import commands as symbol_commands
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMG]?)i?B?", re.IGNORECASE)
+
+
+def add_symbol_commands(commands: argparse._SubParsersAction[Any]) -> None:
+    sourcemap = commands.add_parser("sourcemap", help="source-map tools")
+    sourcemap_commands = sourcemap.add_subparsers(
+        dest="sourcemap_command", metavar="ACTION", required=True
+    )
+    resolve = sourcemap_commands.add_parser(
+        "resolve", help="resolve LINE:COL positions of a minified file through its map"
+    )
+    resolve.add_argument("map", type=Path, help="the .map file")
+    resolve.add_argument("positions", nargs="+", metavar="LINE:COL", help="1-based, as in events")
+    resolve.add_argument("--json", action="store_true", help="print JSON")
+    resolve.set_defaults(standalone=_resolve)
+
+    symbols = commands.add_parser("symbols", help="the local source-map cache")
+    symbols_commands = symbols.add_subparsers(
+        dest="symbols_command", metavar="ACTION", required=True
+    )
+    add = symbols_commands.add_parser(
+        "add", help="cache maps from a .map or .js file, a build directory or a URL"
+    )
+    add.add_argument("targets", nargs="+", metavar="PATH|URL")
+    add.add_argument("--json", action="store_true", help="print JSON")
+    add.set_defaults(standalone=_add)
+    listing = symbols_commands.add_parser("list", help="cached maps, most recently used first")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(standalone=_list)
+    prune = symbols_commands.add_parser("prune", help="evict least recently used maps")
+    prune.add_argument(
+        "--max-size",
+        type=parse_size,
+        default=symbol_commands.DEFAULT_CACHE_BYTES,
+        help="keep at most this much, e.g. 200M or 1G (default 512M)",
+    )
+    prune.set_defaults(standalone=_prune)
+
+
+def parse_size(text: str) -> int:
+    match = _SIZE.fullmatch(text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(f"expected a size such as 200M or 1G, got {text!r}")
+    number, unit = float(match.group(1)), match.group(2).upper()
+    return int(number * {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[unit])
+
+
+def cache() -> SymbolCache:
+    return SymbolCache(app_dirs().cache / "symbols")
+
+
+def _resolve(args: argparse.Namespace) -> int:
+    try:
+        results = symbol_commands.resolve_positions(args.map, args.positions, cache())
+    except (OSError, ValueError, SourceMapError) as exc:
+        print(f"stackdeck: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print_json(results)
+    else:
+        print(symbol_commands.format_positions(results))
+    return EXIT_ERROR if any("error" in r for r in results) else 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    results = asyncio.run(symbol_commands.add(cache(), args.targets))
+    if args.json:
+        print_json(results)
+    for result in results if not args.json else ():
+        if "error" in result:
+            print(f"{result['target']}: {result['error']}", file=sys.stderr)
+        elif not result["added"]:
+            print(f"{result['target']}: no source maps found")
+        for added in result.get("added", ()):
+            print(f"{added['location']} -> {added['digest'][:12]} ({', '.join(added['keys'])})")
+    return EXIT_ERROR if any("error" in r for r in results) else 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    entries = symbol_commands.list_entries(cache())
+    if args.json:
+        print_json(entries)
+        return 0
+    for entry in entries:
+        used = datetime.fromtimestamp(entry["last_used"], UTC).strftime("%Y-%m-%d %H:%M")
+        size = f"{entry['size'] / (1 << 20):.1f}M"
+        print(f"{entry['digest'][:12]}  {size:>7}  {used}  {entry['origin']}")
+    if not entries:
+        print("the symbol cache is empty")
+    return 0
+
+
+def _prune(args: argparse.Namespace) -> int:
+    removed = symbol_commands.prune(cache(), args.max_size)
+    print(f"removed {len(removed)} map{'s' if len(removed) != 1 else ''}")
+    return 0
+
+
+def print_json(data: Any) -> None:
+    """JSON for scripts: indented, UTF-8 as is."""
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
