@@ -76,7 +76,11 @@ def server(requests: list[httpx.Request], *, lookup_status: int = 200) -> httpx.
 async def test_frames_resolve_through_an_artifact_bundle(tmp_path: Path) -> None:
     requests: list[httpx.Request] = []
     backend = SentryBackend.connect(
-        "https://sentry.example.com", "sntrys-SECRET-42", "acme", ("shop-web",), transport=server(requests)
+        "https://sentry.example.com",
+        "sntrys-SECRET-42",
+        "acme",
+        ("shop-web",),
+        transport=server(requests),
     )
     symbolicator = Symbolicator(SymbolCache(tmp_path), [backend.symbol_source()])
     event = js_event()
