@@ -77,7 +77,9 @@ class Frame:
     chunk_id: str = ""
     """PostHog chunk id of the minified file this frame points into."""
     resolve_failure: str = ""
-    """Why the server could not resolve this frame (PostHog `resolve_failure`)."""
+    """Why this minified frame could not be resolved, by the server or locally."""
+    provenance: str = ""
+    """For a frame resolved locally: which source map, found how."""
 
     @property
     def display_path(self) -> str:

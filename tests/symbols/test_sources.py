@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -188,7 +189,17 @@ async def test_symbolicator_resolves_from_a_local_dir_and_records_provenance(
     assert top.provenance.source == f"local {dist}"
     applied = result.apply(_event(_frames()))
     assert applied.exceptions[0].raw_stacktrace.frames == _frames()
-    assert applied.exceptions[0].stacktrace.frames[-1] == top.frame
+    shown = applied.exceptions[0].stacktrace.frames[-1]
+    assert dataclasses.replace(shown, provenance="") == top.frame
+    assert shown.provenance == top.describe() and "by url suffix" in shown.provenance
+
+
+async def test_unresolved_frames_carry_the_reason_and_stay_minified(cache: SymbolCache) -> None:
+    result = await Symbolicator(cache, []).symbolicate(_event(_frames()))
+    applied = result.apply(_event(_frames()))
+    [exc] = applied.exceptions
+    assert exc.raw_stacktrace is None  # nothing resolved: nothing to toggle to
+    assert all(f.resolve_failure.startswith("no source map found") for f in exc.stacktrace.frames)
 
 
 async def test_symbolicator_uses_debug_images_then_the_cache_in_a_new_instance(

@@ -52,6 +52,11 @@ class FrameResolution:
     def resolved(self) -> bool:
         return self.frame is not None
 
+    def describe(self) -> str:
+        """One line on where the frame's map came from, with any caveat."""
+        where = self.provenance.describe() if self.provenance else ""
+        return "; ".join(part for part in (where, self.note) if part)
+
 
 @dataclass(frozen=True)
 class SymbolicationResult:
@@ -77,14 +82,24 @@ class SymbolicationResult:
     def _apply_exception(self, e_index: int, exc: ExceptionValue) -> ExceptionValue:
         if exc.stacktrace is None or e_index in self.skipped:
             return exc
-        frames = []
+        frames, annotated, any_resolved = [], [], False
         for f_index, frame in enumerate(exc.stacktrace.frames):
             result = self.frames.get((e_index, f_index))
-            frames.append(result.frame if result and result.frame else frame)
-        if frames == list(exc.stacktrace.frames):
-            return exc
+            if result is not None and result.frame is not None:
+                any_resolved = True
+                frames.append(dataclasses.replace(result.frame, provenance=result.describe()))
+            elif result is not None and result.failure:
+                frame = dataclasses.replace(frame, resolve_failure=result.failure)
+                frames.append(frame)
+            else:
+                frames.append(frame)
+            annotated.append(frame)
+        minified = dataclasses.replace(exc.stacktrace, frames=tuple(annotated))
+        if not any_resolved:
+            # Nothing to toggle between: keep the minified frames, with the reasons why.
+            return dataclasses.replace(exc, stacktrace=minified)
         resolved = dataclasses.replace(exc.stacktrace, frames=tuple(frames))
-        return dataclasses.replace(exc, stacktrace=resolved, raw_stacktrace=exc.stacktrace)
+        return dataclasses.replace(exc, stacktrace=resolved, raw_stacktrace=minified)
 
 
 _Found = tuple[BinaryMap, Provenance]

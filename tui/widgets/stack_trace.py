@@ -72,6 +72,8 @@ class FrameView(Static, can_focus=True):
             source = context_content(self.row.frame, self.platform, full=self.expanded)
             if source:
                 parts.append(source)
+        if self.expanded and self.row.frame.provenance:
+            parts.append(plain(f"source map: {self.row.frame.provenance}", "$text-muted italic"))
         if self.show_vars:
             parts.append(variables_content(self.row.frame.vars))
         self.update(Content("\n").join(parts))
