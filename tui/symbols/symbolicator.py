@@ -33,8 +33,8 @@ class Provenance:
     cached: bool = False
 
     def describe(self) -> str:
-        cached = ", cached" if self.cached else ""
-        return f"{self.map_location} (by {self.how}, from {self.source}{cached})"
+        origin = "from the local cache" if self.cached else f"from {self.source}"
+        return f"{self.map_location} (by {self.how}, {origin})"
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,9 @@ class StackTraceView(VerticalScroll):
             for row in rows:
                 if isinstance(row, FrameRow):
                     key = (position, row.index)
-                    expanded = row.crashed if opened is None else key in opened
+                    # Nothing open (a new event, or a redraw before the first one settled):
+                    # the crashing frame opens, as it does on arrival.
+                    expanded = key in opened if opened else row.crashed
                     frame = FrameView(row, event.platform, key=key, expanded=expanded)
                     frame.add_class(indent)
                     widgets.append(frame)
