@@ -224,9 +224,8 @@ def _config_check(args: argparse.Namespace, profile: Profile) -> int:
 
 
 def _status_words(issue: Issue) -> str:
-    """The status as the server reported it, with its own wording when that says more."""
-    details = [d for d in (issue.raw_status, issue.substatus) if d and d != issue.status.value]
-    return f"{issue.status.value} ({', '.join(details)})" if details else issue.status.value
+    detail = issue.status_detail
+    return f"{issue.status.value} ({detail})" if detail else issue.status.value
 
 
 if __name__ == "__main__":

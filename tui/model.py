@@ -50,6 +50,13 @@ class Issue:
     type: str = ""
     value: str = ""
 
+    @property
+    def status_detail(self) -> str:
+        """The server's own status words where they say more than `status` does."""
+        plain = {self.status.value, "ongoing", "active"}
+        words = dict.fromkeys(w for w in (self.raw_status, self.substatus) if w and w not in plain)
+        return ", ".join(words)
+
 
 @dataclass(frozen=True)
 class ContextLine:

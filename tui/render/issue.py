@@ -114,8 +114,8 @@ def status_badge(issue: Issue) -> Content:
         IssueStatus.IGNORED: "bold $text-secondary",
     }[issue.status]
     label = f"{STATUS_GLYPH[issue.status]} {issue.status.value}"
-    if issue.substatus and issue.substatus not in {"ongoing", issue.status.value}:
-        label += f" ({issue.substatus})"
+    if issue.status_detail:
+        label += f" ({issue.status_detail})"
     return plain(label, style)
 
 
