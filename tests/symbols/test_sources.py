@@ -23,6 +23,7 @@ from tui.symbols import (
     Symbolicator,
     UrlSource,
     make_sources,
+    needs_symbolication,
 )
 
 URL = "https://shop.example.com/assets/app-4f2a9c1b.min.js"
@@ -348,3 +349,18 @@ async def test_url_source_follows_redirects_only_to_allowed_hosts() -> None:
         assert found is not None and found.location == "https://cdn.example.com/v2/app.js.map"
         with pytest.raises(LookupFailed, match="cdn.example.com is not an allowed host"):
             await UrlSource(client, ["shop.example.com"]).find(MapRequest(URL))
+
+
+async def test_frames_of_other_languages_are_left_alone(cache: SymbolCache) -> None:
+    python = Frame(abs_path="/srv/app/billing.py", filename="billing.py", lineno=24, in_app=True)
+    event = Event(
+        id="e2",
+        platform="python",
+        exceptions=(ExceptionValue(type="ValueError", stacktrace=Stacktrace((python,))),),
+    )
+    result = await Symbolicator(cache, []).symbolicate(event)
+    assert result.frames == {}
+    assert result.apply(event) == event
+    # A `.js` file is still JavaScript inside an event of another platform (a Python app's
+    # frontend error forwarded by its backend, say).
+    assert needs_symbolication(_frames()[0], "python")

@@ -122,7 +122,7 @@ class Symbolicator:
                 result.skipped[e_index] = "already resolved by the server"
                 continue
             for f_index, frame in enumerate(exc.stacktrace.frames if exc.stacktrace else ()):
-                if needs_symbolication(frame):
+                if needs_symbolication(frame, event.platform):
                     resolution = await self.resolve(frame, debug_ids, failures, event.project)
                     result.frames[(e_index, f_index)] = resolution
         return result
@@ -216,19 +216,29 @@ class Symbolicator:
         return binary, Provenance(found.how, found.location, source.name)
 
 
+_JS_PLATFORMS = frozenset({"javascript", "node", "web:javascript", "node:javascript"})
+_JS_SUFFIXES = (".js", ".mjs", ".cjs")
 _ORIGINAL_SUFFIXES = (".ts", ".tsx", ".jsx", ".mts", ".cts", ".vue", ".svelte", ".coffee")
 """Files a bundler reads, never emits: a frame pointing at one was resolved already."""
 
 
-def needs_symbolication(frame: Frame) -> bool:
-    """Frames Sentry leaves alone: no file or line, native code, Node built-ins; and frames
-    already pointing at original sources (PostHog sends resolved `src/lib/cart.ts` frames)."""
+def needs_symbolication(frame: Frame, platform: str = "") -> bool:
+    """JavaScript frames that point into a generated file.
+
+    Left alone, as Sentry does: other languages, frames without file or line, native code,
+    Node built-ins; and frames already pointing at original sources (PostHog sends resolved
+    `src/lib/cart.ts` frames).
+    """
     path = frame.abs_path
     if not path or frame.lineno is None or path in ("native", "[native code]"):
         return False
-    if path.split("?", 1)[0].split("#", 1)[0].endswith(_ORIGINAL_SUFFIXES):
+    bare = path.split("?", 1)[0].split("#", 1)[0]
+    if bare.endswith(_ORIGINAL_SUFFIXES):
         return False
-    return not path.startswith(("node:", "internal/")) and ("/" in path or "\\" in path)
+    javascript = (frame.platform or platform) in _JS_PLATFORMS or bare.endswith(_JS_SUFFIXES)
+    return (
+        javascript and not path.startswith(("node:", "internal/")) and ("/" in path or "\\" in path)
+    )
 
 
 def _debug_ids(event: Event) -> dict[str, str]:
