@@ -76,6 +76,22 @@ def test_resolve_prints_the_status_the_server_returned(capsys: pytest.CaptureFix
     assert out == f"{PYTHON_ISSUE['shortId']}: ignored (archived_until_escalating)\n"
 
 
+def test_resolve_in_next_release(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bodies: list[dict] = []
+    update = DemoSentryServer._update
+
+    def spy(server: DemoSentryServer, issue_id: str, body: dict) -> object:
+        bodies.append(body)
+        return update(server, issue_id, body)
+
+    monkeypatch.setattr(DemoSentryServer, "_update", spy)
+    code, out, _ = run(capsys, "--demo", "issues", "resolve", "--next-release", "SHOP-WEB-1")
+    assert (code, out) == (0, "SHOP-WEB-1: resolved\n")
+    assert bodies == [{"status": "resolved", "statusDetails": {"inNextRelease": True}}]
+
+
 def test_unknown_issue_fails_with_a_message(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "--demo", "issues", "resolve", "NOPE-1", PYTHON_ISSUE["shortId"])
     assert code == 1

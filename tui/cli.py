@@ -97,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
         change = issue_commands.add_parser(name, help=f"{name} issues", parents=[common])
         change.add_argument("issues", nargs="+", metavar="ISSUE")
         change.set_defaults(handler=_issues_set_status, action=action)
+        if action is StatusAction.RESOLVE:
+            change.add_argument(
+                "--next-release",
+                dest="action",
+                action="store_const",
+                const=StatusAction.RESOLVE_NEXT_RELEASE,
+                help="resolved once the next release is out (Sentry, Bugsink)",
+            )
 
     config = commands.add_parser("config", help="check the configuration", parents=[common])
     config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
