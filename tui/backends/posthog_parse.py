@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tui.backends.coerce import as_dict, as_list, as_str, first, opt_int
-from tui.backends.sentry_parse import parse_datetime, parse_frame
+from tui.backends.sentry_parse import parse_datetime, parse_frame, parse_mechanism
 from tui.model import (
     ContextLine,
     Event,
@@ -25,7 +25,6 @@ from tui.model import (
     Frame,
     Issue,
     IssueStatus,
-    Mechanism,
     Stacktrace,
 )
 
@@ -186,23 +185,8 @@ def _exception(
         type=as_str(data.get("type")) or "Error",
         value=as_str(data.get("value")),
         module=as_str(data.get("module")),
-        mechanism=_mechanism(data.get("mechanism")),
+        mechanism=parse_mechanism(data.get("mechanism")),
         stacktrace=_stacktrace(data.get("stacktrace"), contexts),
-    )
-
-
-def _mechanism(data: Any) -> Mechanism | None:
-    if not isinstance(data, Mapping):
-        return None
-    handled = data.get("handled")
-    return Mechanism(
-        type=as_str(data.get("type")),
-        handled=handled if isinstance(handled, bool) else None,
-        synthetic=bool(data.get("synthetic")),
-        source=as_str(data.get("source")),
-        exception_id=opt_int(data.get("exception_id")),
-        parent_id=opt_int(data.get("parent_id")),
-        is_exception_group=bool(data.get("is_exception_group")),
     )
 
 

@@ -156,7 +156,7 @@ def _exception(data: Mapping[str, Any]) -> ExceptionValue:
         type=as_str(data.get("type")) or "Error",
         value=as_str(data.get("value")),
         module=as_str(data.get("module")),
-        mechanism=_mechanism(data.get("mechanism")),
+        mechanism=parse_mechanism(data.get("mechanism")),
         stacktrace=_stacktrace(data.get("stacktrace")),
         raw_stacktrace=_stacktrace(data.get("rawStacktrace") or data.get("raw_stacktrace")),
     )
@@ -167,7 +167,8 @@ def _exception_id(value: ExceptionValue) -> int:
     return mechanism.exception_id if mechanism and mechanism.exception_id is not None else 0
 
 
-def _mechanism(data: Any) -> Mechanism | None:
+def parse_mechanism(data: Any) -> Mechanism | None:
+    """`mechanism` is the same object in Sentry events and PostHog `$exception_list`."""
     if not isinstance(data, Mapping):
         return None
     handled = data.get("handled")
