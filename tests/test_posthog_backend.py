@@ -494,3 +494,23 @@ def test_cli_lists_shows_and_resolves_posthog_issues(capsys: pytest.CaptureFixtu
     assert [e["type"] for e in shown["event"]["exceptions"]] == ["ValueError", "CardDeclined"]
     code, out = cli(capsys, "issues", "resolve", card["short_id"])
     assert (code, out.strip()) == (0, f"{card['short_id']}: resolved")
+
+
+def test_cli_changes_several_issues_with_one_bulk_request(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writes: list[tuple[str, str]] = []
+    handle = DemoPostHogServer.handle
+
+    async def spy(server: DemoPostHogServer, request: httpx.Request) -> httpx.Response:
+        if request.method in ("POST", "PATCH") and "/error_tracking/issues/" in request.url.path:
+            writes.append((request.method, request.url.path))
+        return await handle(server, request)
+
+    monkeypatch.setattr(DemoPostHogServer, "handle", spy)
+    _, out = cli(capsys, "issues", "list", "--json")
+    ids = [i["short_id"] for i in json.loads(out)[:3]]
+    code, out = cli(capsys, "issues", "ignore", *ids)
+    assert code == 0
+    assert out.splitlines() == [f"{short_id}: ignored (suppressed)" for short_id in ids]
+    assert writes == [("POST", "/api/projects/73091/error_tracking/issues/bulk/")]

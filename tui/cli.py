@@ -7,10 +7,12 @@ import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from tui import __version__
+from tui.backends.base import Backend
 from tui.backends.errors import BackendError
 from tui.cli_symbols import add_symbol_commands, print_json
 from tui.config import Config, ConfigError, Profile, load_config
@@ -209,10 +211,19 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
 
 def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
     async def apply(session: Session) -> int:
+        backend = session.backend
+        bulk = getattr(backend, "bulk_set_status", None)
+        if bulk is not None and len(args.issues) > 1:
+            # One write for all of them; each is then read back, so what is printed is what
+            # the server now says, not what was asked.
+            await bulk(args.issues, args.action)
+            change = backend.get_issue
+        else:
+            change = partial(_set_status, backend, args.action)
         failed = 0
         for issue_id in args.issues:
             try:
-                issue = await session.backend.set_status(issue_id, args.action)
+                issue = await change(issue_id)
             except BackendError as exc:
                 failed += 1
                 print(f"{issue_id}: {exc}", file=sys.stderr)
@@ -221,6 +232,10 @@ def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
         return EXIT_ERROR if failed else 0
 
     return _with_session(args, profile, apply)
+
+
+async def _set_status(backend: Backend, action: StatusAction, issue_id: str) -> Issue:
+    return await backend.set_status(issue_id, action)
 
 
 def _config_check(args: argparse.Namespace, profile: Profile) -> int:
