@@ -84,7 +84,10 @@ class Frame:
     chunk_id: str = ""
     """PostHog chunk id of the minified file this frame points into."""
     resolve_failure: str = ""
-    """Why this minified frame could not be resolved, by the server or locally."""
+    """Why stackdeck's own local attempt could not resolve this minified frame."""
+    server_failure: str = ""
+    """Why the server could not resolve this frame, in its words (PostHog `resolve_failure`,
+    a Sentry processing error); kept beside the local attempt, never replaced by it."""
     provenance: str = ""
     """For a frame resolved locally: which source map, found how."""
 
