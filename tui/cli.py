@@ -14,9 +14,11 @@ from typing import TypeVar
 from tui import __version__
 from tui.backends.base import Backend
 from tui.backends.errors import BackendError
-from tui.cli_symbols import add_symbol_commands, print_json
+from tui.cli_output import echo, print_json
+from tui.cli_symbols import add_symbol_commands
 from tui.config import Config, ConfigError, Profile, load_config
 from tui.model import Event, Issue, IssueQuery, StatusAction, to_jsonable
+from tui.sanitize import sanitize
 from tui.session import Session, open_session
 
 T = TypeVar("T")
@@ -40,16 +42,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = _config(args)
         for warning in config.warnings:
-            print(f"stackdeck: warning: {warning}", file=sys.stderr)
+            echo(f"stackdeck: warning: {warning}", file=sys.stderr)
         profile = config.profile(args.profile)
         if args.command is None:
             return _run_tui(args, config, profile)
         return int(args.handler(args, profile))
     except ConfigError as exc:
-        print(f"stackdeck: config error: {exc}", file=sys.stderr)
+        echo(f"stackdeck: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BackendError as exc:
-        print(f"stackdeck: {exc}", file=sys.stderr)
+        echo(f"stackdeck: {sanitize(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
@@ -226,9 +228,9 @@ def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
                 issue = await change(issue_id)
             except BackendError as exc:
                 failed += 1
-                print(f"{issue_id}: {exc}", file=sys.stderr)
+                echo(f"{sanitize(issue_id)}: {sanitize(exc)}", file=sys.stderr)
                 continue
-            print(f"{issue.short_id}: {_status_words(issue)}")
+            echo(f"{sanitize(issue.short_id)}: {sanitize(_status_words(issue))}")
         return EXIT_ERROR if failed else 0
 
     return _with_session(args, profile, apply)
@@ -240,9 +242,9 @@ async def _set_status(backend: Backend, action: StatusAction, issue_id: str) -> 
 
 def _config_check(args: argparse.Namespace, profile: Profile) -> int:
     where = profile.origin or "config"
-    print(f"profile {profile.name!r} from {where}: {profile.backend} at {profile.url}")
-    print(_with_session(args, profile, lambda session: session.backend.check()))
-    print("ok")
+    echo(f"profile {profile.name!r} from {where}: {profile.backend} at {profile.url}")
+    echo(_with_session(args, profile, lambda session: session.backend.check()))
+    echo("ok")
     return 0
 
 

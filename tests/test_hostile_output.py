@@ -1,0 +1,161 @@
+"""Byte-level: hostile server text reaches stdout/stderr only inert, on every CLI path and in
+TUI toasts (escapes, OSC 52, CSI, C1, bidi overrides, markup, lone surrogates)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.hostile import HOSTILE, OSC52, HostileSentry, raw_controls
+from tests.ui.fakes import FakeBackend, fixed_clock
+from tui import demo
+from tui.app import StackdeckApp
+from tui.backends.errors import ServerError
+from tui.backends.sentry import SentryBackend
+from tui.cli import main
+from tui.demo.server import DEMO_ORG, DEMO_URL
+from tui.sanitize import dumps_json, sanitize
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> HostileSentry:
+    hostile = HostileSentry()
+    monkeypatch.setattr(
+        demo,
+        "open_demo_backend",
+        lambda *_args, **_kw: SentryBackend.connect(
+            DEMO_URL, "token", DEMO_ORG, transport=hostile.transport()
+        ),
+    )
+    return hostile
+
+
+def run(capsysbinary: pytest.CaptureFixture[bytes], *argv: str) -> tuple[int, bytes, bytes]:
+    code = main(["--demo", *argv])
+    out, err = capsysbinary.readouterr()
+    return code, out, err
+
+
+def test_issues_show_plain_output_is_inert(
+    server: HostileSentry, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, out, err = run(capsysbinary, "issues", "show", server.issue["id"])
+    assert code == 0, err
+    assert raw_controls(out) == [] and raw_controls(err) == []
+    text = out.decode()
+    assert "[bold]markup[/bold]" in text  # shown literally, never styled or dropped
+    assert "␛]52;c;cHduZWQ=␇" in text  # the escape made visible, not sent
+    assert "\\u202e" in text and "\\ud800" in text and "\\x9b" in text
+
+
+def test_issues_show_json_is_inert_and_lossless(
+    server: HostileSentry, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, out, err = run(capsysbinary, "issues", "show", server.issue["id"], "--json")
+    assert code == 0, err
+    assert raw_controls(out) == []
+    shown = json.loads(out)
+    # A script reading the JSON gets the server's exact strings back.
+    assert shown["issue"]["short_id"] == server.issue["shortId"]
+    assert shown["event"]["exceptions"][0]["value"].endswith(HOSTILE)
+    frame = shown["event"]["exceptions"][0]["stacktrace"]["frames"][0]
+    assert frame["vars"] == {HOSTILE: HOSTILE}
+    assert "é" in dumps_json(["é"])  # ordinary non-ASCII stays readable
+
+
+def test_issues_list_both_forms_are_inert(
+    server: HostileSentry,
+    capsysbinary: pytest.CaptureFixture[bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(SentryBackend, "list_issues", _one_page(server))
+    for extra in ((), ("--json",)):
+        code, out, err = run(capsysbinary, "issues", "list", *extra)
+        assert code == 0, err
+        assert raw_controls(out) == [] and b"BILLING-API-1" in out
+
+
+def _one_page(server: HostileSentry):  # type: ignore[no-untyped-def]
+    from tui.backends.sentry_parse import parse_issue
+    from tui.model import IssuePage
+
+    async def list_issues(self, query, cursor=None):  # type: ignore[no-untyped-def]
+        return IssuePage((parse_issue(server.issue),))
+
+    return list_issues
+
+
+def test_status_change_prints_short_id_and_status_inert(
+    server: HostileSentry, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, out, _ = run(capsysbinary, "issues", "resolve", server.issue["id"])
+    assert code == 0
+    assert raw_controls(out) == []
+    assert out.decode().count("\n") == 1  # a newline in the short id cannot forge a line
+
+
+def test_error_details_from_the_server_are_inert(
+    server: HostileSentry, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, out, err = run(capsysbinary, "issues", "show", "999")
+    assert code == 1
+    assert raw_controls(err) == [] and b"[bold]markup[/bold]" in err
+    code, _, err = run(capsysbinary, "issues", "reopen", "998", "999")
+    assert code == 1
+    assert raw_controls(err) == [] and err.decode().count("\n") == 2
+
+
+def test_config_check_prints_org_slugs_inert(
+    server: HostileSentry, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    server.orgs = [{"slug": HOSTILE}, {"slug": "other"}]
+    code, out, err = run(capsysbinary, "config", "check")
+    assert code == 1
+    assert raw_controls(out + err) == [] and b"other" in err
+
+
+def test_sourcemap_resolve_prints_a_hostile_map_inert(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    path = tmp_path / "app.js.map"
+    path.write_text(
+        json.dumps(
+            {
+                "version": 3,
+                "sources": [f"src/{HOSTILE}.ts"],
+                "sourcesContent": [f"let a = '{HOSTILE}';\n"],
+                "names": [HOSTILE],
+                "mappings": "AAAAA",
+            }
+        )
+    )
+    for extra in ((), ("--json",)):
+        code = main(["sourcemap", "resolve", str(path), "1:0", *extra])
+        out, err = capsysbinary.readouterr()
+        assert code == 0, err
+        assert raw_controls(out) == [] and b"[bold]markup[/bold]" in out
+    # The JSON keeps the name (the symbol cache stores a lone surrogate as U+FFFD).
+    assert json.loads(out)[0]["name"].startswith(OSC52 + "\x1b[2J")
+
+
+async def test_every_toast_is_sanitised() -> None:
+    backend = FakeBackend()
+    backend.fail_status = ServerError(HOSTILE)
+    app = StackdeckApp(backend, clock=fixed_clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("r")  # the failed resolve toasts the server's error text
+        await app.workers.wait_for_complete()
+        app.notify(f"line one\n{OSC52}", title=HOSTILE, markup=True)
+        await pilot.pause()
+        notifications = list(app._notifications)
+        assert len(notifications) == 2
+        for note in notifications:
+            assert raw_controls(note.message.replace("\n", "")) == []
+            assert raw_controls(note.title) == [] and not note.markup
+        assert sanitize(HOSTILE) in notifications[0].message
+        assert notifications[1].message == "line one\n␛]52;c;cHduZWQ=␇"
+        assert notifications[1].title == sanitize(HOSTILE)
