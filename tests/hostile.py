@@ -72,7 +72,8 @@ def _json(data: Any, status: int = 200) -> httpx.Response:
 
 
 class HostileSentry:
-    """A Sentry web API answering with hostile data: one issue and its latest event."""
+    """A Sentry web API answering with hostile data: one issue (listed, read, changed) and its
+    latest event; every other path is a 404 whose `detail` is hostile too."""
 
     def __init__(self) -> None:
         self.issue, self.event = hostile_issue_and_event()
@@ -86,6 +87,8 @@ class HostileSentry:
         issue_path = f"/api/0/organizations/{DEMO_ORG}/issues/{self.issue['id']}/"
         if path == "/api/0/organizations/":
             return _json(self.orgs)
+        if path == f"/api/0/organizations/{DEMO_ORG}/issues/":
+            return _json([self.issue])
         if path == f"/api/0/organizations/{DEMO_ORG}/projects/":
             return _json([])
         if path == issue_path + "events/latest/":
