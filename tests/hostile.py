@@ -18,6 +18,8 @@ HOSTILE = (
     f"{OSC52}\x1b[2J\x1b[31mred\x9b31m\x9d0;title\x9c\u202eevil\u202c\u2066x\u2069"
     "[bold]markup[/bold]\ud800\x7f\u2028\r\x00\x08end"
 )
+FIVE_THOUSAND_DIGITS = "9" * 5000
+"""Past Python's str-to-int limit: `json.loads` raises ValueError on such a number."""
 _RAW_CONTROL = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
@@ -29,6 +31,14 @@ def raw_controls(text: str | bytes) -> list[str]:
     if isinstance(text, bytes):
         text = text.decode("utf-8")
     return _RAW_CONTROL.findall(text)
+
+
+def nested(levels: int, leaf: object = "bottom") -> object:
+    """`{"a": {"a": ... leaf}}`, `levels` deep, built without recursion."""
+    value = leaf
+    for _ in range(levels):
+        value = {"a": value}
+    return value
 
 
 def _poisoned(value: str) -> str:
@@ -78,13 +88,21 @@ class HostileSentry:
     def __init__(self) -> None:
         self.issue, self.event = hostile_issue_and_event()
         self.orgs: list[dict[str, Any]] = [{"id": "1", "slug": DEMO_ORG}]
+        self.raw: dict[str, bytes] = {}
+        """Bodies by path, served as they are: what `json.dumps` cannot write (5,000 digits)."""
+
+    @property
+    def issue_path(self) -> str:
+        return f"/api/0/organizations/{DEMO_ORG}/issues/{self.issue['id']}/"
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
-        issue_path = f"/api/0/organizations/{DEMO_ORG}/issues/{self.issue['id']}/"
+        if path in self.raw:
+            return httpx.Response(200, content=self.raw[path])
+        issue_path = self.issue_path
         if path == "/api/0/organizations/":
             return _json(self.orgs)
         if path == f"/api/0/organizations/{DEMO_ORG}/issues/":

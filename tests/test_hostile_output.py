@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile import HOSTILE, OSC52, HostileSentry, raw_controls
+from tests.hostile import (
+    FIVE_THOUSAND_DIGITS,
+    HOSTILE,
+    OSC52,
+    HostileSentry,
+    nested,
+    raw_controls,
+)
 from tests.ui.fakes import FakeBackend, fixed_clock
 from tui import demo
 from tui.app import StackdeckApp
@@ -16,6 +23,7 @@ from tui.backends.errors import ServerError
 from tui.backends.sentry import SentryBackend
 from tui.cli import main
 from tui.demo.server import DEMO_ORG, DEMO_URL
+from tui.model import NESTED_TOO_DEEPLY
 from tui.sanitize import dumps_json, sanitize
 
 
@@ -146,3 +154,33 @@ async def test_every_toast_is_sanitised() -> None:
         assert sanitize(HOSTILE) in notifications[0].message
         assert notifications[1].message == "line one\n␛]52;c;cHduZWQ=␇"
         assert notifications[1].title == sanitize(HOSTILE)
+
+
+def test_issues_show_survives_a_hostile_servers_numbers_and_deep_vars(
+    server: HostileSentry,
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    issue = {**server.issue, "count": "1e999", "userCount": float("nan")}
+    issue["firstSeen"] = "9999-12-31T23:59:59-05:00"
+    event_json = json.dumps(server.event).replace('"lineNo": 39', '"lineNo": 1e999', 1)
+    frame = server.event["entries"][0]["data"]["values"][0]["stacktrace"]["frames"][0]
+    event = json.loads(event_json)
+    event["entries"][0]["data"]["values"][0]["stacktrace"]["frames"][0] = {
+        **frame,
+        "vars": nested(900),
+    }
+    server.issue = issue
+    server.event = event
+    server.raw[server.issue_path + "events/oldest/"] = (
+        b'{"eventID": "e", "size": ' + FIVE_THOUSAND_DIGITS.encode() + b"}"
+    )
+    for extra in ((), ("--event", "oldest", "--json")):
+        code, out, err = run(capsysbinary, "issues", "show", server.issue["id"], *extra)
+        assert code == 0, err
+        assert raw_controls(out) == []
+    code, out, err = run(capsysbinary, "issues", "show", server.issue["id"], "--json")
+    assert code == 0, err
+    shown = json.loads(out)
+    assert (shown["issue"]["count"], shown["issue"]["first_seen"]) == (0, None)
+    frames = shown["event"]["exceptions"][-1]["stacktrace"]["frames"]
+    assert NESTED_TOO_DEEPLY in json.dumps(frames[0]["vars"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -12,6 +11,7 @@ from typing import Any
 import httpx
 
 from tui import __version__
+from tui.backends.coerce import loads_json
 from tui.backends.errors import (
     AuthError,
     BackendError,
@@ -154,8 +154,8 @@ def rate_limit_wait(headers: Mapping[str, str], now: float) -> float:
 
 def decode_json(response: httpx.Response) -> Any:
     try:
-        return response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return loads_json(response.content)
+    except ValueError as exc:
         raise InvalidResponse(
             f"{response.request.method} {response.request.url.path} did not return JSON "
             f"(status {response.status_code}, {len(response.content)} bytes)"
@@ -181,8 +181,8 @@ def next_link(header: str) -> str | None:
 def _detail(response: httpx.Response) -> str:
     """The server's own one-line explanation (`{"detail": ...}`), when it gave one."""
     try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = loads_json(response.content)
+    except ValueError:
         return ""
     detail = body.get("detail") if isinstance(body, dict) else None
     if isinstance(detail, dict):
