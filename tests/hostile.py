@@ -9,8 +9,12 @@ import re
 from typing import Any
 
 import httpx
+import pytest
 
-from tui.demo.server import DEMO_ORG, DemoSentryServer
+from tui import demo
+from tui.backends.sentry import SentryBackend
+from tui.cli import main
+from tui.demo.server import DEMO_ORG, DEMO_URL, DemoSentryServer
 
 OSC52 = "\x1b]52;c;cHduZWQ=\x07"
 """A clipboard write: what reached the terminal through a toast before."""
@@ -116,3 +120,23 @@ class HostileSentry:
         if path == issue_path:
             return _json(self.issue)
         return _json({"detail": HOSTILE}, 404)
+
+
+def serve_as_demo(monkeypatch: pytest.MonkeyPatch) -> HostileSentry:
+    """A `HostileSentry` behind `stackdeck --demo`: the real CLI, session and parser on it."""
+    hostile = HostileSentry()
+    monkeypatch.setattr(
+        demo,
+        "open_demo_backend",
+        lambda *_args, **_kw: SentryBackend.connect(
+            DEMO_URL, "token", DEMO_ORG, transport=hostile.transport()
+        ),
+    )
+    return hostile
+
+
+def run(capsysbinary: pytest.CaptureFixture[bytes], *argv: str) -> tuple[int, bytes, bytes]:
+    """`stackdeck --demo ARGV...`: exit code and the exact bytes of stdout and stderr."""
+    code = main(["--demo", *argv])
+    out, err = capsysbinary.readouterr()
+    return code, out, err

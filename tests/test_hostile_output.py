@@ -15,35 +15,20 @@ from tests.hostile import (
     HostileSentry,
     nested,
     raw_controls,
+    run,
+    serve_as_demo,
 )
 from tests.ui.fakes import FakeBackend, fixed_clock
-from tui import demo
 from tui.app import StackdeckApp
 from tui.backends.errors import ServerError
-from tui.backends.sentry import SentryBackend
 from tui.cli import main
-from tui.demo.server import DEMO_ORG, DEMO_URL
 from tui.model import NESTED_TOO_DEEPLY
 from tui.sanitize import dumps_json, sanitize
 
 
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> HostileSentry:
-    hostile = HostileSentry()
-    monkeypatch.setattr(
-        demo,
-        "open_demo_backend",
-        lambda *_args, **_kw: SentryBackend.connect(
-            DEMO_URL, "token", DEMO_ORG, transport=hostile.transport()
-        ),
-    )
-    return hostile
-
-
-def run(capsysbinary: pytest.CaptureFixture[bytes], *argv: str) -> tuple[int, bytes, bytes]:
-    code = main(["--demo", *argv])
-    out, err = capsysbinary.readouterr()
-    return code, out, err
+    return serve_as_demo(monkeypatch)
 
 
 def test_issues_show_plain_output_is_inert(

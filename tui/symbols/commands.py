@@ -126,7 +126,7 @@ async def _add_one(cache: SymbolCache, target: str, client: httpx.AsyncClient) -
             added = [_store(cache, found, normalize_url(target))] if found else []
         else:
             added = _add_path(cache, target)
-    except (OSError, LookupFailed, SourceMapError) as exc:
+    except (OSError, ValueError, LookupFailed, SourceMapError) as exc:  # ValueError: urlsplit
         return {"target": target, "error": str(exc)}
     return {"target": target, "added": added}
 
