@@ -5,14 +5,12 @@ in every displayed field, an unparseable frame URL, vars nested 900 deep. The CL
 from __future__ import annotations
 
 import json
-import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from bugsink_server import BugsinkServer, Project
-from sdk_events import send_envelope
+from bugsink_server import Project
+from sdk_events import js_event, send_envelope
 
 from tests.hostile import OSC52, nested, raw_controls
 from tui.cli import main
@@ -42,39 +40,17 @@ def hostile_event() -> dict[str, Any]:
         },
         {"filename": "app.js", "abs_path": BROKEN_URL, "function": "f", "lineno": 1, "colno": 5},
     ]
-    return {
-        "event_id": uuid.uuid4().hex,
-        "timestamp": datetime.now(UTC).isoformat(),
-        "platform": "javascript",
-        "level": "error",
-        "release": HOSTILE,
-        "environment": "e2e",
-        "message": HOSTILE,
-        "tags": {HOSTILE: HOSTILE},
-        "breadcrumbs": {"values": [{"category": HOSTILE, "message": HOSTILE}]},
-        "exception": {
-            "values": [
-                {
-                    "type": f"Error{HOSTILE}",
-                    "value": HOSTILE,
-                    "mechanism": {"type": HOSTILE, "handled": False},
-                    "stacktrace": {"frames": frames},
-                }
-            ]
-        },
-    }
-
-
-@pytest.fixture
-def config_file(tmp_path: Path, bugsink_server: BugsinkServer, project: Project) -> Path:
-    path = tmp_path / "stackdeck.toml"
-    path.write_text(
-        'default_profile = "e2e"\n\n[profiles.e2e]\nbackend = "bugsink"\n'
-        f"url = {json.dumps(bugsink_server.url)}\nproject = {json.dumps(project.slug)}\n"
-        f"token = {json.dumps(bugsink_server.token)}\n"
+    event = js_event(release=HOSTILE)
+    del event["debug_meta"]
+    exception = event["exception"]["values"][0]  # type: ignore[index]
+    exception.update(type=f"Error{HOSTILE}", value=HOSTILE, stacktrace={"frames": frames})
+    exception["mechanism"]["type"] = HOSTILE
+    event.update(
+        message=HOSTILE,
+        tags={HOSTILE: HOSTILE},
+        breadcrumbs={"values": [{"category": HOSTILE, "message": HOSTILE}]},
     )
-    path.chmod(0o600)
-    return path
+    return event
 
 
 def test_hostile_event_shows_inert_in_plain_and_json(
