@@ -9,11 +9,13 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from tests.hostile import FIVE_THOUSAND_DIGITS, nested, raw_controls
+from tests.hostile import FIVE_THOUSAND_DIGITS, HostileSentry, nested, raw_controls
 from tui.backends.coerce import as_data, as_id, loads_json, opt_int
-from tui.backends.errors import InvalidResponse
+from tui.backends.errors import InvalidResponse, NotFound
 from tui.backends.http import decode_json
+from tui.backends.sentry import SentryBackend
 from tui.backends.sentry_parse import parse_datetime, parse_event, parse_issue
+from tui.demo.server import DEMO_ORG, DEMO_URL
 from tui.model import NESTED_TOO_DEEPLY, Frame, to_jsonable
 from tui.render.text import absolute_time, relative_time
 
@@ -102,3 +104,16 @@ def test_to_jsonable_caps_nesting_whoever_built_the_model() -> None:
     assert NESTED_TOO_DEEPLY in json.dumps(shown)
     assert to_jsonable(Frame(vars={"x": nested(3)}))["vars"] == {"x": nested(3)}
     assert as_data({"x": nested(3)}) == {"x": nested(3)}
+
+
+async def test_a_hostile_event_id_followed_is_a_typed_error() -> None:
+    server = HostileSentry()
+    server.event["nextEventID"] = "ab\ud800\n/../../x"
+    backend = SentryBackend.connect(DEMO_URL, "token", DEMO_ORG, transport=server.transport())
+    try:
+        event = await backend.get_event(server.issue["id"])
+        assert event.next_event_id is not None and raw_controls(event.next_event_id) == []
+        with pytest.raises(NotFound):  # not UnicodeEncodeError or httpx.InvalidURL
+            await backend.get_event(server.issue["id"], event.next_event_id)
+    finally:
+        await backend.aclose()
