@@ -21,9 +21,12 @@ from tests.hostile import (
 from tests.ui.fakes import FakeBackend, fixed_clock
 from tui.app import StackdeckApp
 from tui.backends.errors import ServerError
+from tui.backends.sentry import SentryBackend
 from tui.cli import main
+from tui.demo.server import DEMO_ORG, DEMO_URL
 from tui.model import NESTED_TOO_DEEPLY
 from tui.sanitize import dumps_json, sanitize
+from tui.screens.issue_detail import IssueDetailScreen
 
 
 @pytest.fixture
@@ -169,3 +172,26 @@ def test_issues_show_survives_a_hostile_servers_numbers_and_deep_vars(
     assert (shown["issue"]["count"], shown["issue"]["first_seen"]) == (0, None)
     frames = shown["event"]["exceptions"][-1]["stacktrace"]["frames"]
     assert NESTED_TOO_DEEPLY in json.dumps(frames[0]["vars"])
+
+
+async def test_the_tui_shows_a_hostile_issue_and_event_inert() -> None:
+    server = HostileSentry()
+    frames = server.event["entries"][0]["data"]["values"][-1]["stacktrace"]["frames"]
+    frames[-1]["vars"] = {"deep": nested(900), HOSTILE: HOSTILE}
+    server.issue["count"] = float("inf")
+    backend = SentryBackend.connect(DEMO_URL, "token", DEMO_ORG, transport=server.transport())
+    app = StackdeckApp(backend, clock=fixed_clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, IssueDetailScreen)
+        await pilot.press("v")  # the focused frame's vars, the 900-deep one among them
+        await pilot.pause()
+        shown = [w.render() for w in app.screen.query("*")]
+        texts = [getattr(content, "plain", "") for content in shown]
+        assert any("[bold]markup[/bold]" in text for text in texts)
+        assert any("deep" in text and "nested too deeply" in text for text in texts)
+        assert all(raw_controls(text.replace("\n", "")) == [] for text in texts)
