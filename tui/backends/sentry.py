@@ -12,7 +12,7 @@ import httpx
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED
 from tui.backends.coerce import as_list
 from tui.backends.errors import InvalidResponse, NotFound, Unsupported
-from tui.backends.http import ApiClient, decode_json, next_link
+from tui.backends.http import ApiClient, decode_json, is_sentry_saas, next_link
 from tui.backends.sentry_artifacts import SentryArtifactSource
 from tui.backends.sentry_parse import parse_event, parse_issue
 from tui.model import Event, Issue, IssuePage, IssueQuery, StatusAction
@@ -225,7 +225,7 @@ class SentryBackend:
         """sentry.io serves each organisation from its region host; others from the base URL."""
         if self._org_base is None:
             self._org_base = ""
-            if self.dialect.region_lookup and _is_sentry_saas(self.client.base_url):
+            if self.dialect.region_lookup and is_sentry_saas(httpx.URL(self.client.base_url).host):
                 self._org_base = await self._region_url()
         return self._org_base
 
@@ -236,11 +236,6 @@ class SentryBackend:
                 region = _mapping(org.get("links") or {}, "links").get("regionUrl")
                 return str(region).rstrip("/") if region else ""
         return ""
-
-
-def _is_sentry_saas(base_url: str) -> bool:
-    host = httpx.URL(base_url).host
-    return host == "sentry.io" or host.endswith(".sentry.io")
 
 
 def _mapping(data: Any, what: str) -> Mapping[str, Any]:
