@@ -7,13 +7,13 @@ import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from tui import __version__
 from tui.backends.base import Backend
 from tui.backends.errors import BackendError
+from tui.backends.writes import status_reached
 from tui.cli_symbols import add_symbol_commands, print_json
 from tui.config import Config, ConfigError, Profile, load_config
 from tui.model import Event, Issue, IssueQuery, StatusAction, to_jsonable
@@ -210,32 +210,46 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
 
 
 def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
+    """Exit 1 unless every issue is now where the server was asked to put it."""
+
     async def apply(session: Session) -> int:
         backend = session.backend
         bulk = getattr(backend, "bulk_set_status", None)
         if bulk is not None and len(args.issues) > 1:
-            # One write for all of them; each is then read back, so what is printed is what
-            # the server now says, not what was asked.
-            await bulk(args.issues, args.action)
-            change = backend.get_issue
+            # One write for all of them; each is then read back by the backend.
+            results = await bulk(args.issues, args.action)
         else:
-            change = partial(_set_status, backend, args.action)
-        failed = 0
-        for issue_id in args.issues:
-            try:
-                issue = await change(issue_id)
-            except BackendError as exc:
-                failed += 1
-                print(f"{issue_id}: {exc}", file=sys.stderr)
-                continue
-            print(f"{issue.short_id}: {_status_words(issue)}")
-        return EXIT_ERROR if failed else 0
+            results = [await _set_status(backend, args.action, i) for i in args.issues]
+        reports = [_status_report(i, r, args.action) for i, r in zip(args.issues, results)]
+        for changed, line in reports:
+            print(line, file=sys.stdout if changed else sys.stderr)
+        return 0 if all(changed for changed, _ in reports) else EXIT_ERROR
 
     return _with_session(args, profile, apply)
 
 
-async def _set_status(backend: Backend, action: StatusAction, issue_id: str) -> Issue:
-    return await backend.set_status(issue_id, action)
+async def _set_status(
+    backend: Backend, action: StatusAction, issue_id: str
+) -> Issue | BackendError:
+    try:
+        return await backend.set_status(issue_id, action)
+    except BackendError as exc:
+        return exc
+
+
+def _status_report(
+    issue_id: str, result: Issue | BackendError, action: StatusAction
+) -> tuple[bool, str]:
+    """Whether the change happened, and the line that says so (what the server confirmed)."""
+    if isinstance(result, BackendError):
+        return False, f"{issue_id}: {result}"
+    if not status_reached(result, action):
+        verb = action.value.replace("_", " ")
+        return (
+            False,
+            f"{result.short_id}: still {_status_words(result)}; the server did not {verb} it",
+        )
+    return True, f"{result.short_id}: {_status_words(result)}"
 
 
 def _config_check(args: argparse.Namespace, profile: Profile) -> int:

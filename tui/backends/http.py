@@ -147,14 +147,9 @@ class ApiClient:
             request.headers.pop("Authorization", None)
 
     def _transport_error(self, url: str, exc: httpx.TransportError) -> ConnectionFailed:
-        # A write that may have reached the server is worth a re-read; one refused before
-        # the connection existed is not in doubt.
-        transient = not _never_sent(exc)
         if isinstance(exc, httpx.TimeoutException):
-            return ConnectionFailed(f"{self._where(url)} timed out", transient=transient)
-        return ConnectionFailed(
-            f"cannot reach {self._where(url)}: {_reason(exc)}", transient=transient
-        )
+            return ConnectionFailed(f"{self._where(url)} timed out", transient=True)
+        return ConnectionFailed(f"cannot reach {self._where(url)}: {_reason(exc)}", transient=True)
 
     def _retry_delay(self, response: httpx.Response, attempt: int) -> float | None:
         """Seconds to wait before trying again, or None when the response is final."""
