@@ -220,7 +220,9 @@ def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
             results = await bulk(args.issues, args.action)
         else:
             results = [await _set_status(backend, args.action, i) for i in args.issues]
-        reports = [_status_report(i, r, args.action) for i, r in zip(args.issues, results)]
+        reports = [
+            _status_report(i, r, args.action) for i, r in zip(args.issues, results, strict=True)
+        ]
         for changed, line in reports:
             print(line, file=sys.stdout if changed else sys.stderr)
         return 0 if all(changed for changed, _ in reports) else EXIT_ERROR
