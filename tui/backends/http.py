@@ -115,6 +115,29 @@ class ApiClient:
             await self._sleep(wait)
         raise AssertionError("unreachable")  # the last attempt always returns or raises
 
+    async def download(self, url: str, max_bytes: int) -> bytes:
+        """GET a body of at most `max_bytes` (after any Content-Encoding is undone), streamed:
+        a larger one is abandoned as soon as it grows past the limit."""
+        self._refuse_foreign(url)
+        try:
+            async with self._client.stream("GET", url) as response:
+                if not response.is_success:
+                    raise self._status_error(response)
+                declared = response.headers.get("Content-Length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise self._too_large(url, max_bytes)
+                body = bytearray()
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) > max_bytes:
+                        raise self._too_large(url, max_bytes)
+                return bytes(body)
+        except httpx.TransportError as exc:
+            raise self._transport_error(url, exc) from exc
+
+    def _too_large(self, url: str, max_bytes: int) -> InvalidResponse:
+        return InvalidResponse(f"{self._where(url)} is larger than {max_bytes} bytes")
+
     async def pause_before_retry(self, attempt: int, error: BackendError) -> None:
         """The wait before repeating a write that failed with `error` (transient ones only)."""
         wait = error.retry_after if isinstance(error, RateLimited) else None
@@ -260,8 +283,8 @@ def _detail(response: httpx.Response) -> str:
     """The server's own one-line explanation (`{"detail": ...}`), when it gave one."""
     try:
         body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return ""
+    except (json.JSONDecodeError, UnicodeDecodeError, httpx.ResponseNotRead):
+        return ""  # not JSON, or a streamed body left unread on purpose
     detail = body.get("detail") if isinstance(body, dict) else None
     if isinstance(detail, dict):
         detail = detail.get("message") or detail.get("code")
