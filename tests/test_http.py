@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.conftest import FIXTURES
-from tui.backends.errors import AuthError, ServerError, UntrustedURL
+from tui.backends.errors import AuthError, InvalidResponse, ServerError, UntrustedURL
 from tui.backends.http import ApiClient, rate_limit_wait
 from tui.backends.sentry import SentryBackend
 from tui.cli import main
@@ -57,6 +57,14 @@ async def test_a_next_link_on_another_host_is_refused_without_sending_anything()
         await backend.list_issues(IssueQuery(), "https://evil.example/api/0/next/?cursor=1")
     assert server.seen == []
     assert TOKEN not in str(caught.value)
+
+
+async def test_a_malformed_next_link_is_an_invalid_response() -> None:
+    server = Server()
+    backend = SentryBackend(server.client("https://sentry.example.com"), "acme")
+    with pytest.raises(InvalidResponse, match="malformed URL"):
+        await backend.list_issues(IssueQuery(), "https://sentry.example.com/\x00next/")
+    assert server.seen == []
 
 
 @pytest.mark.parametrize(

@@ -156,7 +156,10 @@ class ApiClient:
         return may_carry_token(self._client.base_url, url)
 
     def _refuse_foreign(self, url: str) -> None:
-        target = httpx.URL(url)
+        try:
+            target = httpx.URL(url)
+        except httpx.InvalidURL as exc:  # a URL the server handed back, such as a next page
+            raise InvalidResponse(f"the server named a malformed URL ({exc})") from None
         if self._token and target.is_absolute_url and not self._may_carry_token(target):
             raise UntrustedURL(
                 f"refused to follow {_origin(target)}: the server pointed outside "
