@@ -168,8 +168,10 @@ class PostHogBackend:
             except BackendError as exc:
                 results.append(exc)
                 continue
-            unchanged = failure is not None and not status_reached(issue, action)
-            results.append(failure if failure is not None and unchanged else issue)
+            if failure is not None and not status_reached(issue, action):
+                results.append(failure)
+            else:
+                results.append(issue)
         return results
 
     async def check(self) -> str:
