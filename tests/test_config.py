@@ -188,20 +188,23 @@ def test_plain_http_warns_except_on_this_machine(tmp_path: Path, url: str, warns
         assert "plain http" in warnings[0] and url in warnings[0]
 
 
-def with_token_script(tmp_path: Path, script: str) -> Path:
-    """A config whose `gt` profile runs `script` (sh) for its token."""
+def token_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str, timeout: int
+) -> tuple[Path, Path]:
+    """A config whose `gt` profile runs `script` (sh; `{pid}` names a file for a child's pid)."""
+    monkeypatch.setattr("tui.config.TOKEN_COMMAND_TIMEOUT", timeout)
+    pid_file = tmp_path / "child.pid"
     path = tmp_path / "token.sh"
-    path.write_text(script)
-    return write(tmp_path, GOOD.replace("printf 'gt-token\\n'", f"sh {path}"))
+    path.write_text(script.format(pid=pid_file))
+    return write(tmp_path, GOOD.replace("printf 'gt-token\\n'", f"sh {path}")), pid_file
 
 
 def test_token_command_answers_without_waiting_for_its_background_child(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The background sleep keeps stdout open: waiting for it would run into the timeout.
-    monkeypatch.setattr("tui.config.TOKEN_COMMAND_TIMEOUT", 20)
-    pid_file = tmp_path / "child.pid"
-    config = with_token_script(tmp_path, f"echo bg-token\nsleep 300 &\necho $! > {pid_file}\n")
+    script = "echo bg-token\nsleep 300 &\necho $! > {pid}\n"
+    config, pid_file = token_script(tmp_path, monkeypatch, script, timeout=20)
     try:
         assert load_config(config).profile("gt").token() == "bg-token"
     finally:
@@ -220,9 +223,8 @@ def process_gone(pid: int) -> bool:
 def test_a_token_command_that_hangs_is_killed_with_its_children(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tui.config.TOKEN_COMMAND_TIMEOUT", 1)
-    pid_file = tmp_path / "child.pid"
-    config = with_token_script(tmp_path, f"sleep 300 &\necho $! > {pid_file}\nwait\n")
+    script = "sleep 300 &\necho $! > {pid}\nwait\n"
+    config, pid_file = token_script(tmp_path, monkeypatch, script, timeout=1)
     with pytest.raises(ConfigError, match="gave no token within 1 s and was stopped"):
         load_config(config).profile("gt").token()
     assert process_gone(int(pid_file.read_text()))
