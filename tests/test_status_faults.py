@@ -317,3 +317,14 @@ def test_bulk_change_reports_each_issue_as_read_back(
     assert (code, all(server.states.values())) == (0 if changed else 1, changed)
     assert out.count(": resolved") == (2 if changed else 0)
     assert bool(err) is not changed
+
+
+def test_several_issues_exit_1_when_any_one_did_not_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = SentryServer(None)
+    code = run_cli(server, tmp_path, monkeypatch, "issues", "resolve", server.key, "999")
+    out, err = capsys.readouterr()
+    assert code == 1 and server.resolved
+    assert out.splitlines() == ["BILLING-API-3F: resolved"]
+    assert err.startswith("999: not found (404)")
