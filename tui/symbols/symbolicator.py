@@ -220,6 +220,8 @@ _JS_PLATFORMS = frozenset({"javascript", "node", "web:javascript", "node:javascr
 _JS_SUFFIXES = (".js", ".mjs", ".cjs")
 _ORIGINAL_SUFFIXES = (".ts", ".tsx", ".jsx", ".mts", ".cts", ".vue", ".svelte", ".coffee")
 """Files a bundler reads, never emits: a frame pointing at one was resolved already."""
+_MAP_RELATIVE = ("../", "./")
+"""How a source map names its sources; a served or run file never has such a path."""
 
 
 def needs_symbolication(frame: Frame, platform: str = "") -> bool:
@@ -227,13 +229,13 @@ def needs_symbolication(frame: Frame, platform: str = "") -> bool:
 
     Left alone, as Sentry does: other languages, frames without file or line, native code,
     Node built-ins; and frames already pointing at original sources (PostHog sends resolved
-    `src/lib/cart.ts` frames).
+    `src/lib/cart.ts` and `../../src/lib/cart.js` frames, paths as the map's `sources` name them).
     """
     path = frame.abs_path
     if not path or frame.lineno is None or path in ("native", "[native code]"):
         return False
     bare = path.split("?", 1)[0].split("#", 1)[0]
-    if bare.endswith(_ORIGINAL_SUFFIXES):
+    if bare.endswith(_ORIGINAL_SUFFIXES) or bare.startswith(_MAP_RELATIVE):
         return False
     javascript = (frame.platform or platform) in _JS_PLATFORMS or bare.endswith(_JS_SUFFIXES)
     return (
