@@ -122,6 +122,8 @@ async def test_glitchtip_dialect_requests() -> None:
             return httpx.Response(200, json={**issue(5), "status": "resolved"})
         if "/events/" in request.url.path:
             return httpx.Response(200, json=EVENT)
+        if request.url.path == "/api/0/issues/5/":
+            return httpx.Response(200, json=issue(5))
         return httpx.Response(200, json=[issue(5)])
 
     recorder = Recorder(answer)
