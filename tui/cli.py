@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from tui import __version__
 from tui.backends.base import Backend
-from tui.backends.errors import BackendError
+from tui.backends.errors import BackendError, NotFound, Unsupported
 from tui.cli_symbols import add_symbol_commands, print_json
 from tui.config import Config, ConfigError, Profile, load_config
 from tui.model import Event, Issue, IssueQuery, StatusAction, to_jsonable
@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     issue_commands = issues.add_subparsers(dest="issues_command", metavar="ACTION", required=True)
     listing = issue_commands.add_parser("list", help="list issues", parents=[common])
     listing.add_argument("--query", default="is:unresolved", help="server search query")
-    listing.add_argument("--sort", default="date", help="date, new, freq, user, ...")
+    listing.add_argument("--sort", default="date", help="date, new, freq, ... (by backend)")
     listing.add_argument("--limit", type=_positive, default=25, help="how many issues at most")
     listing.add_argument("--environment", default="", help="only this environment")
     listing.add_argument("--project", action="append", default=[], help="project slug or id")
@@ -173,6 +173,11 @@ def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
     )
 
     async def fetch(session: Session) -> list[Issue]:
+        sorts = session.backend.sort_options
+        if args.sort not in sorts:
+            raise Unsupported(
+                f"{profile.backend} cannot sort by {args.sort!r}: use {', '.join(sorts)}"
+            )
         issues: list[Issue] = []
         cursor: str | None = None
         while len(issues) < args.limit:
@@ -195,8 +200,14 @@ def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
 
 def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
     async def fetch(session: Session) -> tuple[Issue, Event]:
-        issue = await session.backend.get_issue(args.issue)
-        event = await session.backend.get_event(issue.id, args.event)
+        try:
+            issue = await session.backend.get_issue(args.issue)
+        except NotFound as exc:
+            raise NotFound(_no_issue(args.issue, profile)) from exc
+        try:
+            event = await session.backend.get_event(issue.id, args.event)
+        except NotFound as exc:
+            raise NotFound(f"no event {args.event} in issue {issue.short_id}") from exc
         return issue, await session.symbolicate(event)
 
     issue, event = _with_session(args, profile, fetch)
@@ -226,7 +237,11 @@ def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
                 issue = await change(issue_id)
             except BackendError as exc:
                 failed += 1
-                print(f"{issue_id}: {exc}", file=sys.stderr)
+                missing = isinstance(exc, NotFound)
+                print(
+                    _no_issue(issue_id, profile) if missing else f"{issue_id}: {exc}",
+                    file=sys.stderr,
+                )
                 continue
             print(f"{issue.short_id}: {_status_words(issue)}")
         return EXIT_ERROR if failed else 0
@@ -244,6 +259,11 @@ def _config_check(args: argparse.Namespace, profile: Profile) -> int:
     print(_with_session(args, profile, lambda session: session.backend.check()))
     print("ok")
     return 0
+
+
+def _no_issue(issue_id: str, profile: Profile) -> str:
+    """The server's 404 names an API URL; the user asked about an id in a profile."""
+    return f"no issue {issue_id} in {profile.name}"
 
 
 def _status_words(issue: Issue) -> str:
