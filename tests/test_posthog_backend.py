@@ -525,3 +525,12 @@ async def test_frames_posthog_resolved_are_not_tried_again_locally(tmp_path: Pat
     assert result.frames == {}
     shown = result.apply(event).exceptions[0].stacktrace
     assert shown is not None and all(not f.resolve_failure for f in shown.frames)
+
+
+def test_cli_refuses_an_unknown_sort_listing_posthogs_own(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli(capsys, "issues", "list", "--sort", "freq")[0] == 0  # Sentry's names are mapped
+    assert main(["--demo", "--profile", "demo-posthog", "issues", "list", "--sort", "bogus"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot sort by 'bogus': use last_seen, first_seen, occurrences" in err

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from tui import __version__
 from tui.backends.base import Backend
-from tui.backends.errors import BackendError, NotFound, Unsupported
+from tui.backends.errors import BackendError, NotFound
 from tui.cli_symbols import add_symbol_commands, print_json
 from tui.config import Config, ConfigError, Profile, load_config
 from tui.model import Event, Issue, IssueQuery, StatusAction, to_jsonable
@@ -173,11 +173,6 @@ def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
     )
 
     async def fetch(session: Session) -> list[Issue]:
-        sorts = session.backend.sort_options
-        if args.sort not in sorts:
-            raise Unsupported(
-                f"{profile.backend} cannot sort by {args.sort!r}: use {', '.join(sorts)}"
-            )
         issues: list[Issue] = []
         cursor: str | None = None
         while len(issues) < args.limit:

@@ -190,7 +190,10 @@ class SentryBackend:
         await self.client.aclose()
 
     async def _list_params(self, query: IssueQuery) -> list[tuple[str, Any]]:
-        sort = self.dialect.sorts.get(query.sort) or next(iter(self.dialect.sorts.values()))
+        sort = self.dialect.sorts.get(query.sort)
+        if sort is None:
+            known = ", ".join(self.dialect.sorts)
+            raise Unsupported(f"{self.dialect.name} cannot sort by {query.sort!r}: use {known}")
         text = shell_safe(query.query) if self.dialect.shell_split_query else query.query
         params: list[tuple[str, Any]] = [
             ("query", text),
