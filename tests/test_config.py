@@ -145,3 +145,18 @@ def test_nothing_configured_explains_what_to_do() -> None:
 def test_explicit_missing_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such file"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_one_broken_profile_is_reported_and_the_others_still_load(tmp_path: Path) -> None:
+    text = (
+        '[profiles.bad]\nbackend = "sentri"\norg = "x"\n'
+        '[profiles.good]\nbackend = "sentry"\norg = "acme"\ntoken = "t"\n'
+    )
+    config = load_config(write(tmp_path, text, mode=0o600))
+    assert config.profile("good").org == "acme"
+    assert list(config.profiles) == ["good"]
+    [warning] = config.warnings
+    assert warning.startswith("profile 'bad' is unusable: ")
+    assert "backend: expected one of" in warning
+    with pytest.raises(ConfigError, match=r"profiles\.bad\.backend: expected one of"):
+        config.profile()  # the default (the first) is the broken one: using it gives its error
