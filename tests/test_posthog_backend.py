@@ -534,3 +534,15 @@ def test_cli_refuses_an_unknown_sort_listing_posthogs_own(
     assert main(["--demo", "--profile", "demo-posthog", "issues", "list", "--sort", "bogus"]) == 1
     err = capsys.readouterr().err
     assert "cannot sort by 'bogus': use last_seen, first_seen, occurrences" in err
+
+
+def test_cli_shows_posthogs_own_reason_for_a_frame_it_could_not_resolve(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out = cli(capsys, "issues", "list", "--json", "--query", "")
+    issue = next(i for i in json.loads(out) if "reading 'price'" in i["title"])
+    code, out = cli(capsys, "issues", "show", issue["short_id"], "--event", "oldest", "--json")
+    frames = json.loads(out)["event"]["exceptions"][0]["stacktrace"]["frames"]
+    assert code == 0 and frames[-1]["server_failure"].startswith("No symbol set found for chunk")
+    code, out = cli(capsys, "issues", "show", issue["short_id"], "--event", "oldest")
+    assert "server could not resolve: No symbol set found for chunk id" in out
