@@ -157,7 +157,7 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
         profile_name=profile.name,
         symbolicate=session.symbolicate,
         close=session.aclose,
-        profiles=tuple(config.profiles),
+        profiles=(*config.profiles, *config.broken),  # picking a broken one shows its error
         open_profile=lambda name: _session(args, config.profile(name)),
     ).run()
     return 0
