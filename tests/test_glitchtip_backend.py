@@ -17,7 +17,7 @@ from tests.conftest import FIXTURES
 from tui.backends.errors import InvalidResponse, NotFound, ServerError
 from tui.backends.http import ApiClient, decode_json
 from tui.backends.sentry import GLITCHTIP, SentryBackend
-from tui.model import IssueQuery
+from tui.model import IssueQuery, IssueStatus, StatusAction
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 NEXT_PAGE = "https://glitchtip.example.test/api/0/organizations/acme/issues/?cursor=page2"
@@ -50,6 +50,8 @@ class GlitchTip:
             return httpx.Response(
                 status, text="<!doctype html><title>GlitchTip</title>", headers=HTML
             )
+        if parts[:3] == ["api", "0", "issues"] and len(parts) == 4 and request.method == "PUT":
+            return httpx.Response(200, json=load(f"put_issue{parts[3]}_resolved.json"))
         if parts[:3] == ["api", "0", "issues"] and len(parts) == 4:
             return httpx.Response(200, json=self.issues[parts[3]])
         if parts[4:] == ["events", "latest"]:
@@ -96,6 +98,15 @@ async def test_a_short_id_resolves_to_the_numeric_id_for_events_and_status_paths
     event = await backend(server).get_event("billing-api-3")
     assert event.issue_id == "3"
     assert server.requests[-1].url.path == "/api/0/issues/3/events/latest/"
+
+
+async def test_resolving_by_short_id_puts_to_the_numeric_path() -> None:
+    server = GlitchTip()
+    resolved = await backend(server).set_status("BILLING-API-2", StatusAction.RESOLVE)
+    [put] = [r for r in server.requests if r.method == "PUT"]
+    assert put.url.path == "/api/0/issues/2/" and json.loads(put.content) == {"status": "resolved"}
+    assert resolved.status is IssueStatus.RESOLVED and resolved.short_id == "BILLING-API-2"
+    assert resolved.culprit == "billing/ledger.py in split_bill"
 
 
 async def test_an_unknown_short_id_is_not_found() -> None:

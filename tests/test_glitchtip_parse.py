@@ -37,3 +37,10 @@ def test_empty_culprit_is_derived_from_metadata_in_sentrys_form() -> None:
     assert issues["BILLING-API-8"].culprit == "billing/ledger.py in refund"
     assert issues["SHOP-WEB-1"].culprit == "/static/app.min.js in n"
     assert issues["BILLING-API-3"].culprit == ""  # a message issue: no metadata to go on
+
+
+def test_the_snake_case_put_answer_parses_like_the_camel_case_get() -> None:
+    answer = load("put_issue2_resolved.json")
+    assert isinstance(answer, dict) and "user_count" in answer and "userCount" not in answer
+    issue = parse_issue({**answer, "user_count": 3})
+    assert (issue.short_id, issue.status.value, issue.user_count) == ("BILLING-API-2", "resolved", 3)

@@ -49,7 +49,7 @@ def parse_issue(data: Mapping[str, Any]) -> Issue:
         raw_status=raw_status,
         substatus=as_str(data.get("substatus")) or None,
         count=as_int(data.get("count")),
-        user_count=as_int(data.get("userCount")),
+        user_count=as_int(first(data, "userCount", "user_count")),  # GlitchTip's PUT: snake
         first_seen=parse_datetime(data.get("firstSeen")),
         last_seen=parse_datetime(data.get("lastSeen")),
         project=as_str(project.get("slug") or project.get("name")),
