@@ -131,7 +131,8 @@ async def test_an_event_fetched_first_asks_the_issue_for_its_level() -> None:
     server.issues["3"] = load("issue3_detail.json")
     event = await backend(server).get_event("3")
     assert event.level == "info"
-    assert server.requests[-1].url.path == "/api/0/issues/3/"
+    paths = [r.url.path for r in server.requests]
+    assert paths.count("/api/0/issues/3/") == 1 and paths[-1] == "/api/0/issues/3/events/latest/"
 
 
 async def test_an_unbalanced_quote_is_escaped_so_the_server_can_split_it() -> None:
@@ -178,3 +179,14 @@ async def test_an_html_answer_is_named_as_such_never_as_a_token_problem(method: 
         response = await client.request(method, "/api/0/issues/BILLING-API-1/", json={})
         decode_json(response)
     assert "token" not in str(caught.value) and "scope" not in str(caught.value)
+
+
+async def test_without_projects_an_issue_of_another_organisation_is_refused() -> None:
+    server = GlitchTip()
+    foreign = {"id": "77", "slug": "their-app", "name": "Their app", "platform": "python"}
+    server.issues["77"] = {**server.issues["2"], "id": "77", "project": foreign}
+    gt = backend(server)
+    with pytest.raises(NotFound, match="no issue 77 in organisation 'acme'.*their-app"):
+        await gt.set_status("77", StatusAction.RESOLVE)
+    assert not any(r.method == "PUT" for r in server.requests)
+    assert (await gt.get_issue("2")).project == "billing-api"

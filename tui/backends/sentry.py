@@ -233,8 +233,8 @@ class SentryBackend:
 
     async def _issue_key(self, issue_id: str) -> str:
         """The numeric id to put in a path, after checking the issue is this profile's."""
-        if issue_id.isdigit() and not self.projects:
-            return issue_id  # nothing to check: spare the round trip
+        if issue_id.isdigit() and not self.projects and self.dialect.scoped_issue_paths:
+            return issue_id  # the path itself keeps to the organisation: spare the round trip
         return (await self._locate(issue_id)).id
 
     async def _locate(self, issue_id: str) -> Issue:
@@ -251,12 +251,19 @@ class SentryBackend:
             data = await self._short_id_by_listing(issue_id)
         project = _mapping(data.get("project") or {}, "issue's project")
         names = {str(project.get("id")), str(project.get("slug"))}
-        if self.projects and not names & set(self.projects):
-            raise NotFound(
-                f"no issue {issue_id} in the projects {', '.join(self.projects)}"
-                f" (it belongs to {project.get('slug')})"
-            )
+        allowed = await self._allowed_projects()
+        if allowed is not None and not names & allowed:
+            where = ", ".join(self.projects) if self.projects else f"organisation {self.org!r}"
+            raise NotFound(f"no issue {issue_id} in {where} (it belongs to {project.get('slug')})")
         return self._remember(parse_issue(data))
+
+    async def _allowed_projects(self) -> set[str] | None:
+        """Project ids and slugs an issue may belong to; None when the path already ensures it."""
+        if self.projects:
+            return set(self.projects)
+        if self.dialect.scoped_issue_paths:
+            return None
+        return {str(p.get(k)) for p in await self._projects() for k in ("id", "slug")}
 
     async def _short_id_by_route(self, short_id: str) -> Mapping[str, Any]:
         url = await self._org_url(f"shortids/{quote(short_id, safe='')}/")
@@ -280,14 +287,16 @@ class SentryBackend:
             raise NotFound(f"no project for short id {short_id!r}")
         params = [("project", str(project.get("id"))), ("sort", "-first_seen"), ("limit", MAX_PAGE)]
         response = await self.client.request("GET", await self._org_url("issues/"), params=params)
+        seen: set[str] = set()
         while True:
             items = _issue_list(response)
             for item in items:
                 if str(item.get("shortId")).upper() == short_id.upper():
                     return item
             cursor = next_link(response.headers.get("Link", ""))
-            if not cursor or not items:
+            if not cursor or not items or cursor in seen:
                 raise NotFound(f"no issue with short id {short_id!r}")
+            seen.add(cursor)
             response = await self.client.request("GET", cursor)
 
     def _remember(self, issue: Issue) -> Issue:
