@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.config import ConfigError, load_config
+from tui.config import BACKENDS, ConfigError, load_config
 
 GOOD = """
 default_profile = "work"
@@ -160,3 +160,11 @@ def test_one_broken_profile_is_reported_and_the_others_still_load(tmp_path: Path
     assert "backend: expected one of" in warning
     with pytest.raises(ConfigError, match=r"profiles\.bad\.backend: expected one of"):
         config.profile()  # the default (the first) is the broken one: using it gives its error
+
+
+def test_the_example_config_loads_and_names_every_backend() -> None:
+    example = Path(__file__).parent.parent / "config.example.toml"
+    config = load_config(example)
+    assert config.warnings == () and config.broken == {}
+    assert {p.backend for p in config.profiles.values()} == set(BACKENDS)
+    assert " | ".join(BACKENDS) in example.read_text()
