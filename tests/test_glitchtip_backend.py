@@ -20,7 +20,9 @@ from tui.backends.sentry import GLITCHTIP, SentryBackend
 from tui.model import IssueQuery, IssueStatus, StatusAction
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
-NEXT_PAGE = "https://glitchtip.example.test/api/0/organizations/acme/issues/?cursor=page2"
+LIST_HEADERS = (FIXTURES / "glitchtip" / "org_issues_list_limit3_project1.headers.txt").read_text()
+RECORDED_LINK = next(h for h in LIST_HEADERS.splitlines() if h.startswith("Link: "))[6:]
+NEXT_CURSOR = "cD0yMDI2LTEyLTAxKzA0JTNBNDUlM0ExMi4zNTAzNTIlMkIwMCUzQTAw"
 
 
 def load(name: str) -> Any:
@@ -64,14 +66,13 @@ class GlitchTip:
             shlex.split(params.get("query", ""))  # what glitchtip-backend does with the query
         except ValueError:
             return httpx.Response(500, text="<h1>Server Error (500)</h1>", headers=HTML)
-        if params.get("cursor") == "page2":
+        if params.get("cursor") == NEXT_CURSOR:
             first_page = {i["id"] for i in load("org_issues_list_limit3_project1.json")}
             rest = [i for i in self.issues.values() if i["project"]["id"] == "1"]
             return httpx.Response(200, json=[i for i in rest if i["id"] not in first_page])
         if params.get("project") == "1":
-            link = f'{{\'<{NEXT_PAGE}>; rel="next"; results="true"; cursor="page2"\'}}'
             body = load("org_issues_list_limit3_project1.json")
-            return httpx.Response(200, json=body, headers={"Link": link})
+            return httpx.Response(200, json=body, headers={"Link": RECORDED_LINK})
         return httpx.Response(200, json=list(self.issues.values()))
 
 
@@ -89,7 +90,7 @@ async def test_short_id_is_found_by_listing_the_project_never_put_in_a_path() ->
     listings = [r for r in server.requests if r.url.path.endswith("/issues/")]
     assert listings[0].url.params.get_list("project") == ["1"]
     assert "query" not in listings[0].url.params  # every status, not only unresolved
-    assert listings[-1].url.params["cursor"] == "page2"  # the real Python-set Link header
+    assert listings[-1].url.params["cursor"] == NEXT_CURSOR  # the recorded Python-set Link
     assert not any("BILLING" in r.url.path for r in server.requests)
 
 
