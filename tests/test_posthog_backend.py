@@ -27,6 +27,7 @@ from tui.demo.posthog_server import (
 )
 from tui.model import IssueQuery, IssueStatus, StatusAction
 from tui.symbols import SymbolCache, Symbolicator
+from tui.symbols.sources import LookupFailed
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 API = f"/api/projects/{DEMO_PROJECT}"
@@ -546,3 +547,12 @@ def test_cli_shows_posthogs_own_reason_for_a_frame_it_could_not_resolve(
     assert code == 0 and frames[-1]["server_failure"].startswith("No symbol set found for chunk")
     code, out = cli(capsys, "issues", "show", issue["short_id"], "--event", "oldest")
     assert "server could not resolve: No symbol set found for chunk id" in out
+
+
+async def test_a_symbol_set_larger_than_the_cap_is_abandoned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server, backend = serve()
+    monkeypatch.setattr("tui.backends.posthog.MAX_SYMBOL_SET_BYTES", 1024)
+    with pytest.raises(LookupFailed, match="larger than 1024 bytes"):
+        await backend.fetch_symbol_set(load_demo_data()["chunk_id"])
