@@ -87,11 +87,13 @@ def _json(data: Any, status: int = 200) -> httpx.Response:
 
 class HostileSentry:
     """A Sentry web API answering with hostile data: one issue (listed, read, changed) and its
-    latest event; every other path is a 404 whose `detail` is hostile too."""
+    latest event; every other path is an error whose `detail` is hostile too."""
 
     def __init__(self) -> None:
         self.issue, self.event = hostile_issue_and_event()
         self.orgs: list[dict[str, Any]] = [{"id": "1", "slug": DEMO_ORG}]
+        self.error_status = 404
+        """The answer to every other path, its `detail` hostile."""
         self.raw: dict[str, bytes] = {}
         """Bodies by path, served as they are: what `json.dumps` cannot write (5,000 digits)."""
 
@@ -119,7 +121,7 @@ class HostileSentry:
             return _json({**self.issue, "status": json.loads(request.content)["status"]})
         if path == issue_path:
             return _json(self.issue)
-        return _json({"detail": HOSTILE}, 404)
+        return _json({"detail": HOSTILE}, self.error_status)
 
 
 def serve_as_demo(monkeypatch: pytest.MonkeyPatch) -> HostileSentry:

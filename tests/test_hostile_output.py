@@ -82,6 +82,7 @@ def test_status_change_prints_short_id_and_status_inert(
 def test_error_details_from_the_server_are_inert(
     server: HostileSentry, capsysbinary: pytest.CaptureFixture[bytes]
 ) -> None:
+    server.error_status = 400  # a 404 is reported as "no issue X", without the server's words
     code, out, err = run(capsysbinary, "issues", "show", "999")
     assert code == 1
     assert raw_controls(err) == [] and b"[bold]markup[/bold]" in err
