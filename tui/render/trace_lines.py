@@ -1,0 +1,146 @@
+"""A stack trace as rows for a Line-API view: blocks, their heights, and any row range's Content.
+
+Plain data only: a block knows how many rows it takes in a given state without rendering, so
+a view can index 10,000 frames and render just the rows on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.content import Content
+
+from tui.model import Event
+from tui.render.event import crash_summary
+from tui.render.text import plain
+from tui.render.trace import (
+    FrameRow,
+    context_line_count,
+    context_lines,
+    exception_blocks,
+    exception_title,
+    frame_title,
+    gap_content,
+    newest_first,
+    trace_rows,
+    variable_line_count,
+    variable_lines,
+)
+
+FrameKey = tuple[int, int]
+"""(exception position, frame index): names a frame across redraws and filter changes."""
+TextKind = Literal["crash", "link", "exception", "gap", "message"]
+
+# How each kind of text block sits in the view: left padding, style, blank rows above/below.
+TEXT_LAYOUT: dict[TextKind, tuple[Content, str, int, int]] = {
+    "crash": (Content.styled("█ ", "$error"), "on $error 10%", 1, 0),
+    "link": (Content(" "), "$text-muted italic", 1, 0),
+    "exception": (Content(" "), "", 1, 0),
+    "gap": (Content("   "), "", 0, 0),
+    "message": (Content(""), "", 0, 0),
+}
+MAX_INDENT = 3
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """Rows that wrap at the view's width: the crash summary, links, titles, gaps."""
+
+    kind: TextKind
+    content: Content
+    depth: int = 0
+
+
+@dataclass(frozen=True)
+class FrameBlock:
+    """One frame: its title, then (by state) source lines, provenance and variables."""
+
+    row: FrameRow
+    key: FrameKey
+    depth: int
+    platform: str
+
+    def sections(self, expanded: bool, show_vars: bool) -> list[tuple[str, int]]:
+        """(section, row count) in display order; in-app frames always show their own line."""
+        frame = self.row.frame
+        parts = [("title", 1)]
+        if expanded or frame.in_app:
+            parts.append(("source", context_line_count(frame, full=expanded)))
+        if expanded and frame.provenance:
+            parts.append(("provenance", 1))
+        if show_vars:
+            parts.append(("vars", variable_line_count(frame.vars)))
+        return parts
+
+    def height(self, expanded: bool, show_vars: bool) -> int:
+        return sum(count for _, count in self.sections(expanded, show_vars))
+
+    def lines(self, expanded: bool, show_vars: bool, start: int, stop: int) -> list[Content]:
+        """The Content of rows `start:stop`; only the sections they touch are rendered."""
+        out: list[Content] = []
+        first = 0
+        for section, count in self.sections(expanded, show_vars):
+            low, high = max(start, first) - first, min(stop, first + count) - first
+            if low < high:
+                out += self._section(section, expanded, low, high)
+            first += count
+        return out
+
+    def _section(self, section: str, expanded: bool, start: int, stop: int) -> list[Content]:
+        frame = self.row.frame
+        if section == "title":
+            return [frame_title(self.row)]
+        if section == "source":
+            return context_lines(frame, self.platform, full=expanded, start=start, stop=stop)
+        if section == "provenance":
+            return [plain(f"source map: {frame.provenance}", "$text-muted italic")]
+        return variable_lines(frame.vars, start, stop)
+
+    def prefix(self, cursor: bool) -> Content:
+        """Indent and the coloured left edge: accent on the cursor, red where it crashed."""
+        frame = self.row.frame
+        if cursor:
+            edge = "$accent"
+        elif self.row.crashed:
+            edge = "$error"
+        else:
+            edge = "$primary 40%" if frame.in_app else ""
+        return Content.assemble(indent(self.depth), ("▌" if edge else " ", edge), "  ")
+
+
+Block = TextBlock | FrameBlock
+
+
+def indent(depth: int) -> str:
+    return "  " * min(depth, MAX_INDENT)
+
+
+def trace_blocks(event: Event, *, in_app_only: bool) -> list[Block]:
+    """The whole trace of `event` in reading order, frames filtered by `in_app_only`."""
+    if not event.exceptions:
+        message = event.message or event.title or "this event has no exception"
+        return [TextBlock("message", plain(message, multiline=True))]
+    raised = event.exceptions[0]
+    crash_frames = raised.stacktrace.frames if raised.stacktrace else ()
+    blocks: list[Block] = [
+        TextBlock("crash", crash_summary(raised, crash_frames[-1] if crash_frames else None))
+    ]
+    order_newest = newest_first(event.platform)
+    for position, block in enumerate(exception_blocks(event.exceptions)):
+        if block.link:
+            blocks.append(TextBlock("link", Content(block.link), block.depth))
+        blocks.append(TextBlock("exception", exception_title(block.exception), block.depth))
+        stacktrace = block.exception.stacktrace
+        if stacktrace is None or not stacktrace.frames:
+            continue
+        rows = trace_rows(
+            stacktrace, in_app_only=in_app_only, newest_first=order_newest, crashed=position == 0
+        )
+        for row in rows:
+            if isinstance(row, FrameRow):
+                key = (position, row.index)
+                blocks.append(FrameBlock(row, key, block.depth, event.platform))
+            else:
+                blocks.append(TextBlock("gap", gap_content(row), block.depth))
+    return blocks
