@@ -230,8 +230,11 @@ class StackTraceView(ScrollView, can_focus=True):
         if self._cursor is None or not self._width:
             return
         index = self._frames[self._cursor]
-        height = min(self._heights[index], max(1, self.scrollable_content_region.height))
-        region = Region(0, self._starts[index], self._width, height)
+        viewport = max(1, self.scrollable_content_region.height)
+        top, height = self._starts[index], min(self._heights[index], viewport)
+        if self._cursor == 0 and top + height <= viewport:
+            top, height = 0, top + height  # the first frame: show the titles above it too
+        region = Region(0, top, self._width, height)
         self.scroll_to_region(region, animate=False, force=True, immediate=True)
 
     def action_cursor(self, step: int) -> None:
