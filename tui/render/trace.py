@@ -288,7 +288,7 @@ def context_lines(
     language = language_for(frame.filename or frame.abs_path, frame.platform or platform)
     windows = [_window(sanitize(text), frame.colno) for text in texts]
     code = "\n".join(text for text, _ in windows)
-    highlighted = _split_lines(highlight_code(code, language), code)
+    highlighted = split_lines(highlight_code(code, language))
     width = len(str(frame.lineno + len(frame.post_context)))
     lines = []
     for offset, (text, (_, column)) in enumerate(zip(highlighted, windows, strict=True)):
@@ -329,7 +329,6 @@ def _lexer(language: str) -> Lexer:
 
 def highlight_code(code: str, language: str) -> Content:
     """`textual.highlight.highlight` with the lexer looked up once per language, not per call."""
-    code = "\n".join(code.splitlines())
     spans: list[Span] = []
     position = 0
     styles = HighlightTheme.STYLES
@@ -345,10 +344,13 @@ def highlight_code(code: str, language: str) -> Content:
     return Content(code, spans=spans).stylize_before("$text")
 
 
-def _split_lines(content: Content, code: str) -> list[Content]:
-    # Slice by offsets: Content.split drops blank lines, which would shift the line numbers.
+def split_lines(content: Content) -> list[Content]:
+    """One Content per line, blank lines kept.
+
+    Slices by offsets: `Content.split` drops blank lines, which would shift line numbers.
+    """
     lines, start = [], 0
-    for line in code.split("\n"):
+    for line in content.plain.split("\n"):
         lines.append(content[start : start + len(line)])
         start += len(line) + 1
     return lines

@@ -23,6 +23,7 @@ from tui.render.trace import (
     frame_title,
     gap_content,
     newest_first,
+    split_lines,
     trace_rows,
     variable_line_count,
     variable_lines,
@@ -45,11 +46,38 @@ MAX_INDENT = 3
 
 @dataclass(frozen=True)
 class TextBlock:
-    """Rows that wrap at the view's width: the crash summary, links, titles, gaps."""
+    """Rows folded at the view's width: the crash summary, links, titles, gaps."""
 
     kind: TextKind
     content: Content
     depth: int = 0
+
+    def _body_width(self, width: int) -> int:
+        return max(1, width - len(indent(self.depth)) - TEXT_LAYOUT[self.kind][0].cell_length)
+
+    def height(self, width: int) -> int:
+        """Rows at `width`, counted from the text alone (a gap or title costs no rendering)."""
+        _, _, above, below = TEXT_LAYOUT[self.kind]
+        body = self._body_width(width)
+        lines = self.content.plain.split("\n")
+        return above + sum(max(1, -(-len(line) // body)) for line in lines) + below
+
+    def lines(self, width: int, start: int, stop: int) -> list[Content]:
+        """Rows `start:stop`, each padded to `width` with the block's style on its padding.
+
+        Folds by characters, as `height` counts: a message may be any length and must take
+        exactly the rows the layout reserved for it.
+        """
+        prefix, style, above, below = TEXT_LAYOUT[self.kind]
+        body = self._body_width(width)
+        margin = Content(indent(self.depth))
+        rows = [Content("")] * above
+        for line in split_lines(self.content):
+            for at in range(0, max(1, len(line)), body):
+                row = (prefix + line[at : at + body]).truncate(width - len(margin), pad=True)
+                rows.append(margin + row.stylize_before(style))
+        rows += [Content("")] * below
+        return rows[start:stop]
 
 
 @dataclass(frozen=True)

@@ -21,15 +21,13 @@ from textual.strip import Strip
 from tui.model import Event, Frame
 from tui.render.text import plain
 from tui.render.trace_lines import (
-    TEXT_LAYOUT,
     Block,
     FrameBlock,
     FrameKey,
     TextBlock,
-    indent,
     trace_blocks,
 )
-from tui.widgets.lines import NO_WRAP, WRAP, content_strips
+from tui.widgets.lines import NO_WRAP, content_strips
 
 CHUNK = 64
 """Rows of a frame rendered (and highlighted) together: a 50,000-line frame renders by chunk."""
@@ -68,11 +66,11 @@ class StackTraceView(ScrollView, can_focus=True):
         """First row of each block: the prefix sum `render_line` bisects."""
         self._frames: list[int] = []
         """Indices into `_blocks` of the frame blocks, in display order."""
+        self._frame_blocks: list[FrameBlock] = []
         self._cursor: int | None = None
         """Position in `_frames` of the frame under the cursor."""
         self._width = 0
-        self._text_strips: dict[int, list[Strip]] = {}
-        self._frame_strips: LRUCache[tuple[int, int, bool, bool, bool], list[Strip]] = LRUCache(256)
+        self._strips: LRUCache[tuple[int, int, bool, bool, bool], list[Strip]] = LRUCache(256)
 
     # -- public --------------------------------------------------------------------------
 
@@ -86,11 +84,13 @@ class StackTraceView(ScrollView, can_focus=True):
             self.expanded.clear()
             self.show_vars.clear()
         self.event, self.in_app_only, self._blocks = event, in_app_only, blocks
-        self._frames = [i for i, block in enumerate(blocks) if isinstance(block, FrameBlock)]
-        crashed = [i for i, b in enumerate(self._frame_blocks()) if b.row.crashed]
+        frames = [(i, block) for i, block in enumerate(blocks) if isinstance(block, FrameBlock)]
+        self._frames = [i for i, _ in frames]
+        self._frame_blocks = [block for _, block in frames]
+        crashed = [i for i, block in enumerate(self._frame_blocks) if block.row.crashed]
         if not same_event:
-            self.expanded.update(self._frame_blocks()[i].key for i in crashed)
-        kept = [i for i, b in enumerate(self._frame_blocks()) if b.key == remembered]
+            self.expanded.update(self._frame_blocks[i].key for i in crashed)
+        kept = [i for i, block in enumerate(self._frame_blocks) if block.key == remembered]
         self._cursor = next(iter(kept + crashed + [0]), None) if self._frames else None
         self._width = 0  # forces a fresh layout
         self._layout()
@@ -104,7 +104,7 @@ class StackTraceView(ScrollView, can_focus=True):
     @property
     def frames(self) -> list[Frame]:
         """The frames shown, in display order (the filter may hide library frames)."""
-        return [block.row.frame for block in self._frame_blocks()]
+        return [block.row.frame for block in self._frame_blocks]
 
     @property
     def cursor_key(self) -> FrameKey | None:
@@ -113,36 +113,23 @@ class StackTraceView(ScrollView, can_focus=True):
 
     # -- layout --------------------------------------------------------------------------
 
-    def _frame_blocks(self) -> list[FrameBlock]:
-        return [self._blocks[i] for i in self._frames]  # type: ignore[misc]
-
     def _cursor_block(self) -> FrameBlock | None:
-        if self._cursor is None:
-            return None
-        block = self._blocks[self._frames[self._cursor]]
-        assert isinstance(block, FrameBlock)
-        return block
+        return None if self._cursor is None else self._frame_blocks[self._cursor]
 
     def _layout(self) -> None:
-        """Heights and row starts for the current width; text blocks wrap, so they render here."""
+        """Row counts and row starts for the current width; nothing renders here."""
         width = self.scrollable_content_region.width
         if width <= 0 or width == self._width:
             return
         self._width = width
-        self._frame_strips.clear()
-        self._text_strips = {
-            i: self._render_text(block)
-            for i, block in enumerate(self._blocks)
-            if isinstance(block, TextBlock)
-        }
-        self._heights = [self._block_height(i) for i in range(len(self._blocks))]
+        self._strips.clear()
+        self._heights = [self._block_height(block) for block in self._blocks]
         self._update_starts()
         self._scroll_to_cursor()
 
-    def _block_height(self, index: int) -> int:
-        block = self._blocks[index]
+    def _block_height(self, block: Block) -> int:
         if isinstance(block, TextBlock):
-            return len(self._text_strips[index])
+            return block.height(self._width)
         return block.height(block.key in self.expanded, block.key in self.show_vars)
 
     def _update_starts(self) -> None:
@@ -156,8 +143,7 @@ class StackTraceView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._width = 0  # the theme changed: every cached strip has old colours
-        self.call_later(self._layout)
+        self._strips.clear()  # the theme changed: cached strips have the old colours
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -168,29 +154,33 @@ class StackTraceView(ScrollView, can_focus=True):
             return Strip.blank(width, self.visual_style.rich_style)
         index = bisect_right(self._starts, row) - 1
         local = row - self._starts[index]
-        block = self._blocks[index]
-        if isinstance(block, TextBlock):
-            return self._text_strips[index][local]
-        return self._frame_chunk(index, local // CHUNK)[local % CHUNK]
+        return self._chunk(index, local // CHUNK)[local % CHUNK]
 
-    def _frame_chunk(self, index: int, chunk: int) -> list[Strip]:
+    def _chunk(self, index: int, chunk: int) -> list[Strip]:
+        """Strips of rows `chunk * CHUNK` onwards of one block, rendered once and cached."""
         block = self._blocks[index]
-        assert isinstance(block, FrameBlock)
-        expanded, show_vars = block.key in self.expanded, block.key in self.show_vars
         cursor = self._cursor is not None and self._frames[self._cursor] == index
-        cache_key = (index, chunk, expanded, show_vars, cursor)
-        if (strips := self._frame_strips.get(cache_key)) is not None:
+        state = (
+            (block.key in self.expanded, block.key in self.show_vars)
+            if isinstance(block, FrameBlock)
+            else (False, False)
+        )
+        cache_key = (index, chunk, *state, cursor)
+        if (strips := self._strips.get(cache_key)) is not None:
             return strips
         start = chunk * CHUNK
         stop = min(start + CHUNK, self._heights[index])
-        prefix = block.prefix(cursor)
         try:
-            lines = block.lines(expanded, show_vars, start, stop)
+            if isinstance(block, TextBlock):
+                lines = block.lines(self._width, start, stop)
+            else:
+                prefix = block.prefix(cursor)
+                lines = [prefix + line for line in block.lines(*state, start, stop)]
         except Exception as error:  # one hostile frame must not take the trace down with it
             note = plain(f"could not render this frame: {error}", "$text-error")
             lines = [note] + [Content("")] * (stop - start - 1)
-        strips = [self._line_strip(prefix + line, cursor) for line in lines]
-        self._frame_strips[cache_key] = strips
+        strips = [self._line_strip(line, cursor) for line in lines]
+        self._strips[cache_key] = strips
         return strips
 
     def _line_strip(self, line: Content, cursor: bool) -> Strip:
@@ -198,24 +188,6 @@ class StackTraceView(ScrollView, can_focus=True):
         if cursor:
             line = line.stylize_before("on $boost")
         return content_strips(self, line, self._width, NO_WRAP)[0]
-
-    def _render_text(self, block: TextBlock) -> list[Strip]:
-        prefix, style, above, below = TEXT_LAYOUT[block.kind]
-        prefix = indent(block.depth) + prefix
-        body_width = max(1, self._width - prefix.cell_length)
-        try:
-            body = content_strips(self, block.content.stylize_before(style), body_width, WRAP)
-        except Exception as error:
-            body = content_strips(
-                self, plain(f"could not render this: {error}"), body_width, NO_WRAP
-            )
-        lead = content_strips(self, prefix.stylize_before(style), prefix.cell_length, NO_WRAP)
-        row_style = (self.visual_style + self._get_style(style)).rich_style
-        blank = Strip.blank(self._width, self.visual_style.rich_style)
-        rows = [
-            Strip.join([*lead, strip]).extend_cell_length(self._width, row_style) for strip in body
-        ]
-        return [blank] * above + rows + [blank] * below
 
     # -- cursor --------------------------------------------------------------------------
 
@@ -269,7 +241,7 @@ class StackTraceView(ScrollView, can_focus=True):
         state.symmetric_difference_update({block.key})
         index = self._frames[self._cursor]
         if self._width:
-            self._heights[index] = self._block_height(index)
+            self._heights[index] = self._block_height(block)
             self._update_starts()
             self._scroll_to_cursor()
 
