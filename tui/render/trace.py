@@ -191,7 +191,9 @@ def _flush_hidden(rows: list[TraceRow], hidden: int) -> int:
     return 0
 
 
+@lru_cache(maxsize=256)
 def gap_content(row: GapRow) -> Content:
+    """Cached: a long trace repeats the same few gaps thousands of times."""
     noun = "frame" if row.count == 1 else "frames"
     what = "omitted by the SDK" if row.omitted else "in libraries hidden (a: show all)"
     return plain(f"… {row.count} {noun} {what} …", "$text-muted italic")

@@ -80,7 +80,7 @@ class TextBlock:
         return rows[start:stop]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FrameBlock:
     """One frame: its title, then (by state) source lines, provenance and variables."""
 
@@ -102,7 +102,14 @@ class FrameBlock:
         return parts
 
     def height(self, expanded: bool, show_vars: bool) -> int:
-        return sum(count for _, count in self.sections(expanded, show_vars))
+        """`sections` summed without building them: this runs for every frame on a redraw."""
+        frame = self.row.frame
+        rows = 1
+        if expanded or frame.in_app:
+            rows += context_line_count(frame, full=expanded)
+        if expanded and frame.provenance:
+            rows += 1
+        return rows + (variable_line_count(frame.vars) if show_vars else 0)
 
     def lines(self, expanded: bool, show_vars: bool, start: int, stop: int) -> list[Content]:
         """The Content of rows `start:stop`; only the sections they touch are rendered."""
