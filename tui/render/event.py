@@ -22,19 +22,18 @@ BREADCRUMB_LEVEL_COLOR = {
 
 def event_bar(event: Event, now: datetime) -> Content:
     """Which event is on screen, when it happened, and where `p`/`n` lead."""
-    # The whole id: PostHog's are UUIDs whose first 12 characters need not be unique.
+    # The whole id: PostHog's are UUIDs whose first 12 characters need not be unique. Where
+    # `p`/`n` lead comes next to it, so a narrow terminal cuts the release, not that.
     parts: list[Content] = [
         Content.assemble(("event ", "$text-muted"), plain(event.id, "bold")),
+        Content.styled("" if event.next_event_id else "latest", "$text-success"),
+        Content.styled("" if event.previous_event_id else "oldest", "$text-secondary"),
         Content(f"{absolute_time(event.timestamp)}, {relative_time(event.timestamp, now)} ago"),
     ]
     if event.release:
         parts.append(Content.assemble(("release ", "$text-muted"), plain(event.release)))
     if event.environment:
         parts.append(Content.assemble(("env ", "$text-muted"), plain(event.environment)))
-    if not event.next_event_id:
-        parts.append(Content.styled("latest", "$text-success"))
-    if not event.previous_event_id:
-        parts.append(Content.styled("oldest", "$text-secondary"))
     return Content(" · ").join(part for part in parts if part)
 
 

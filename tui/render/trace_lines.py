@@ -33,13 +33,15 @@ FrameKey = tuple[int, int]
 """(exception position, frame index): names a frame across redraws and filter changes."""
 TextKind = Literal["crash", "link", "exception", "gap", "message"]
 
-# How each kind of text block sits in the view: left padding, style, blank rows above/below.
-TEXT_LAYOUT: dict[TextKind, tuple[Content, str, int, int]] = {
-    "crash": (Content.styled("█ ", "$error"), "on $error 10%", 1, 0),
-    "link": (Content(" "), "$text-muted italic", 1, 0),
-    "exception": (Content(" "), "", 1, 0),
-    "gap": (Content("   "), "", 0, 0),
-    "message": (Content(""), "", 0, 0),
+# How each kind of text block sits in the view: left padding, text style, row background,
+# blank rows above and below.
+TEXT_LAYOUT: dict[TextKind, tuple[Content, str, str, int, int]] = {
+    "crash": (Content.styled("█ ", "$error"), "", "on $error 10%", 1, 0),
+    # `$text-muted` is "auto 60%", which Content styles resolve to plain "auto": name a colour.
+    "link": (Content(" "), "$foreground-muted italic", "", 1, 0),
+    "exception": (Content(" "), "", "", 1, 0),
+    "gap": (Content("   "), "", "", 0, 0),
+    "message": (Content(""), "", "", 0, 0),
 }
 MAX_INDENT = 3
 
@@ -57,7 +59,7 @@ class TextBlock:
 
     def height(self, width: int) -> int:
         """Rows at `width`, counted from the text alone (a gap or title costs no rendering)."""
-        _, _, above, below = TEXT_LAYOUT[self.kind]
+        *_, above, below = TEXT_LAYOUT[self.kind]
         body = self._body_width(width)
         lines = self.content.plain.split("\n")
         return above + sum(max(1, -(-len(line) // body)) for line in lines) + below
@@ -68,14 +70,14 @@ class TextBlock:
         Folds by characters, as `height` counts: a message may be any length and must take
         exactly the rows the layout reserved for it.
         """
-        prefix, style, above, below = TEXT_LAYOUT[self.kind]
+        prefix, style, background, above, below = TEXT_LAYOUT[self.kind]
         body = self._body_width(width)
         margin = Content(indent(self.depth))
         rows = [Content("")] * above
-        for line in split_lines(self.content):
+        for line in split_lines(self.content.stylize_before(style)):
             for at in range(0, max(1, len(line)), body):
                 row = (prefix + line[at : at + body]).truncate(width - len(margin), pad=True)
-                rows.append(margin + row.stylize_before(style))
+                rows.append(margin + row.stylize_before(background))
         rows += [Content("")] * below
         return rows[start:stop]
 
