@@ -204,8 +204,10 @@ class StackTraceView(ScrollView, can_focus=True):
         index = self._frames[self._cursor]
         viewport = max(1, self.scrollable_content_region.height)
         top, height = self._starts[index], min(self._heights[index], viewport)
-        if self._cursor == 0 and top + height <= viewport:
-            top, height = 0, top + height  # the first frame: show the titles above it too
+        if self._cursor == 0 and top < viewport:
+            # The first frame: show the crash summary and title above it, as long as its
+            # own first row stays on screen.
+            top, height = 0, min(viewport, top + height)
         region = Region(0, top, self._width, height)
         self.scroll_to_region(region, animate=False, force=True, immediate=True)
 
