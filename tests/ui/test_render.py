@@ -19,6 +19,7 @@ from tui.render.trace import (
     language_for,
     newest_first,
     trace_rows,
+    variable_lines,
 )
 
 
@@ -222,3 +223,12 @@ def test_event_bar_shows_the_whole_id_and_no_dangling_separator() -> None:
     text = event_bar(event, NOW).plain
     assert text.startswith("event 019a2b3c-4d5e-7f80-9a1b-2c3d4e5f6a7b · latest · 2026-08-21")
     assert not text.rstrip().endswith("·") and " ·  · " not in text
+
+
+def test_variable_nested_too_deep_to_print_says_so() -> None:
+    nested: list[object] = []
+    for _ in range(100_000):
+        nested = [nested]
+    lines = variable_lines({"deep": nested, "ok": "1"})
+    assert "nested too deep to show" in lines[0].plain
+    assert lines[1].plain.endswith("= 1")

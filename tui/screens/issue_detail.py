@@ -18,7 +18,7 @@ from tui.backends.errors import BackendError
 from tui.model import Breadcrumb, Event, Issue, StatusAction
 from tui.render.event import breadcrumb_line, detail_line, detail_rows, event_bar
 from tui.render.issue import issue_header
-from tui.render.text import plain
+from tui.render.text import plain, sanitize
 from tui.render.trace import has_minified, minified_view
 from tui.screens.status import ACTION_FOR, PROGRESS, TARGET, can_apply
 from tui.widgets.lines import LineList
@@ -218,7 +218,9 @@ class IssueDetailScreen(Screen[Issue]):
 
     def _show_error(self, what: str, error: BaseException) -> None:
         self._set_status(plain(f"{what}: {error}", "$text-error"))
-        self.notify(f"{what}: {error}", title="Error", severity="error", markup=False)
+        # Error text can quote the server: escapes must not reach the terminal through a toast.
+        message = sanitize(f"{what}: {error}")
+        self.notify(message, title="Error", severity="error", markup=False)
 
     # -- actions -------------------------------------------------------------------------
 

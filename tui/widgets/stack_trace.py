@@ -224,8 +224,7 @@ class StackTraceView(ScrollView, can_focus=True):
             return
         here = self._starts[self._frames[self._cursor]]
         target = here + direction * max(1, self.scrollable_content_region.height - 1)
-        frame_starts = [self._starts[i] for i in self._frames]
-        position = max(0, bisect_right(frame_starts, target) - 1)
+        position = max(0, bisect_right(self._frames, target, key=self._starts.__getitem__) - 1)
         if position == self._cursor:
             position += direction
         self._move_cursor(position)
