@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from textual.content import Content
 
 import tui.render.trace as trace_render
+import tui.screens.issue_detail as issue_detail
 from tests.ui.driver import SIZE, make_app, settle
 from tests.ui.fakes import FakeBackend, python_event
 from tests.ui.trace_view import trace_view, visible_text
 from tui.app import StackdeckApp
 from tui.model import Breadcrumb, Event, ExceptionValue, Frame, Mechanism, Stacktrace
+from tui.render.event import breadcrumb_line
 from tui.widgets.lines import LineList
 
 WIDGET_BOUND = 120
@@ -152,9 +155,19 @@ async def test_huge_frame_highlights_only_what_is_on_screen(
         assert sum(highlighted) <= 400
 
 
-async def test_ten_thousand_breadcrumbs_render_only_visible_rows_and_scroll_with_j() -> None:
+async def test_breadcrumbs_and_tags_render_only_visible_rows_and_scroll_with_j(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rendered: list[Breadcrumb] = []
+
+    def counting(crumb: Breadcrumb) -> Content:
+        rendered.append(crumb)
+        return breadcrumb_line(crumb)
+
+    monkeypatch.setattr(issue_detail, "breadcrumb_line", counting)
     crumbs = tuple(Breadcrumb(category="log", message=f"crumb {i}") for i in range(10_000))
-    app = _app_with(replace(_event([_frame(0)]), breadcrumbs=crumbs))
+    tags = tuple((f"tag_{i}", str(i)) for i in range(2000))
+    app = _app_with(replace(_event([_frame(0)]), breadcrumbs=crumbs, tags=tags))
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot)
         await pilot.press("b")
@@ -166,8 +179,15 @@ async def test_ten_thousand_breadcrumbs_render_only_visible_rows_and_scroll_with
         await pilot.pause()
         assert crumb_list.scroll_offset.y == 3
         assert "crumb 0" not in visible_text(crumb_list)
-        await pilot.press("c", "j", "k")
-        assert app.focused is app.screen.query_one("#context-list", LineList)
+        assert 0 < len(rendered) <= 2 * SIZE[1]
+        await pilot.press("c")
+        await pilot.pause()
+        context_list = app.screen.query_one("#context-list", LineList)
+        assert app.focused is context_list
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert context_list.scroll_offset.y == 2
+        assert "tag_1999" not in visible_text(context_list)
 
 
 async def test_exception_group_nested_1500_deep_opens() -> None:
