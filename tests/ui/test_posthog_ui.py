@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from tests.ui.driver import SIZE, settle, status_cell
+from tests.ui.trace_view import trace_view, visible_text
 from tui.app import StackdeckApp
 from tui.backends.posthog import PostHogBackend
 from tui.demo.posthog_server import DemoPostHogServer
 from tui.widgets.issue_table import IssueTable
-from tui.widgets.stack_trace import FrameView
 
 
 def posthog_app() -> tuple[StackdeckApp, DemoPostHogServer]:
@@ -37,7 +37,7 @@ async def test_posthog_issues_list_open_and_resolve() -> None:
         table.move_cursor(row=table.get_row_index(issue.id))
         await pilot.press("enter")
         await settle(app, pilot)
-        crashed = app.screen.query_one(".-crashed", FrameView).render().plain
+        crashed = visible_text(trace_view(app))
         assert "billing_app/services/billing.py:24 in charge" in crashed
         assert 'raise ValueError(f"card declined: {exc.code}") from exc' in crashed
 

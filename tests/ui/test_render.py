@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
-
-from rich.console import Console
 
 from tests.ui.fakes import NOW, python_event
 from tui.model import Breadcrumb, ExceptionValue, Frame, Mechanism, Stacktrace
-from tui.render.event import breadcrumbs_table
+from tui.render.event import breadcrumb_line, event_bar
 from tui.render.issue import compact_count, issue_columns
 from tui.render.text import plain, relative_time, sanitize
 from tui.render.trace import (
     FrameRow,
     GapRow,
-    context_content,
+    context_lines,
     exception_blocks,
+    frame_title,
     language_for,
     newest_first,
     trace_rows,
+    variable_lines,
 )
 
 
@@ -139,7 +140,7 @@ def test_context_marks_the_error_line_and_keeps_blank_lines() -> None:
         context_line="raise ValueError(a)",
         post_context=("",),
     )
-    lines = context_content(frame, "python", full=True).plain.split("\n")
+    lines = [line.plain for line in context_lines(frame, "python", full=True)]
     assert lines[0].endswith("9 │ a = 1")
     assert lines[2].startswith("› 11 │ raise ValueError(a)")
     assert len(lines) == 4
@@ -148,7 +149,7 @@ def test_context_marks_the_error_line_and_keeps_blank_lines() -> None:
 def test_minified_line_is_windowed_around_the_column() -> None:
     line = "x" * 5000 + "THE_ERROR" + "y" * 5000
     frame = Frame(filename="a.min.js", lineno=1, colno=5001, context_line=line)
-    text = context_content(frame, "javascript", full=True).plain
+    text = "\n".join(line.plain for line in context_lines(frame, "javascript", full=True))
     assert "THE_ERROR" in text and len(text) < 200
 
 
@@ -158,11 +159,76 @@ def test_lexer_from_file_name_then_platform() -> None:
     assert language_for("<anonymous>", "node") == "javascript"
 
 
-def test_breadcrumb_messages_stay_literal_and_wrap_in_their_column() -> None:
-    crumb = Breadcrumb(category="http", message="[red]x[/] " + "word " * 30)
-    console = Console(width=80, record=True, color_system=None)
-    console.print(breadcrumbs_table([crumb], {}))
-    lines = console.export_text().splitlines()
-    assert "[red]x[/]" in lines[0]
-    # The second line starts under the message column, not at the left edge.
-    assert lines[1].startswith(" " * 10) and lines[1].strip().startswith("word")
+def test_breadcrumb_is_one_literal_line() -> None:
+    crumb = Breadcrumb(category="http", message="[red]x[/]\nsecond " + "word " * 30)
+    line = breadcrumb_line(crumb)
+    assert "[red]x[/]␊second word" in line.plain
+    assert "\n" not in line.plain and not any("red" in str(s.style) for s in line.spans)
+
+
+def test_exception_group_nested_1500_deep_is_counted_without_recursion() -> None:
+    chain = [
+        ExceptionValue(
+            "ExceptionGroup", mechanism=Mechanism(exception_id=0, is_exception_group=True)
+        )
+    ]
+    for i in range(1, 1500):
+        mechanism = Mechanism(
+            source="exceptions[0]", exception_id=i, parent_id=i - 1, is_exception_group=True
+        )
+        chain.append(ExceptionValue("ExceptionGroup", mechanism=mechanism))
+    blocks = exception_blocks(tuple(chain))
+    assert [b.depth for b in blocks] == list(range(1500))
+
+
+def test_exception_parents_in_a_cycle_end_the_walk() -> None:
+    a = ExceptionValue(
+        "A", mechanism=Mechanism(exception_id=0, parent_id=1, is_exception_group=True)
+    )
+    b = ExceptionValue(
+        "B", mechanism=Mechanism(exception_id=1, parent_id=0, is_exception_group=True)
+    )
+    assert [block.depth for block in exception_blocks((a, b))] == [1, 0]
+
+
+def test_context_slice_highlights_only_the_rows_asked_for() -> None:
+    post = tuple(f"x_{i} = {i}" for i in range(50_000))
+    frame = Frame(
+        filename="big.py", lineno=10, pre_context=("a = 1",), context_line="b()", post_context=post
+    )
+    lines = context_lines(frame, "python", full=True, start=30_000, stop=30_003)
+    assert [line.plain.split("│ ")[1] for line in lines] == [
+        "x_29998 = 29998",
+        "x_29999 = 29999",
+        "x_30000 = 30000",
+    ]
+    assert lines[0].plain.startswith("  30009 │")
+
+
+def test_server_and_local_failures_both_shown_labelled() -> None:
+    frame = Frame(
+        filename="app.js",
+        server_failure="no sourcemap found for chunk abc7d1e9",
+        resolve_failure="no source map found",
+    )
+    title = frame_title(FrameRow(frame, 0)).plain
+    assert "[server: no sourcemap found for chunk abc7d1e9]" in title
+    assert "[local: no source map found]" in title
+
+
+def test_event_bar_shows_the_whole_id_and_no_dangling_separator() -> None:
+    event = replace(
+        python_event("1"), id="019a2b3c-4d5e-7f80-9a1b-2c3d4e5f6a7b", previous_event_id="x"
+    )
+    text = event_bar(event, NOW).plain
+    assert text.startswith("event 019a2b3c-4d5e-7f80-9a1b-2c3d4e5f6a7b · latest · 2026-08-21")
+    assert not text.rstrip().endswith("·") and " ·  · " not in text
+
+
+def test_variable_nested_too_deep_to_print_says_so() -> None:
+    nested: list[object] = []
+    for _ in range(100_000):
+        nested = [nested]
+    lines = variable_lines({"deep": nested, "ok": "1"})
+    assert "nested too deep to show" in lines[0].plain
+    assert lines[1].plain.endswith("= 1")

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from rich.console import RenderableType
-from rich.table import Table
-from rich.text import Text
 from textual.content import Content
 
 from tui.model import Breadcrumb, Event, ExceptionValue, Frame
-from tui.render.text import absolute_time, plain, plain_text, relative_time, sanitize
+from tui.render.text import absolute_time, plain, relative_time, sanitize
 
 BREADCRUMB_LEVEL_COLOR = {
     "fatal": "error",
@@ -25,19 +22,19 @@ BREADCRUMB_LEVEL_COLOR = {
 
 def event_bar(event: Event, now: datetime) -> Content:
     """Which event is on screen, when it happened, and where `p`/`n` lead."""
+    # The whole id: PostHog's are UUIDs whose first 12 characters need not be unique. Where
+    # `p`/`n` lead comes next to it, so a narrow terminal cuts the release, not that.
     parts: list[Content] = [
-        Content.assemble(("event ", "$text-muted"), plain(event.id[:12], "bold")),
+        Content.assemble(("event ", "$text-muted"), plain(event.id, "bold")),
+        Content.styled("" if event.next_event_id else "latest", "$text-success"),
+        Content.styled("" if event.previous_event_id else "oldest", "$text-secondary"),
         Content(f"{absolute_time(event.timestamp)}, {relative_time(event.timestamp, now)} ago"),
     ]
     if event.release:
         parts.append(Content.assemble(("release ", "$text-muted"), plain(event.release)))
     if event.environment:
         parts.append(Content.assemble(("env ", "$text-muted"), plain(event.environment)))
-    if not event.next_event_id:
-        parts.append(Content.styled("latest", "$text-success"))
-    if not event.previous_event_id:
-        parts.append(Content.styled("oldest", "$text-secondary"))
-    return Content(" · ").join(parts)
+    return Content(" · ").join(part for part in parts if part)
 
 
 def crash_summary(exc: ExceptionValue, frame: Frame | None) -> Content:
@@ -60,32 +57,22 @@ def crash_summary(exc: ExceptionValue, frame: Frame | None) -> Content:
     return head + "\n" + where
 
 
-def breadcrumbs_table(
-    breadcrumbs: Iterable[Breadcrumb], colors: Mapping[str, str]
-) -> RenderableType:
-    """Oldest first, like a log, so the last row is what happened just before the error.
+def breadcrumb_line(crumb: Breadcrumb) -> Content:
+    """One breadcrumb as one row: time, category, level, message (cut at the edge).
 
-    A Rich grid rather than lines: long messages wrap inside their own column. `colors` maps
-    theme variable names to colours (`App.theme_variables`).
+    Rows listed oldest first, like a log, so the last is what happened just before the error.
     """
-    crumbs = list(breadcrumbs)
-    if not crumbs:
-        return Text("no breadcrumbs recorded", style="dim italic")
-    table = Table.grid(padding=(0, 2))
-    table.add_column(no_wrap=True, style="dim")
-    table.add_column(no_wrap=True, max_width=18, overflow="ellipsis")
-    table.add_column(no_wrap=True)
-    table.add_column(ratio=1, overflow="fold")
-    for crumb in crumbs:
-        when = crumb.timestamp.strftime("%H:%M:%S.%f")[:-3] if crumb.timestamp else ""
-        level_color = colors.get(f"text-{BREADCRUMB_LEVEL_COLOR.get(crumb.level, '')}", "")
-        table.add_row(
-            when,
-            plain_text(crumb.category or crumb.type, colors.get("text-secondary", "")),
-            plain_text(crumb.level, level_color),
-            plain_text(crumb.message or _data_summary(crumb.data), multiline=True),
-        )
-    return table
+    when = crumb.timestamp.strftime("%H:%M:%S.%f")[:-3] if crumb.timestamp else ""
+    category = sanitize(crumb.category or crumb.type)
+    if len(category) > 18:
+        category = category[:17] + "…"
+    level_color = BREADCRUMB_LEVEL_COLOR.get(crumb.level, "")
+    return Content.assemble(
+        (f"{when:<12}  ", "$text-muted"),
+        plain(f"{category:<18}  ", "$text-secondary"),
+        plain(f"{sanitize(crumb.level):<7}  ", f"$text-{level_color}" if level_color else ""),
+        plain(crumb.message or _data_summary(crumb.data)),
+    )
 
 
 def _data_summary(data: dict[str, Any]) -> str:
@@ -95,39 +82,62 @@ def _data_summary(data: dict[str, Any]) -> str:
     return " ".join(f"{key}={value}" for key, value in data.items())
 
 
-def tags_content(event: Event) -> Content:
-    if not event.tags:
-        return plain("no tags", "$text-muted italic")
-    return plain("tags", "bold $text-accent") + "\n" + _key_values(event.tags)
+@dataclass(frozen=True)
+class Heading:
+    title: str
+    note: bool = False
+    """A muted remark ("no tags") rather than a section title."""
 
 
-def contexts_content(event: Event) -> Content:
-    """Contexts, user and request grouped under their names."""
+@dataclass(frozen=True)
+class Pair:
+    key: str
+    value: Any
+    width: int
+    """Key column width shared by the section, so its values line up."""
+
+
+DetailRow = Heading | Pair | None
+"""One row of the Tags & context tab; `None` is a blank separator."""
+
+
+def detail_rows(event: Event) -> list[DetailRow]:
+    """Tags, then contexts, user and request grouped under their names, one row each."""
+    rows: list[DetailRow] = []
+    if event.tags:
+        rows += _section("tags", list(event.tags))
+    else:
+        rows.append(Heading("no tags", note=True))
     sections: list[tuple[str, dict[str, Any]]] = list(event.contexts.items())
     if event.user:
         sections.append(("user", event.user))
     if event.request:
         sections.append(("request", event.request))
-    blocks = []
+    shown = 0
     for name, values in sections:
         pairs = [(key, value) for key, value in values.items() if key != "type" and value]
         if pairs:
-            blocks.append(plain(name, "bold $text-accent") + "\n" + _key_values(pairs))
-    if not blocks:
-        return plain("no contexts", "$text-muted italic")
-    return Content("\n\n").join(blocks)
+            rows += [None, *_section(name, pairs)]
+            shown += 1
+    if not shown:
+        rows += [None, Heading("no contexts", note=True)]
+    return rows
 
 
-def _key_values(pairs: Iterable[tuple[str, Any]]) -> Content:
-    pairs = list(pairs)
+def _section(title: str, pairs: list[tuple[str, Any]]) -> list[DetailRow]:
     width = min(24, max(len(sanitize(key)) for key, _ in pairs))
-    return Content("\n").join(
-        Content.assemble(
-            plain(f"  {sanitize(key):<{width}}", "$text-secondary"),
-            "  ",
-            plain(_value(value)),
-        )
-        for key, value in pairs
+    return [Heading(title), *(Pair(key, value, width) for key, value in pairs)]
+
+
+def detail_line(row: DetailRow) -> Content:
+    if row is None:
+        return Content("")
+    if isinstance(row, Heading):
+        return plain(row.title, "$text-muted italic" if row.note else "bold $text-accent")
+    return Content.assemble(
+        plain(f"  {sanitize(row.key):<{row.width}}", "$text-secondary"),
+        "  ",
+        plain(_value(row.value)),
     )
 
 
@@ -136,5 +146,7 @@ def _value(value: Any) -> str:
         return value
     try:
         return json.dumps(value, default=str, ensure_ascii=False)
+    except RecursionError:
+        return "… nested too deep to show …"
     except (TypeError, ValueError):
         return repr(value)

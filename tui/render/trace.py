@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
-from pygments.lexers import find_lexer_class_for_filename
+from pygments.lexer import Lexer
+from pygments.lexers import find_lexer_class_for_filename, get_lexer_by_name
+from pygments.token import _TokenType
 from pygments.util import ClassNotFound
-from textual.content import Content
-from textual.highlight import highlight
+from textual.content import Content, Span
+from textual.highlight import HighlightTheme
 
 from tui.model import Event, ExceptionValue, Frame, Stacktrace
 from tui.render.text import plain, sanitize
@@ -68,26 +71,50 @@ TraceRow = FrameRow | GapRow
 
 def exception_blocks(exceptions: tuple[ExceptionValue, ...]) -> list[ExceptionBlock]:
     """Exceptions in reader order with group nesting from `Mechanism.parent_id`."""
+    depths = _group_depths(exceptions)
+    return [
+        ExceptionBlock(exc, depths[i], "" if i == 0 else link_label(exc))
+        for i, exc in enumerate(exceptions)
+    ]
+
+
+def _group_depths(exceptions: tuple[ExceptionValue, ...]) -> list[int]:
+    """How many exception groups enclose each exception.
+
+    Iterative and memoised: a hostile event nests groups thousands deep or links parents in a
+    cycle, and neither may exhaust the stack nor loop (a cycle counts as reaching the top).
+    """
     by_id = {
         exc.mechanism.exception_id: exc
         for exc in exceptions
         if exc.mechanism and exc.mechanism.exception_id is not None
     }
 
-    def depth(exc: ExceptionValue, seen: int = 0) -> int:
+    def parent_of(exc: ExceptionValue) -> ExceptionValue | None:
         mechanism = exc.mechanism
-        if mechanism is None or mechanism.parent_id is None or seen > len(exceptions):
-            return 0
-        parent = by_id.get(mechanism.parent_id)
-        if parent is None:
-            return 0
-        in_group = parent.mechanism is not None and parent.mechanism.is_exception_group
-        return depth(parent, seen + 1) + (1 if in_group else 0)
+        if mechanism is None or mechanism.parent_id is None:
+            return None
+        return by_id.get(mechanism.parent_id)
 
-    return [
-        ExceptionBlock(exc, depth(exc), "" if i == 0 else link_label(exc))
-        for i, exc in enumerate(exceptions)
-    ]
+    def is_group(exc: ExceptionValue | None) -> bool:
+        return exc is not None and exc.mechanism is not None and exc.mechanism.is_exception_group
+
+    known: dict[int, int] = {}
+    for exc in exceptions:
+        path: list[ExceptionValue] = []
+        on_path: set[int] = set()
+        top: ExceptionValue | None = exc
+        while top is not None and id(top) not in known and id(top) not in on_path:
+            path.append(top)
+            on_path.add(id(top))
+            top = parent_of(top)
+        # `top` is None (the root), a cycle back into `path`, or an exception already counted.
+        above = top if top is not None and id(top) in known else None
+        depth = 0 if above is None else known[id(above)] + is_group(above)
+        for current in reversed(path):
+            known[id(current)] = depth
+            depth += is_group(current)
+    return [known[id(exc)] for exc in exceptions]
 
 
 def link_label(exc: ExceptionValue) -> str:
@@ -164,7 +191,9 @@ def _flush_hidden(rows: list[TraceRow], hidden: int) -> int:
     return 0
 
 
+@lru_cache(maxsize=256)
 def gap_content(row: GapRow) -> Content:
+    """Cached: a long trace repeats the same few gaps thousands of times."""
     noun = "frame" if row.count == 1 else "frames"
     what = "omitted by the SDK" if row.omitted else "in libraries hidden (a: show all)"
     return plain(f"… {row.count} {noun} {what} …", "$text-muted italic")
@@ -197,8 +226,10 @@ def frame_title(row: FrameRow) -> Content:
         parts += [(" in ", "$text-muted"), plain(frame.function, f"$text-accent {base}")]
     if row.crashed:
         parts += ["  ", (" crashed here ", "bold $text on $error")]
-    if frame.resolve_failure:
-        parts += ["  ", plain(f"[{frame.resolve_failure}]", "$text-warning")]
+    # The server's reason and the local attempt's are different facts: show both, labelled.
+    for label, failure in (("server", frame.server_failure), ("local", frame.resolve_failure)):
+        if failure:
+            parts += ["  ", plain(f"[{label}: {failure}]", "$text-warning")]
     return Content.assemble(*parts)
 
 
@@ -231,26 +262,42 @@ def _window(line: str, colno: int | None) -> tuple[str, int | None]:
     return prefix + text + suffix, None if column is None else column - start + len(prefix)
 
 
-def context_content(frame: Frame, platform: str, *, full: bool) -> Content:
-    """Source lines with a line-number gutter; the frame's own line marked and emphasised.
+def context_line_count(frame: Frame, *, full: bool) -> int:
+    """How many rows `context_lines` yields, without building them (a frame may carry 50,000)."""
+    if frame.context_line is None or frame.lineno is None:
+        return 0
+    return len(frame.pre_context) + 1 + len(frame.post_context) if full else 1
+
+
+def context_lines(
+    frame: Frame, platform: str, *, full: bool, start: int = 0, stop: int | None = None
+) -> list[Content]:
+    """Source lines `start:stop` with a line-number gutter; the frame's own line marked.
 
     `full` shows the surrounding lines; otherwise only the frame's line, as Python prints it.
+    Only the requested slice is highlighted, so a huge frame costs what is on screen.
     """
-    context = frame.context
-    if not context:
-        return Content("")
-    if not full:
-        context = tuple(line for line in context if line.lineno == frame.lineno)
+    if frame.context_line is None or frame.lineno is None:
+        return []
+    first = frame.lineno - len(frame.pre_context)
+    if full:
+        texts = _slice_context(frame, start, stop)
+    else:
+        first, texts = frame.lineno, [frame.context_line][start:stop]
+        start = 0
+    if not texts:
+        return []
     language = language_for(frame.filename or frame.abs_path, frame.platform or platform)
-    windows = [_window(sanitize(line.line), frame.colno) for line in context]
+    windows = [_window(sanitize(text), frame.colno) for text in texts]
     code = "\n".join(text for text, _ in windows)
-    highlighted = _split_lines(highlight(code, language=language), code)
-    width = len(str(context[-1].lineno))
+    highlighted = split_lines(highlight_code(code, language))
+    width = len(str(frame.lineno + len(frame.post_context)))
     lines = []
-    for line, text, (_, column) in zip(context, highlighted, windows, strict=False):
-        current = line.lineno == frame.lineno
+    for offset, (text, (_, column)) in enumerate(zip(highlighted, windows, strict=True)):
+        lineno = first + start + offset
+        current = lineno == frame.lineno
         gutter = Content.styled(
-            f"{'›' if current else ' '} {line.lineno:>{width}} │ ",
+            f"{'›' if current else ' '} {lineno:>{width}} │ ",
             "bold $text-error" if current else "$text-muted",
         )
         if current and column is not None and frame.colno:
@@ -258,34 +305,92 @@ def context_content(frame: Frame, platform: str, *, full: bool) -> Content:
             text = text.stylize("reverse", column, column + 1)
         row = gutter + text
         lines.append(row.stylize_before("on $error 15%") if current and full else row)
-    return Content("\n").join(lines)
+    return lines
 
 
-def _split_lines(content: Content, code: str) -> list[Content]:
-    # Slice by offsets: Content.split drops blank lines, which would shift the line numbers.
+def _slice_context(frame: Frame, start: int, stop: int | None) -> list[str]:
+    """`(*pre_context, context_line, *post_context)[start:stop]` without copying all of it."""
+    pre, post = frame.pre_context, frame.post_context
+    total = len(pre) + 1 + len(post)
+    begin, end, _ = slice(start, stop).indices(total)
+    own = len(pre)
+    texts = list(pre[begin : min(end, own)])
+    if begin <= own < end and frame.context_line is not None:
+        texts.append(frame.context_line)
+    texts += post[max(0, begin - own - 1) : max(0, end - own - 1)]
+    return texts
+
+
+@lru_cache(maxsize=64)
+def _lexer(language: str) -> Lexer:
+    try:
+        return get_lexer_by_name(language, stripnl=False, ensurenl=True, tabsize=8)
+    except ClassNotFound:
+        return get_lexer_by_name("text", stripnl=False, ensurenl=True, tabsize=8)
+
+
+def highlight_code(code: str, language: str) -> Content:
+    """`textual.highlight.highlight` with the lexer looked up once per language, not per call."""
+    spans: list[Span] = []
+    position = 0
+    styles = HighlightTheme.STYLES
+    for token_type, token in _lexer(language).get_tokens(code):
+        end = position + len(token)
+        kind: _TokenType | None = token_type
+        while kind is not None:
+            if style := styles.get(kind):
+                spans.append(Span(position, end, style))
+                break
+            kind = kind.parent
+        position = end
+    return Content(code, spans=spans).stylize_before("$text")
+
+
+def split_lines(content: Content) -> list[Content]:
+    """One Content per line, blank lines kept.
+
+    Slices by offsets: `Content.split` drops blank lines, which would shift line numbers.
+    """
     lines, start = [], 0
-    for line in code.split("\n"):
+    for line in content.plain.split("\n"):
         lines.append(content[start : start + len(line)])
         start += len(line) + 1
     return lines
 
 
-def variables_content(variables: dict[str, Any]) -> Content:
-    """Frame locals as `name = value`, values as the SDK serialised them (already reprs)."""
+def variable_line_count(variables: dict[str, Any]) -> int:
+    return max(1, len(variables))
+
+
+def variable_lines(
+    variables: dict[str, Any], start: int = 0, stop: int | None = None
+) -> list[Content]:
+    """Frame locals `start:stop` as `name = value`, values as the SDK serialised them."""
     if not variables:
-        return plain("no local variables recorded", "$text-muted italic")
-    width = min(24, max(len(sanitize(name)) for name in variables))
-    lines = [
+        return [plain("no local variables recorded", "$text-muted italic")][start:stop]
+    width = _name_width(variables)
+    return [
         Content.assemble(
             plain(f"{sanitize(name):<{width}}", "$text-secondary"),
             (" = ", "$text-muted"),
             plain(_value_text(value)),
         )
-        for name, value in variables.items()
+        for name, value in islice(variables.items(), start, stop)
     ]
-    return Content("\n").join(lines)
+
+
+def _name_width(variables: dict[str, Any], cap: int = 24) -> int:
+    width = 0
+    for name in variables:
+        width = max(width, len(sanitize(name)))
+        if width >= cap:
+            return cap  # no need to read the other 20,000 names
+    return width
 
 
 def _value_text(value: object, limit: int = 300) -> str:
-    text = value if isinstance(value, str) else repr(value)
+    try:
+        text = value if isinstance(value, str) else repr(value)
+    except RecursionError:
+        return "… nested too deep to show …"
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -17,7 +17,6 @@ GROUP_NAMES = {
     "IssueTable": "Issue list",
     "IssueDetailScreen": "Issue",
     "StackTraceView": "Stack trace",
-    "FrameView": "Focused frame",
     "QueryBar": "Search",
 }
 

@@ -8,19 +8,20 @@ from datetime import datetime
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
 
 from tui.backends.base import EVENT_LATEST, Backend
 from tui.backends.errors import BackendError
-from tui.model import Event, Issue, StatusAction
-from tui.render.event import breadcrumbs_table, contexts_content, event_bar, tags_content
+from tui.model import Breadcrumb, Event, Issue, StatusAction
+from tui.render.event import breadcrumb_line, detail_line, detail_rows, event_bar
 from tui.render.issue import issue_header
-from tui.render.text import plain
+from tui.render.text import plain, sanitize
 from tui.render.trace import has_minified, minified_view
-from tui.screens.status import ACTION_FOR, PROGRESS, can_apply
+from tui.screens.status import ACTION_FOR, PROGRESS, TARGET, can_apply
+from tui.widgets.lines import LineList
 from tui.widgets.stack_trace import StackTraceView
 
 Symbolicate = Callable[[Event], Awaitable[Event]]
@@ -81,11 +82,10 @@ class IssueDetailScreen(Screen[Issue]):
         with TabbedContent(id="tabs", initial="trace"):
             with TabPane("Stack trace", id="trace"):
                 yield StackTraceView(id="stack-trace")
-            with TabPane("Breadcrumbs", id="breadcrumbs"), VerticalScroll():
-                yield Static(id="breadcrumb-list")
-            with TabPane("Tags & context", id="context"), VerticalScroll():
-                yield Static(id="tag-list")
-                yield Static(id="context-list")
+            with TabPane("Breadcrumbs", id="breadcrumbs"):
+                yield LineList(id="breadcrumb-list")
+            with TabPane("Tags & context", id="context"):
+                yield LineList(id="context-list")
         yield Static(id="status-line")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -96,7 +96,7 @@ class IssueDetailScreen(Screen[Issue]):
 
     # -- workers -------------------------------------------------------------------------
 
-    @work(exclusive=True, group="event")
+    @work(exclusive=True, group="event", exit_on_error=False)
     async def fetch_event(self, ref: str) -> None:
         """Load an event (`latest`, `oldest` or an id) and draw it; keep the old one on error."""
         self.loading_event = True
@@ -110,12 +110,12 @@ class IssueDetailScreen(Screen[Issue]):
         finally:
             self.loading_event = False
             self.refresh_bindings()
-        await self.show_event(event)
+        self.show_event(event)
         self._set_status(self._hint())
         if self.symbolicate is not None:
             self.symbolicate_event(event)
 
-    @work(exclusive=True, group="issue")
+    @work(exclusive=True, group="issue", exit_on_error=False)
     async def refresh_issue(self) -> None:
         """Re-read counts and status; a status change in flight has the last word."""
         try:
@@ -128,7 +128,7 @@ class IssueDetailScreen(Screen[Issue]):
             self._draw_header()
             self.refresh_bindings()
 
-    @work(exclusive=True, group="symbols")
+    @work(exclusive=True, group="symbols", exit_on_error=False)
     async def symbolicate_event(self, event: Event) -> None:
         """Resolve minified frames locally, then redraw the trace in place."""
         assert self.symbolicate is not None
@@ -141,10 +141,10 @@ class IssueDetailScreen(Screen[Issue]):
         if self.event is not event:
             return  # the user moved to another event meanwhile
         if resolved != event:
-            await self.show_event(resolved)
+            self.show_event(resolved)
         self._set_status(self._hint())
 
-    @work(exclusive=True, group="status")
+    @work(exclusive=True, group="status", exit_on_error=False)
     async def change_status(self, action: StatusAction) -> None:
         """Ask the server; the header changes only to what the server answers."""
         self.pending = True
@@ -165,16 +165,37 @@ class IssueDetailScreen(Screen[Issue]):
 
     # -- display -------------------------------------------------------------------------
 
-    async def show_event(self, event: Event) -> None:
-        """Draw an event; called again when symbolication resolved its frames."""
+    def show_event(self, event: Event) -> None:
+        """Draw an event; called again when symbolication resolved its frames.
+
+        Each part draws on its own: a part that fails to render says so in its place and
+        the others stay browsable.
+        """
         self.event = event
-        self.query_one("#event-bar", Static).update(event_bar(event, self.clock()))
-        await self._draw_trace()
-        crumbs = breadcrumbs_table(event.breadcrumbs, self.app.theme_variables)
-        self.query_one("#breadcrumb-list", Static).update(crumbs)
-        self.query_one("#tag-list", Static).update(tags_content(event))
-        self.query_one("#context-list", Static).update(contexts_content(event))
+        self._draw("event bar", lambda: self._draw_event_bar(event))
+        self._draw_trace()
+        self._draw(
+            "breadcrumbs",
+            lambda: self.query_one("#breadcrumb-list", LineList).show_rows(
+                event.breadcrumbs or [None], _breadcrumb_or_none
+            ),
+        )
+        self._draw(
+            "tags and contexts",
+            lambda: self.query_one("#context-list", LineList).show_rows(
+                detail_rows(event), detail_line
+            ),
+        )
         self.refresh_bindings()
+
+    def _draw_event_bar(self, event: Event) -> None:
+        self.query_one("#event-bar", Static).update(event_bar(event, self.clock()))
+
+    def _draw(self, what: str, draw: Callable[[], None]) -> None:
+        try:
+            draw()
+        except Exception as error:  # a hostile event must not close the screen
+            self._show_error(f"Could not show the {what}", error)
 
     @property
     def _on_trace_tab(self) -> bool:
@@ -195,9 +216,11 @@ class IssueDetailScreen(Screen[Issue]):
     def _set_status(self, message: Content) -> None:
         self.query_one("#status-line", Static).update(message)
 
-    def _show_error(self, what: str, error: BackendError) -> None:
+    def _show_error(self, what: str, error: BaseException) -> None:
         self._set_status(plain(f"{what}: {error}", "$text-error"))
-        self.notify(f"{what}: {error}", title="Error", severity="error", markup=False)
+        # Error text can quote the server: escapes must not reach the terminal through a toast.
+        message = sanitize(f"{what}: {error}")
+        self.notify(message, title="Error", severity="error", markup=False)
 
     # -- actions -------------------------------------------------------------------------
 
@@ -214,6 +237,33 @@ class IssueDetailScreen(Screen[Issue]):
             # Hidden, not greyed: most events have nothing minified and the footer is narrow.
             return bool(self.event and has_minified(self.event))
         return True
+
+    def disabled_reason(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why `check_action` refuses `action` now, in words for the status line; None if it
+        does not (the app shows this when a dimmed or hidden key is pressed)."""
+        if self.check_action(action, parameters):
+            return None
+        if action in ACTION_FOR:
+            status_action = ACTION_FOR[action]
+            if self.pending:
+                return "a status change is still in progress"
+            if status_action not in self.backend.status_actions:
+                return f"this server cannot {status_action.value} issues"
+            return f"already {TARGET[status_action].value}"
+        if action == "event":
+            return self._event_refusal(str(parameters[0]))
+        if action == "toggle_in_app":
+            return "this event has no stack trace"
+        if action == "toggle_minified":
+            return "nothing minified in this event"
+        return None
+
+    def _event_refusal(self, which: str) -> str:
+        if self.event is None or self.loading_event:
+            return "an event is still loading"
+        if which in ("previous", "next"):
+            return "no older event" if which == "previous" else "no newer event"
+        return f"this server can fetch only the latest event by name, not the {which}"
 
     def _event_ref(self, which: str) -> str | None:
         """The reference `get_event` needs for `which`, or None when there is nowhere to go."""
@@ -242,31 +292,30 @@ class IssueDetailScreen(Screen[Issue]):
         if not self.pending and can_apply(self.issue, action, self.backend):
             self.change_status(action)
 
-    async def _draw_trace(self) -> None:
+    def _draw_trace(self) -> None:
         if self.event is None:
             return
         shown = minified_view(self.event) if self.show_minified else self.event
         trace = self.query_one(StackTraceView)
-        await trace.show(shown, in_app_only=self.in_app_only, focus=self._on_trace_tab)
+        self._draw("stack trace", lambda: trace.show(shown, in_app_only=self.in_app_only))
+        if self._on_trace_tab:
+            trace.focus()
 
-    async def action_toggle_in_app(self) -> None:
+    def action_toggle_in_app(self) -> None:
         self.in_app_only = not self.in_app_only
-        await self._draw_trace()
+        self._draw_trace()
         self._set_status(self._hint())
 
-    async def action_toggle_minified(self) -> None:
+    def action_toggle_minified(self) -> None:
         self.show_minified = not self.show_minified
-        await self._draw_trace()
+        self._draw_trace()
         self._set_status(self._hint())
 
     def action_tab(self, tab: str) -> None:
         tabs = self.query_one(TabbedContent)
         tabs.active = tab
         # Focus must move into the new pane: TabbedContent re-activates the pane holding focus.
-        if tab == "trace":
-            self.query_one(StackTraceView).focus_frame()
-        else:
-            tabs.get_pane(tab).query_one(VerticalScroll).focus()
+        tabs.get_pane(tab).query_one(StackTraceView if tab == "trace" else LineList).focus()
 
     def action_refresh(self) -> None:
         self.refresh_issue()
@@ -278,3 +327,16 @@ class IssueDetailScreen(Screen[Issue]):
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
         self.refresh_bindings()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Workers do not close the app on error: an unexpected one is reported here instead."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.loading_event = self.pending = False
+            self._show_error(f"Unexpected error in {event.worker.name}", event.worker.error)
+            self.refresh_bindings()
+
+
+def _breadcrumb_or_none(crumb: Breadcrumb | None) -> Content:
+    if crumb is None:
+        return Content.styled("no breadcrumbs recorded", "$text-muted italic")
+    return breadcrumb_line(crumb)

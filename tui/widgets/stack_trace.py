@@ -1,35 +1,48 @@
-"""The exception chain of one event: exception headers, focusable frames, gaps."""
+"""The exception chain of one event as one Line-API widget: rows render only when on screen.
+
+Per-frame state (source shown, variables shown) lives in sets keyed by `FrameKey`; a prefix
+sum over block heights maps a screen row to its block in O(log n), so 10,000 frames cost what
+a screenful costs.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
+
+from textual import events
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.cache import LRUCache
 from textual.content import Content
-from textual.events import DescendantFocus
-from textual.reactive import reactive
-from textual.widget import Widget
-from textual.widgets import Static
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
-from tui.model import Event
-from tui.render.event import crash_summary
+from tui.model import Event, Frame
 from tui.render.text import plain
-from tui.render.trace import (
-    FrameRow,
-    context_content,
-    exception_blocks,
-    exception_title,
-    frame_title,
-    gap_content,
-    newest_first,
-    trace_rows,
-    variables_content,
+from tui.render.trace_lines import (
+    Block,
+    FrameBlock,
+    FrameKey,
+    TextBlock,
+    trace_blocks,
 )
+from tui.widgets.lines import NO_WRAP, content_strips
+
+CHUNK = 64
+"""Rows of a frame rendered (and highlighted) together: a 50,000-line frame renders by chunk."""
 
 
-class FrameView(Static, can_focus=True):
-    """One frame: its location line, then its source lines and, on demand, its variables."""
+class StackTraceView(ScrollView, can_focus=True):
+    """Renders `Event.exceptions`; a cursor on one frame moves with `j`/`k`."""
 
     BINDINGS = [
+        Binding("j,down", "cursor(1)", "Next frame", show=False, id="trace.next_frame"),
+        Binding("k,up", "cursor(-1)", "Previous frame", show=False, id="trace.previous_frame"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="trace.page_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="trace.page_up"),
+        Binding("home", "cursor_to(0)", "First frame", show=False, id="trace.first_frame"),
+        Binding("end", "cursor_to(-1)", "Last frame", show=False, id="trace.last_frame"),
         Binding(
             "enter",
             "toggle_context",
@@ -41,144 +54,204 @@ class FrameView(Static, can_focus=True):
         Binding("v", "toggle_vars", "Vars", tooltip="local variables", id="frame.vars"),
     ]
 
-    expanded: reactive[bool] = reactive(False)
-    show_vars: reactive[bool] = reactive(False)
-
-    def __init__(
-        self, row: FrameRow, platform: str, *, key: tuple[int, int], expanded: bool
-    ) -> None:
-        super().__init__(classes="frame")
-        self.row = row
-        self.key = key
-        """(exception position, frame index): identifies the frame across redraws."""
-        self.platform = platform
-        self.set_reactive(FrameView.expanded, expanded)
-        self.set_class(row.frame.in_app, "-in-app")
-        self.set_class(row.crashed, "-crashed")
-
-    def on_mount(self) -> None:
-        self._draw()
-
-    def watch_expanded(self) -> None:
-        self._draw()
-
-    def watch_show_vars(self) -> None:
-        self._draw()
-
-    def _draw(self) -> None:
-        parts = [frame_title(self.row)]
-        # In-app frames always show their own line, as a Python traceback does.
-        if self.expanded or self.row.frame.in_app:
-            source = context_content(self.row.frame, self.platform, full=self.expanded)
-            if source:
-                parts.append(source)
-        if self.expanded and self.row.frame.provenance:
-            parts.append(plain(f"source map: {self.row.frame.provenance}", "$text-muted italic"))
-        if self.show_vars:
-            parts.append(variables_content(self.row.frame.vars))
-        self.update(Content("\n").join(parts))
-
-    def action_toggle_context(self) -> None:
-        self.expanded = not self.expanded
-        self.call_after_refresh(self.scroll_visible)
-
-    def action_toggle_vars(self) -> None:
-        self.show_vars = not self.show_vars
-        self.call_after_refresh(self.scroll_visible)
-
-
-class StackTraceView(VerticalScroll):
-    """Renders `Event.exceptions`; `j`/`k` move between frames."""
-
-    BINDINGS = [
-        Binding("j,down", "frame(1)", "Next frame", show=False, id="trace.next_frame"),
-        Binding("k,up", "frame(-1)", "Previous frame", show=False, id="trace.previous_frame"),
-    ]
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.event: Event | None = None
         self.in_app_only = True
-        self.last_frame: tuple[int, int] | None = None
+        self.expanded: set[FrameKey] = set()
+        self.show_vars: set[FrameKey] = set()
+        self._blocks: list[Block] = []
+        self._heights: list[int] = []
+        self._starts: list[int] = []
+        """First row of each block: the prefix sum `render_line` bisects."""
+        self._frames: list[int] = []
+        """Indices into `_blocks` of the frame blocks, in display order."""
+        self._frame_blocks: list[FrameBlock] = []
+        self._cursor: int | None = None
+        """Position in `_frames` of the frame under the cursor."""
+        self._width = 0
+        self._strips: LRUCache[tuple[int, int, bool, bool, bool], list[Strip]] = LRUCache(256)
 
-    async def show(self, event: Event, *, in_app_only: bool, focus: bool = True) -> None:
-        """Draw `event`; frames the user expanded stay expanded when only the filter changes.
+    # -- public --------------------------------------------------------------------------
 
-        `focus` moves focus to the frame the user was on (same event) or the crashing frame.
-        """
+    def show(self, event: Event, *, in_app_only: bool) -> None:
+        """Draw `event`. The same event redrawn (`a`, `m`, symbolication) keeps the open frames
+        and the cursor's frame; a new one opens on its crashing frame."""
+        blocks = trace_blocks(event, in_app_only=in_app_only)
         same_event = self.event is not None and self.event.id == event.id
-        opened = self._expanded_keys() if same_event else None
+        remembered = self.cursor_key if same_event else None
         if not same_event:
-            self.last_frame = None
-        self.event, self.in_app_only = event, in_app_only
-        with self.app.batch_update():
-            await self.remove_children()
-            await self.mount_all(self._build(event, opened))
-        if focus:
-            target = self.focus_frame()
-            self.call_after_refresh(target.scroll_visible, animate=False)
+            self.expanded.clear()
+            self.show_vars.clear()
+        self.event, self.in_app_only, self._blocks = event, in_app_only, blocks
+        frames = [(i, block) for i, block in enumerate(blocks) if isinstance(block, FrameBlock)]
+        self._frames = [i for i, _ in frames]
+        self._frame_blocks = [block for _, block in frames]
+        crashed = [i for i, block in enumerate(self._frame_blocks) if block.row.crashed]
+        if not same_event:
+            self.expanded.update(self._frame_blocks[i].key for i in crashed)
+        kept = [i for i, block in enumerate(self._frame_blocks) if block.key == remembered]
+        self._cursor = next(iter(kept + crashed + [0]), None) if self._frames else None
+        self._width = 0  # forces a fresh layout
+        self._layout()
 
-    def _expanded_keys(self) -> set[tuple[int, int]]:
-        return {frame.key for frame in self.query(FrameView) if frame.expanded}
+    @property
+    def cursor_frame(self) -> Frame | None:
+        """The frame under the cursor (where frame keys such as copy or open will act)."""
+        block = self._cursor_block()
+        return block.row.frame if block else None
 
-    def _build(self, event: Event, opened: set[tuple[int, int]] | None) -> list[Widget]:
-        widgets: list[Widget] = []
-        if not event.exceptions:
-            message = event.message or event.title or "this event has no exception"
-            widgets.append(Static(plain(message, multiline=True), classes="no-trace"))
-            return widgets
-        raised = event.exceptions[0]
-        crash_frames = raised.stacktrace.frames if raised.stacktrace else ()
-        widgets.append(
-            Static(crash_summary(raised, crash_frames[-1] if crash_frames else None), id="crash")
-        )
-        order_newest = newest_first(event.platform)
-        for position, block in enumerate(exception_blocks(event.exceptions)):
-            indent = f"-depth-{min(block.depth, 3)}"
-            if block.link:
-                widgets.append(Static(Content(block.link), classes=f"link {indent}"))
-            widgets.append(Static(exception_title(block.exception), classes=f"exception {indent}"))
-            stacktrace = block.exception.stacktrace
-            if stacktrace is None or not stacktrace.frames:
-                continue
-            rows = trace_rows(
-                stacktrace,
-                in_app_only=self.in_app_only,
-                newest_first=order_newest,
-                crashed=position == 0,
-            )
-            for row in rows:
-                if isinstance(row, FrameRow):
-                    key = (position, row.index)
-                    # Nothing open (a new event, or a redraw before the first one settled):
-                    # the crashing frame opens, as it does on arrival.
-                    expanded = key in opened if opened else row.crashed
-                    frame = FrameView(row, event.platform, key=key, expanded=expanded)
-                    frame.add_class(indent)
-                    widgets.append(frame)
-                else:
-                    widgets.append(Static(gap_content(row), classes=f"gap {indent}"))
-        return widgets
+    @property
+    def frames(self) -> list[Frame]:
+        """The frames shown, in display order (the filter may hide library frames)."""
+        return [block.row.frame for block in self._frame_blocks]
 
-    def focus_frame(self) -> Widget:
-        """Focus the frame the user was last on, else the crashing frame; return it."""
-        frames = list(self.query(FrameView))
-        remembered = [frame for frame in frames if frame.key == self.last_frame]
-        crashed = [frame for frame in frames if frame.row.crashed]
-        candidates: list[Widget] = [*remembered, *crashed, *frames, self]
-        target = candidates[0]
-        target.focus(scroll_visible=False)
-        return target
+    @property
+    def cursor_key(self) -> FrameKey | None:
+        block = self._cursor_block()
+        return block.key if block else None
 
-    def on_descendant_focus(self, event: DescendantFocus) -> None:
-        if isinstance(event.widget, FrameView):
-            self.last_frame = event.widget.key
+    # -- layout --------------------------------------------------------------------------
 
-    def action_frame(self, step: int) -> None:
-        frames = list(self.query(FrameView))
-        if not frames:
+    def _cursor_block(self) -> FrameBlock | None:
+        return None if self._cursor is None else self._frame_blocks[self._cursor]
+
+    def _layout(self) -> None:
+        """Row counts and row starts for the current width; nothing renders here."""
+        width = self.scrollable_content_region.width
+        if width <= 0 or width == self._width:
             return
-        focused = self.screen.focused
-        index = frames.index(focused) if focused in frames else -1
-        target = frames[max(0, min(len(frames) - 1, index + step))]
-        target.focus()
+        self._width = width
+        self._strips.clear()
+        self._heights = [self._block_height(block) for block in self._blocks]
+        self._update_starts()
+        self._scroll_to_cursor()
+
+    def _block_height(self, block: Block) -> int:
+        if isinstance(block, TextBlock):
+            return block.height(self._width)
+        return block.height(block.key in self.expanded, block.key in self.show_vars)
+
+    def _update_starts(self) -> None:
+        self._starts = list(accumulate(self._heights, initial=0))[:-1]
+        total = self._starts[-1] + self._heights[-1] if self._blocks else 0
+        self.virtual_size = Size(self._width, total)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._layout()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # the theme changed: cached strips have the old colours
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        row = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if not self._blocks or self._width != width or row >= self.virtual_size.height:
+            return Strip.blank(width, self.visual_style.rich_style)
+        index = bisect_right(self._starts, row) - 1
+        local = row - self._starts[index]
+        return self._chunk(index, local // CHUNK)[local % CHUNK]
+
+    def _chunk(self, index: int, chunk: int) -> list[Strip]:
+        """Strips of rows `chunk * CHUNK` onwards of one block, rendered once and cached."""
+        block = self._blocks[index]
+        cursor = self._cursor is not None and self._frames[self._cursor] == index
+        state = (
+            (block.key in self.expanded, block.key in self.show_vars)
+            if isinstance(block, FrameBlock)
+            else (False, False)
+        )
+        cache_key = (index, chunk, *state, cursor)
+        if (strips := self._strips.get(cache_key)) is not None:
+            return strips
+        start = chunk * CHUNK
+        stop = min(start + CHUNK, self._heights[index])
+        try:
+            if isinstance(block, TextBlock):
+                lines = block.lines(self._width, start, stop)
+            else:
+                prefix = block.prefix(cursor)
+                lines = [prefix + line for line in block.lines(*state, start, stop)]
+        except Exception as error:  # one hostile frame must not take the trace down with it
+            note = plain(f"could not render this frame: {error}", "$text-error")
+            lines = [note] + [Content("")] * (stop - start - 1)
+        strips = [self._line_strip(line, cursor) for line in lines]
+        self._strips[cache_key] = strips
+        return strips
+
+    def _line_strip(self, line: Content, cursor: bool) -> Strip:
+        line = line.truncate(self._width, ellipsis=True, pad=True)
+        if cursor:
+            line = line.stylize_before("on $boost")
+        return content_strips(self, line, self._width, NO_WRAP)[0]
+
+    # -- cursor --------------------------------------------------------------------------
+
+    def _move_cursor(self, position: int) -> None:
+        if not self._frames:
+            return
+        self._cursor = max(0, min(len(self._frames) - 1, position))
+        self.refresh()
+        self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self) -> None:
+        if self._cursor is None or not self._width:
+            return
+        index = self._frames[self._cursor]
+        viewport = max(1, self.scrollable_content_region.height)
+        top, height = self._starts[index], min(self._heights[index], viewport)
+        if self._cursor == 0 and top < viewport:
+            # The first frame: show the crash summary and title above it, as long as its
+            # own first row stays on screen.
+            top, height = 0, min(viewport, top + height)
+        region = Region(0, top, self._width, height)
+        self.scroll_to_region(region, animate=False, force=True, immediate=True)
+
+    def action_cursor(self, step: int) -> None:
+        if self._cursor is not None:
+            self._move_cursor(self._cursor + step)
+
+    def action_cursor_to(self, position: int) -> None:
+        self._move_cursor(position % len(self._frames) if self._frames else 0)
+
+    def action_page(self, direction: int) -> None:
+        """Move the cursor about a screen's height, to the frame found there."""
+        if self._cursor is None:
+            return
+        here = self._starts[self._frames[self._cursor]]
+        target = here + direction * max(1, self.scrollable_content_region.height - 1)
+        position = max(0, bisect_right(self._frames, target, key=self._starts.__getitem__) - 1)
+        if position == self._cursor:
+            position += direction
+        self._move_cursor(position)
+
+    def action_toggle_context(self) -> None:
+        self._toggle(self.expanded)
+
+    def action_toggle_vars(self) -> None:
+        self._toggle(self.show_vars)
+
+    def _toggle(self, state: set[FrameKey]) -> None:
+        block = self._cursor_block()
+        if block is None or self._cursor is None:
+            return
+        state.symmetric_difference_update({block.key})
+        index = self._frames[self._cursor]
+        if self._width:
+            self._heights[index] = self._block_height(block)
+            self._update_starts()
+            self._scroll_to_cursor()
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or not self._blocks or not self._width:
+            return
+        row = offset.y + self.scroll_offset.y
+        index = bisect_right(self._starts, row) - 1
+        position = bisect_left(self._frames, index)
+        if position < len(self._frames) and self._frames[position] == index:
+            self._move_cursor(position)

@@ -1,0 +1,183 @@
+"""A stack trace as rows for a Line-API view: blocks, their heights, and any row range's Content.
+
+Plain data only: a block knows how many rows it takes in a given state without rendering, so
+a view can index 10,000 frames and render just the rows on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.content import Content
+
+from tui.model import Event
+from tui.render.event import crash_summary
+from tui.render.text import plain
+from tui.render.trace import (
+    FrameRow,
+    context_line_count,
+    context_lines,
+    exception_blocks,
+    exception_title,
+    frame_title,
+    gap_content,
+    newest_first,
+    split_lines,
+    trace_rows,
+    variable_line_count,
+    variable_lines,
+)
+
+FrameKey = tuple[int, int]
+"""(exception position, frame index): names a frame across redraws and filter changes."""
+TextKind = Literal["crash", "link", "exception", "gap", "message"]
+
+# How each kind of text block sits in the view: left padding, text style, row background,
+# blank rows above and below.
+TEXT_LAYOUT: dict[TextKind, tuple[Content, str, str, int, int]] = {
+    "crash": (Content.styled("█ ", "$error"), "", "on $error 10%", 1, 0),
+    # `$text-muted` is "auto 60%", which Content styles resolve to plain "auto": name a colour.
+    "link": (Content(" "), "$foreground-muted italic", "", 1, 0),
+    "exception": (Content(" "), "", "", 1, 0),
+    "gap": (Content("   "), "", "", 0, 0),
+    "message": (Content(""), "", "", 0, 0),
+}
+MAX_INDENT = 3
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """Rows folded at the view's width: the crash summary, links, titles, gaps."""
+
+    kind: TextKind
+    content: Content
+    depth: int = 0
+
+    def _body_width(self, width: int) -> int:
+        return max(1, width - len(indent(self.depth)) - TEXT_LAYOUT[self.kind][0].cell_length)
+
+    def height(self, width: int) -> int:
+        """Rows at `width`, counted from the text alone (a gap or title costs no rendering)."""
+        *_, above, below = TEXT_LAYOUT[self.kind]
+        body = self._body_width(width)
+        lines = self.content.plain.split("\n")
+        return above + sum(max(1, -(-len(line) // body)) for line in lines) + below
+
+    def lines(self, width: int, start: int, stop: int) -> list[Content]:
+        """Rows `start:stop`, each padded to `width` with the block's style on its padding.
+
+        Folds by characters, as `height` counts: a message may be any length and must take
+        exactly the rows the layout reserved for it.
+        """
+        prefix, style, background, above, below = TEXT_LAYOUT[self.kind]
+        body = self._body_width(width)
+        margin = Content(indent(self.depth))
+        rows = [Content("")] * above
+        for line in split_lines(self.content.stylize_before(style)):
+            for at in range(0, max(1, len(line)), body):
+                row = (prefix + line[at : at + body]).truncate(width - len(margin), pad=True)
+                rows.append(margin + row.stylize_before(background))
+        rows += [Content("")] * below
+        return rows[start:stop]
+
+
+@dataclass(frozen=True, slots=True)
+class FrameBlock:
+    """One frame: its title, then (by state) source lines, provenance and variables."""
+
+    row: FrameRow
+    key: FrameKey
+    depth: int
+    platform: str
+
+    def sections(self, expanded: bool, show_vars: bool) -> list[tuple[str, int]]:
+        """(section, row count) in display order; in-app frames always show their own line."""
+        frame = self.row.frame
+        parts = [("title", 1)]
+        if expanded or frame.in_app:
+            parts.append(("source", context_line_count(frame, full=expanded)))
+        if expanded and frame.provenance:
+            parts.append(("provenance", 1))
+        if show_vars:
+            parts.append(("vars", variable_line_count(frame.vars)))
+        return parts
+
+    def height(self, expanded: bool, show_vars: bool) -> int:
+        """`sections` summed without building them: this runs for every frame on a redraw."""
+        frame = self.row.frame
+        rows = 1
+        if expanded or frame.in_app:
+            rows += context_line_count(frame, full=expanded)
+        if expanded and frame.provenance:
+            rows += 1
+        return rows + (variable_line_count(frame.vars) if show_vars else 0)
+
+    def lines(self, expanded: bool, show_vars: bool, start: int, stop: int) -> list[Content]:
+        """The Content of rows `start:stop`; only the sections they touch are rendered."""
+        out: list[Content] = []
+        first = 0
+        for section, count in self.sections(expanded, show_vars):
+            low, high = max(start, first) - first, min(stop, first + count) - first
+            if low < high:
+                out += self._section(section, expanded, low, high)
+            first += count
+        return out
+
+    def _section(self, section: str, expanded: bool, start: int, stop: int) -> list[Content]:
+        frame = self.row.frame
+        if section == "title":
+            return [frame_title(self.row)]
+        if section == "source":
+            return context_lines(frame, self.platform, full=expanded, start=start, stop=stop)
+        if section == "provenance":
+            return [plain(f"source map: {frame.provenance}", "$text-muted italic")]
+        return variable_lines(frame.vars, start, stop)
+
+    def prefix(self, cursor: bool) -> Content:
+        """Indent and the coloured left edge: accent on the cursor, red where it crashed."""
+        frame = self.row.frame
+        if cursor:
+            edge = "$accent"
+        elif self.row.crashed:
+            edge = "$error"
+        else:
+            edge = "$primary 40%" if frame.in_app else ""
+        return Content.assemble(indent(self.depth), ("▌" if edge else " ", edge), "  ")
+
+
+Block = TextBlock | FrameBlock
+
+
+def indent(depth: int) -> str:
+    return "  " * min(depth, MAX_INDENT)
+
+
+def trace_blocks(event: Event, *, in_app_only: bool) -> list[Block]:
+    """The whole trace of `event` in reading order, frames filtered by `in_app_only`."""
+    if not event.exceptions:
+        message = event.message or event.title or "this event has no exception"
+        return [TextBlock("message", plain(message, multiline=True))]
+    raised = event.exceptions[0]
+    crash_frames = raised.stacktrace.frames if raised.stacktrace else ()
+    blocks: list[Block] = [
+        TextBlock("crash", crash_summary(raised, crash_frames[-1] if crash_frames else None))
+    ]
+    order_newest = newest_first(event.platform)
+    for position, block in enumerate(exception_blocks(event.exceptions)):
+        if block.link:
+            blocks.append(TextBlock("link", Content(block.link), block.depth))
+        blocks.append(TextBlock("exception", exception_title(block.exception), block.depth))
+        stacktrace = block.exception.stacktrace
+        if stacktrace is None or not stacktrace.frames:
+            continue
+        rows = trace_rows(
+            stacktrace, in_app_only=in_app_only, newest_first=order_newest, crashed=position == 0
+        )
+        for row in rows:
+            if isinstance(row, FrameRow):
+                key = (position, row.index)
+                blocks.append(FrameBlock(row, key, block.depth, event.platform))
+            else:
+                blocks.append(TextBlock("gap", gap_content(row), block.depth))
+    return blocks
