@@ -17,6 +17,7 @@ from tui.render.trace import (
     exception_blocks,
     frame_title,
     language_for,
+    link_label,
     newest_first,
     trace_rows,
     variable_lines,
@@ -232,3 +233,10 @@ def test_variable_nested_too_deep_to_print_says_so() -> None:
     lines = variable_lines({"deep": nested, "ok": "1"})
     assert "nested too deep to show" in lines[0].plain
     assert lines[1].plain.endswith("= 1")
+
+
+def test_a_group_member_index_of_thousands_of_digits_is_a_plain_link() -> None:
+    huge = ExceptionValue("E", mechanism=Mechanism(source=f"exceptions[{'9' * 5000}]"))
+    assert link_label(huge) == "caused by"
+    member = ExceptionValue("E", mechanism=Mechanism(source="exceptions[2]"))
+    assert link_label(member) == "group member 3"

@@ -119,7 +119,8 @@ def _group_depths(exceptions: tuple[ExceptionValue, ...]) -> list[int]:
 
 def link_label(exc: ExceptionValue) -> str:
     source = exc.mechanism.source if exc.mechanism else ""
-    if match := re.fullmatch(r"exceptions\[(\d+)\]", source):
+    # Bounded digits: Python refuses to parse integers of more than 4,300 digits.
+    if match := re.fullmatch(r"exceptions\[(\d{1,9})\]", source):
         return f"group member {int(match.group(1)) + 1}"
     # Without a source (older SDKs, most non-Python platforms) a chain means "cause".
     return LINK_LABELS.get(source, "caused by")
