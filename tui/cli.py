@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from tui import __version__
-from tui.backends.base import Backend
-from tui.backends.errors import BackendError
 from tui.cli_symbols import add_symbol_commands, print_json
-from tui.config import Config, ConfigError, Profile, load_config
-from tui.model import Event, Issue, IssueQuery, StatusAction, to_jsonable
-from tui.session import Session, open_session
+
+if TYPE_CHECKING:
+    # Each command imports its machinery when it runs: `--help` and the offline symbol
+    # commands must not pay for the model, config, httpx, asyncio or any backend.
+    from tui.backends.base import Backend
+    from tui.config import Config, Profile
+    from tui.model import Event, Issue, StatusAction
+    from tui.session import Session
 
 T = TypeVar("T")
 EXIT_ERROR = 1
 EXIT_USAGE = 2
-STATUS_COMMANDS = {
-    "resolve": StatusAction.RESOLVE,
-    "reopen": StatusAction.REOPEN,
-    "ignore": StatusAction.IGNORE,
-}
+# `StatusAction` values, turned into the enum when the command runs (see `_issues_set_status`).
+STATUS_COMMANDS = ("resolve", "reopen", "ignore")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,6 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         setattr(args, name, getattr(args, name, default))
     if hasattr(args, "standalone"):
         return int(args.standalone(args))  # the symbol tools need no profile or server
+    from tui.backends.errors import BackendError
+    from tui.config import ConfigError
+
     try:
         config = _config(args)
         for warning in config.warnings:
@@ -95,16 +97,16 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="print JSON")
     show.set_defaults(handler=_issues_show)
 
-    for name, action in STATUS_COMMANDS.items():
+    for name in STATUS_COMMANDS:
         change = issue_commands.add_parser(name, help=f"{name} issues", parents=[common])
         change.add_argument("issues", nargs="+", metavar="ISSUE")
-        change.set_defaults(handler=_issues_set_status, action=action)
-        if action is StatusAction.RESOLVE:
+        change.set_defaults(handler=_issues_set_status, action=name)
+        if name == "resolve":
             change.add_argument(
                 "--next-release",
                 dest="action",
                 action="store_const",
-                const=StatusAction.RESOLVE_NEXT_RELEASE,
+                const="resolve_next_release",
                 help="resolved once the next release is out (Sentry, Bugsink)",
             )
 
@@ -121,6 +123,8 @@ def _config(args: argparse.Namespace) -> Config:
         from tui.demo import demo_config
 
         return demo_config()
+    from tui.config import load_config
+
     return load_config(args.config)
 
 
@@ -132,6 +136,8 @@ def _positive(text: str) -> int:
 
 
 def _session(args: argparse.Namespace, profile: Profile) -> Session:
+    from tui.session import open_session
+
     return open_session(profile, demo=args.demo)
 
 
@@ -144,6 +150,8 @@ def _with_session(
             return await work(session)
         finally:
             await session.aclose()
+
+    import asyncio
 
     return asyncio.run(run())
 
@@ -164,6 +172,8 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
 
 
 def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
+    from tui.model import IssueQuery, to_jsonable
+
     query = IssueQuery(
         query=args.query,
         sort=args.sort,
@@ -194,6 +204,8 @@ def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
 
 
 def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
+    from tui.model import to_jsonable
+
     async def fetch(session: Session) -> tuple[Issue, Event]:
         issue = await session.backend.get_issue(args.issue)
         event = await session.backend.get_event(issue.id, args.event)
@@ -210,6 +222,11 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
 
 
 def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
+    from tui.backends.errors import BackendError
+    from tui.model import StatusAction
+
+    args.action = StatusAction(args.action)
+
     async def apply(session: Session) -> int:
         backend = session.backend
         bulk = getattr(backend, "bulk_set_status", None)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import re
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tui.config import app_dirs
-from tui.symbols import SourceMapError, SymbolCache
-from tui.symbols import commands as symbol_commands
+if TYPE_CHECKING:
+    from tui.symbols import SymbolCache
+
+# The symbol engine, the config and asyncio are imported by the command that runs: parsing
+# `stackdeck --help` builds these parsers and must not load them.
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -50,8 +49,8 @@ def add_symbol_commands(commands: argparse._SubParsersAction[Any]) -> None:
     prune.add_argument(
         "--max-size",
         type=parse_size,
-        default=symbol_commands.DEFAULT_CACHE_BYTES,
-        help="keep at most this much, e.g. 200M or 1G (default 512M)",
+        default="512M",  # argparse passes a string default through `type`
+        help="keep at most this much, e.g. 200M or 1G (default %(default)s)",
     )
     prune.set_defaults(standalone=_prune)
 
@@ -65,10 +64,16 @@ def parse_size(text: str) -> int:
 
 
 def cache() -> SymbolCache:
+    from tui.config import app_dirs
+    from tui.symbols.cache import SymbolCache
+
     return SymbolCache(app_dirs().cache / "symbols")
 
 
 def _resolve(args: argparse.Namespace) -> int:
+    from tui.symbols import commands as symbol_commands
+    from tui.symbols.errors import SourceMapError
+
     try:
         results = symbol_commands.resolve_positions(args.map, args.positions, cache())
     except (OSError, ValueError, SourceMapError) as exc:
@@ -82,6 +87,10 @@ def _resolve(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from tui.symbols import commands as symbol_commands
+
     results = asyncio.run(symbol_commands.add(cache(), args.targets))
     if args.json:
         print_json(results)
@@ -96,6 +105,10 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from tui.symbols import commands as symbol_commands
+
     entries = symbol_commands.list_entries(cache())
     if args.json:
         print_json(entries)
@@ -110,6 +123,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _prune(args: argparse.Namespace) -> int:
+    from tui.symbols import commands as symbol_commands
+
     removed = symbol_commands.prune(cache(), args.max_size)
     print(f"removed {len(removed)} map{'s' if len(removed) != 1 else ''}")
     return 0
@@ -117,5 +132,7 @@ def _prune(args: argparse.Namespace) -> int:
 
 def print_json(data: Any) -> None:
     """JSON for scripts: indented, UTF-8 as is."""
+    import json
+
     json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
