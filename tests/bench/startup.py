@@ -42,6 +42,8 @@ from tests.bench.symbols import fetch_maps, positions  # noqa: E402
 
 PYTHON = sys.executable
 SIZE = (120, 36)
+CHILD_ENV = dict(os.environ)
+"""The children's environment: `main` lets them cache bytecode, as an installed package does."""
 
 # Run in each TUI child before its app starts: report on the pipe fd (argv[1]) once a screen
 # update showing a DataTable with rows has gone to the terminal, then quit. Both apps are
@@ -105,7 +107,9 @@ class Contender:
 def timed(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall time from spawn to exit, and the child's user+sys CPU time."""
     start = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    child = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or CHILD_ENV
+    )
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -124,7 +128,7 @@ def painted(code: str) -> tuple[float, None]:
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
     marker_read, marker_write = os.pipe()
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "", "LINES": ""}
+    env = {**CHILD_ENV, "TERM": "xterm-256color", "COLUMNS": "", "LINES": ""}
     start = time.perf_counter()
     child = subprocess.Popen(
         [PYTHON, "-c", PAINT_PROBE + code, str(marker_write)],
@@ -222,7 +226,7 @@ def bench_resolve(runs: int, cache_dir: Path, frames: int) -> None:
     map_path = fetch_maps(cache_dir)[0]
     spots = [f"{line}:{col}" for line, col in positions(map_path, frames)]
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "XDG_CACHE_HOME": home}
+        env = {**CHILD_ENV, "XDG_CACHE_HOME": home}
         resolve = [*stackdeck_argv(), "sourcemap", "resolve", str(map_path), *spots]
         timed(resolve, env)  # the first use decodes the map into the cache
         baseline = Contender("python -c pass", lambda: timed([PYTHON, "-c", "pass"]))
@@ -273,14 +277,22 @@ def main() -> None:
     args = parser.parse_args()
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     print(machine())
-    print(f"medians of {args.runs} alternating fresh processes per contender\n")
+    print(
+        f"medians of {args.runs} alternating fresh processes per contender, after one warm-up"
+        " run each; bytecode cached (in a temporary PYTHONPYCACHEPREFIX) as installed\n"
+    )
     only = args.only or ["help", "resolve", "tui"]
-    if "help" in only:
-        bench_help(args.runs)
-    if "resolve" in only:
-        bench_resolve(args.runs, args.cache_dir, args.frames)
-    if "tui" in only:
-        bench_tui(args.runs)
+    with tempfile.TemporaryDirectory() as pycache:
+        # A user's installed package has its .pyc files; PYTHONDONTWRITEBYTECODE in the
+        # caller's environment would make every child compile stackdeck's sources again.
+        CHILD_ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+        CHILD_ENV["PYTHONPYCACHEPREFIX"] = pycache
+        if "help" in only:
+            bench_help(args.runs)
+        if "resolve" in only:
+            bench_resolve(args.runs, args.cache_dir, args.frames)
+        if "tui" in only:
+            bench_tui(args.runs)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ import mmap
 import operator
 import os
 import struct
-import tempfile
 from array import array
 from collections.abc import Iterator, Sequence
 from itertools import accumulate, repeat
@@ -146,6 +145,8 @@ def write_binary(
         offset = (offset + 7) & ~7
         entries.append((offset, len(section)))
         offset += len(section)
+    import tempfile  # here: opening a cached map, the common case, writes nothing
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
