@@ -5,12 +5,10 @@
 
 from __future__ import annotations
 
-import configparser
 import os
 import shlex
 import stat
 import subprocess
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,6 +140,8 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
 
 
 def parse_config_file(path: Path) -> Config:
+    import tomllib  # here, as `configparser` below: commands that read no config skip both
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -167,6 +167,8 @@ def parse_config_file(path: Path) -> Config:
 
 def config_from_sentry_cli(env: Mapping[str, str], rc_path: Path, config_path: Path) -> Config:
     """A `default` profile from SENTRY_* variables and ~/.sentryclirc, as sentry-cli reads them."""
+    import configparser
+
     rc = configparser.ConfigParser()
     try:
         rc.read(rc_path, encoding="utf-8")
