@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from tui.backends.base import Backend
-from tui.backends.posthog import PostHogBackend
-from tui.backends.sentry import SentryBackend
 from tui.config import Config, Profile
 from tui.demo.posthog_server import DEMO_POSTHOG_URL, DEMO_PROJECT, DemoPostHogServer
 from tui.demo.server import DEMO_ORG, DEMO_URL, DemoSentryServer
+
+if TYPE_CHECKING:
+    from tui.backends.base import Backend
 
 DEMO_PROFILE = Profile(name="demo", backend="sentry", url=DEMO_URL, org=DEMO_ORG, origin="demo")
 DEMO_POSTHOG_PROFILE = Profile(
@@ -31,10 +32,15 @@ def open_demo_backend(
 ) -> Backend:
     """The demo profile's backend over its in-memory server: real parsing, status changes kept
     in memory. `demo` is Sentry's web API, `demo-posthog` PostHog's error tracking."""
+    # Each backend is imported when its profile opens, as `tui.backends.open_backend` does.
     if profile_name == DEMO_POSTHOG_PROFILE.name:
+        from tui.backends.posthog import PostHogBackend
+
         posthog = DemoPostHogServer.from_package(now=now, latency=latency)
         return PostHogBackend.connect(
             DEMO_POSTHOG_URL, "phx_demo", DEMO_PROJECT, transport=posthog.transport()
         )
+    from tui.backends.sentry import SentryBackend
+
     server = DemoSentryServer.from_package(now=now, latency=latency)
     return SentryBackend.connect(DEMO_URL, "demo-token", DEMO_ORG, transport=server.transport())
