@@ -45,11 +45,12 @@ SIZE = (120, 36)
 CHILD_ENV = dict(os.environ)
 """The children's environment: `main` lets them cache bytecode, as an installed package does."""
 
-# Run in each TUI child before its app starts: report on the pipe fd (argv[1]) once a screen
-# update showing a DataTable with rows has gone to the terminal, then quit. Both apps are
-# probed by the same code, and both import Textual before their first paint anyway.
+# Run in each TUI child before its app starts: once a screen update showing a DataTable with
+# rows has gone to the terminal, write the CPU time the process has used so far to the pipe fd
+# (argv[1]), then quit. Both apps are probed by the same code, and both import Textual before
+# their first paint anyway.
 PAINT_PROBE = """
-import os, sys
+import os, sys, time
 from textual.app import App
 
 _display = App._display
@@ -59,7 +60,7 @@ def _probe(self, screen, renderable):
     if renderable is not None and not getattr(self, "_bench_done", False):
         if any(table.row_count for table in screen.query("DataTable")):
             self._bench_done = True
-            os.write(int(sys.argv[1]), b"painted")
+            os.write(int(sys.argv[1]), str(time.process_time()).encode())
             self.exit()
 
 App._display = _probe
@@ -120,8 +121,9 @@ def timed(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[float
     return wall, usage.ru_utime + usage.ru_stime
 
 
-def painted(code: str) -> tuple[float, None]:
-    """Seconds from spawn until the app under `code` reports its first painted table rows."""
+def painted(code: str) -> tuple[float, float]:
+    """Wall seconds from spawn until the app under `code` reports its first painted table
+    rows, and the CPU seconds it had used by then (all its threads)."""
     import fcntl
     import termios
 
@@ -141,15 +143,16 @@ def painted(code: str) -> tuple[float, None]:
     )
     os.close(slave)
     os.close(marker_write)
-    seconds = None
+    seconds = cpu = None
     try:
         # Drain the terminal so the app never blocks writing; stop at the marker.
         while child.poll() is None:
             ready, _, _ = select.select([master, marker_read], [], [], 10)
             if not ready:
                 raise RuntimeError("no paint within 10 s")
-            if marker_read in ready and seconds is None and os.read(marker_read, 16):
+            if marker_read in ready and seconds is None:
                 seconds = time.perf_counter() - start
+                cpu = float(os.read(marker_read, 64))
             if master in ready:
                 try:
                     os.read(master, 1 << 16)
@@ -161,9 +164,9 @@ def painted(code: str) -> tuple[float, None]:
         child.wait()
         os.close(master)
         os.close(marker_read)
-    if seconds is None:
+    if seconds is None or cpu is None:
         raise RuntimeError(f"exited with {child.returncode} before painting")
-    return seconds, None
+    return seconds, cpu
 
 
 def measure(contenders: list[Contender], runs: int) -> None:
