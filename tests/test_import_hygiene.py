@@ -118,3 +118,23 @@ def test_opening_a_profile_loads_only_its_backend(kind: str, module: str) -> Non
 def test_backend_errors_load_no_backend_or_httpx() -> None:
     loaded = loaded_after("import tui.backends.errors")
     assert_not_loaded(loaded, ("httpx", "asyncio", "tui.backends.base", "tui.backends.http"))
+
+
+def test_tui_start_loads_no_detail_screen_highlighter_or_other_backend() -> None:
+    loaded = loaded_after(
+        "import tui.app, tui.demo\n"
+        "from tui.session import open_session\n"
+        "open_session(tui.demo.DEMO_PROFILE, demo=True)"
+    )
+    assert {"textual.app", "tui.screens.issue_list", "tui.backends.sentry"} <= loaded
+    # The detail screen, its trace view and Pygments load when the first issue opens.
+    assert_not_loaded(
+        loaded,
+        (
+            "pygments",
+            "tui.screens.issue_detail",
+            "tui.render.trace",
+            "tui.backends.posthog",
+            "tui.backends.bugsink",
+        ),
+    )
