@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -17,6 +16,7 @@ if TYPE_CHECKING:
     # Each command imports its machinery when it runs: `--help` and the offline symbol
     # commands must not pay for the model, config, httpx, asyncio or any backend.
     from tui.backends.base import Backend
+    from tui.backends.errors import BackendError
     from tui.config import Config, Profile
     from tui.model import Event, Issue, StatusAction
     from tui.session import Session
@@ -222,7 +222,7 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
 
 
 def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
-    from tui.backends.errors import BackendError
+    """Exit 1 unless every issue is now where the server was asked to put it."""
     from tui.model import StatusAction
 
     args.action = StatusAction(args.action)
@@ -231,28 +231,47 @@ def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
         backend = session.backend
         bulk = getattr(backend, "bulk_set_status", None)
         if bulk is not None and len(args.issues) > 1:
-            # One write for all of them; each is then read back, so what is printed is what
-            # the server now says, not what was asked.
-            await bulk(args.issues, args.action)
-            change = backend.get_issue
+            # One write for all of them; each is then read back by the backend.
+            results = await bulk(args.issues, args.action)
         else:
-            change = partial(_set_status, backend, args.action)
-        failed = 0
-        for issue_id in args.issues:
-            try:
-                issue = await change(issue_id)
-            except BackendError as exc:
-                failed += 1
-                print(f"{issue_id}: {exc}", file=sys.stderr)
-                continue
-            print(f"{issue.short_id}: {_status_words(issue)}")
-        return EXIT_ERROR if failed else 0
+            results = [await _set_status(backend, args.action, i) for i in args.issues]
+        reports = [
+            _status_report(i, r, args.action) for i, r in zip(args.issues, results, strict=True)
+        ]
+        for changed, line in reports:
+            print(line, file=sys.stdout if changed else sys.stderr)
+        return 0 if all(changed for changed, _ in reports) else EXIT_ERROR
 
     return _with_session(args, profile, apply)
 
 
-async def _set_status(backend: Backend, action: StatusAction, issue_id: str) -> Issue:
-    return await backend.set_status(issue_id, action)
+async def _set_status(
+    backend: Backend, action: StatusAction, issue_id: str
+) -> Issue | BackendError:
+    from tui.backends.errors import BackendError
+
+    try:
+        return await backend.set_status(issue_id, action)
+    except BackendError as exc:
+        return exc
+
+
+def _status_report(
+    issue_id: str, result: Issue | BackendError, action: StatusAction
+) -> tuple[bool, str]:
+    """Whether the change happened, and the line that says so (what the server confirmed)."""
+    from tui.backends.errors import BackendError
+    from tui.backends.writes import status_reached
+
+    if isinstance(result, BackendError):
+        return False, f"{issue_id}: {result}"
+    if not status_reached(result, action):
+        verb = action.value.replace("_", " ")
+        return (
+            False,
+            f"{result.short_id}: still {_status_words(result)}; the server did not {verb} it",
+        )
+    return True, f"{result.short_id}: {_status_words(result)}"
 
 
 def _config_check(args: argparse.Namespace, profile: Profile) -> int:

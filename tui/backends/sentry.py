@@ -12,9 +12,10 @@ import httpx
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED
 from tui.backends.coerce import as_list
 from tui.backends.errors import InvalidResponse, NotFound, Unsupported
-from tui.backends.http import ApiClient, decode_json, next_link
+from tui.backends.http import ApiClient, decode_json, is_sentry_saas, next_link
 from tui.backends.sentry_artifacts import SentryArtifactSource
 from tui.backends.sentry_parse import parse_event, parse_issue
+from tui.backends.writes import confirmed_change, same_issue
 from tui.model import Event, Issue, IssuePage, IssueQuery, StatusAction
 
 SCOPES = "org:read project:read event:read (and event:write to change status)"
@@ -144,12 +145,18 @@ class SentryBackend:
         body = self.dialect.status_bodies.get(action)
         if body is None:
             raise Unsupported(f"{self.dialect.name} cannot {action.value.replace('_', ' ')}")
-        url = await self._issue_url(await self._issue_key(issue_id))
-        data = decode_json(await self.client.request("PUT", url, json=dict(body)))
-        if isinstance(data, Mapping) and data.get("id") and data.get("title") is not None:
-            return parse_issue(data)
-        # A partial answer (`{"status": ...}`): read the issue back rather than guess its state.
-        return parse_issue(_mapping(await self.client.get_json(url), "issue"))
+        key = await self._issue_key(issue_id)
+        url = await self._issue_url(key)
+
+        async def write() -> Issue | None:
+            response = await self.client.request("PUT", url, json=dict(body))
+            return _full_issue_answer(response, key)
+
+        async def read() -> Issue:
+            data = _mapping(await self.client.get_json(url), "issue")
+            return same_issue(parse_issue(data), key, "described")
+
+        return await confirmed_change(self.client, action, write, read)
 
     async def check(self) -> str:
         orgs = await self.client.get_json("/api/0/organizations/")
@@ -225,7 +232,7 @@ class SentryBackend:
         """sentry.io serves each organisation from its region host; others from the base URL."""
         if self._org_base is None:
             self._org_base = ""
-            if self.dialect.region_lookup and _is_sentry_saas(self.client.base_url):
+            if self.dialect.region_lookup and is_sentry_saas(httpx.URL(self.client.base_url).host):
                 self._org_base = await self._region_url()
         return self._org_base
 
@@ -238,9 +245,17 @@ class SentryBackend:
         return ""
 
 
-def _is_sentry_saas(base_url: str) -> bool:
-    host = httpx.URL(base_url).host
-    return host == "sentry.io" or host.endswith(".sentry.io")
+def _full_issue_answer(response: httpx.Response, key: str) -> Issue | None:
+    """The issue a PUT answered with, if it is all of this issue; a partial answer
+    (`{"status": ...}`), another issue or a body that is not JSON is no confirmation."""
+    try:
+        data = decode_json(response)
+    except InvalidResponse:
+        return None
+    if not (isinstance(data, Mapping) and data.get("title") is not None):
+        return None
+    issue = parse_issue(data)
+    return issue if issue.id == key else None
 
 
 def _mapping(data: Any, what: str) -> Mapping[str, Any]:
