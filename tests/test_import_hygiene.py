@@ -127,13 +127,15 @@ def test_tui_start_loads_no_detail_screen_highlighter_or_other_backend() -> None
         "open_session(tui.demo.DEMO_PROFILE, demo=True)"
     )
     assert {"textual.app", "tui.screens.issue_list", "tui.backends.sentry"} <= loaded
-    # The detail screen, its trace view and Pygments load when the first issue opens.
+    # The detail screen, its trace view, Pygments and the symbolicator load when the first
+    # issue opens.
     assert_not_loaded(
         loaded,
         (
             "pygments",
             "tui.screens.issue_detail",
             "tui.render.trace",
+            "tui.symbols.symbolicator",
             "tui.backends.posthog",
             "tui.backends.bugsink",
         ),
