@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.config import ConfigError, load_config
+from tui.config import BACKENDS, ConfigError, load_config
 
 GOOD = """
 default_profile = "work"
@@ -151,8 +151,9 @@ def test_explicit_missing_file_is_an_error(tmp_path: Path) -> None:
 
 def test_a_path_for_an_unknown_user_is_a_config_error(tmp_path: Path) -> None:
     text = GOOD.replace('paths = ["~/src/shop/dist"]', 'paths = ["~nosuchuser-stackdeck/x"]')
+    config = load_config(write(tmp_path, text))  # the other profiles still load
     with pytest.raises(ConfigError, match=r"profiles\.work\.symbols\.paths: expected a path"):
-        load_config(write(tmp_path, text))
+        config.profile("work")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
@@ -233,3 +234,26 @@ def test_a_token_command_that_hangs_is_killed_with_its_children(
 async def test_token_command_runs_from_a_worker_thread(tmp_path: Path) -> None:
     profile = load_config(write(tmp_path, GOOD)).profile("gt")
     assert await asyncio.to_thread(profile.token) == "gt-token"
+
+
+def test_one_broken_profile_is_reported_and_the_others_still_load(tmp_path: Path) -> None:
+    text = (
+        '[profiles.bad]\nbackend = "sentri"\norg = "x"\n'
+        '[profiles.good]\nbackend = "sentry"\norg = "acme"\ntoken = "t"\n'
+    )
+    config = load_config(write(tmp_path, text, mode=0o600))
+    assert config.profile("good").org == "acme"
+    assert list(config.profiles) == ["good"]
+    [warning] = config.warnings
+    assert warning.startswith("profile 'bad' is unusable: ")
+    assert "backend: expected one of" in warning
+    with pytest.raises(ConfigError, match=r"profiles\.bad\.backend: expected one of"):
+        config.profile()  # the default (the first) is the broken one: using it gives its error
+
+
+def test_the_example_config_loads_and_names_every_backend() -> None:
+    example = Path(__file__).parent.parent / "config.example.toml"
+    config = load_config(example)
+    assert config.warnings == () and config.broken == {}
+    assert {p.backend for p in config.profiles.values()} == set(BACKENDS)
+    assert " | ".join(BACKENDS) in example.read_text()

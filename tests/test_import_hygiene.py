@@ -34,6 +34,18 @@ def test_engine_module_imports_without_textual(module: str) -> None:
     assert done.stdout.strip() == "False", f"{module} pulled in Textual"
 
 
+def test_no_stackdeck_module_needs_the_sourcemap_package() -> None:
+    """`sourcemap` is a test extra (a reference decoder), not a runtime dependency."""
+    code = (
+        "import pkgutil, importlib, sys, tui\n"
+        "for m in pkgutil.walk_packages(tui.__path__, 'tui.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "print(len(sys.modules) > 50, 'sourcemap' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False"]
+
+
 # What a command loads is part of its start-up cost (issue 11): each test runs the command in
 # a fresh interpreter and names the packages it must not have imported. The import graph is
 # behaviour that a stray top-level import breaks; timing is left to tests/bench/startup.py.

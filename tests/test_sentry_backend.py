@@ -122,6 +122,8 @@ async def test_glitchtip_dialect_requests() -> None:
             return httpx.Response(200, json={**issue(5), "status": "resolved"})
         if "/events/" in request.url.path:
             return httpx.Response(200, json=EVENT)
+        if request.url.path == "/api/0/issues/5/":
+            return httpx.Response(200, json=issue(5))
         return httpx.Response(200, json=[issue(5)])
 
     recorder = Recorder(answer)
@@ -290,3 +292,14 @@ async def test_check_names_a_missing_organisation() -> None:
     backend, _ = make_backend(recorder)
     with pytest.raises(NotFound, match="'acme'.*other"):
         await backend.check()
+
+
+@pytest.mark.parametrize(
+    ("dialect", "known"), [(SENTRY, "date, new, freq"), (GLITCHTIP, "priority")]
+)
+async def test_an_unknown_sort_is_refused_before_any_request(dialect: Any, known: str) -> None:
+    recorder = Recorder(httpx.Response(200, json=[issue(1)]))
+    backend, _ = make_backend(recorder, dialect=dialect)
+    with pytest.raises(Unsupported, match=f"cannot sort by 'bogus': use .*{known}"):
+        await backend.list_issues(IssueQuery(sort="bogus"))
+    assert recorder.requests == []

@@ -327,4 +327,4 @@ def test_several_issues_exit_1_when_any_one_did_not_change(
     out, err = capsys.readouterr()
     assert code == 1 and server.resolved
     assert out.splitlines() == ["BILLING-API-3F: resolved"]
-    assert err.startswith("999: not found (404)")
+    assert err == "no issue 999 in p\n"

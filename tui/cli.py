@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     issue_commands = issues.add_subparsers(dest="issues_command", metavar="ACTION", required=True)
     listing = issue_commands.add_parser("list", help="list issues", parents=[common])
     listing.add_argument("--query", default="is:unresolved", help="server search query")
-    listing.add_argument("--sort", default="date", help="date, new, freq, user, ...")
+    listing.add_argument("--sort", default="date", help="date, new, freq, ... (by backend)")
     listing.add_argument("--limit", type=_positive, default=25, help="how many issues at most")
     listing.add_argument("--environment", default="", help="only this environment")
     listing.add_argument("--project", action="append", default=[], help="project slug or id")
@@ -165,7 +165,7 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
         profile_name=profile.name,
         symbolicate=session.symbolicate,
         close=session.aclose,
-        profiles=tuple(config.profiles),
+        profiles=(*config.profiles, *config.broken),  # picking a broken one shows its error
         open_profile=lambda name: _session(args, config.profile(name)),
     ).run()
     return 0
@@ -204,11 +204,18 @@ def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
 
 
 def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
+    from tui.backends.errors import NotFound
     from tui.model import to_jsonable
 
     async def fetch(session: Session) -> tuple[Issue, Event]:
-        issue = await session.backend.get_issue(args.issue)
-        event = await session.backend.get_event(issue.id, args.event)
+        try:
+            issue = await session.backend.get_issue(args.issue)
+        except NotFound as exc:
+            raise NotFound(_no_issue(args.issue, profile)) from exc
+        try:
+            event = await session.backend.get_event(issue.id, args.event)
+        except NotFound as exc:
+            raise NotFound(f"no event {args.event} in issue {issue.short_id}") from exc
         return issue, await session.symbolicate(event)
 
     issue, event = _with_session(args, profile, fetch)
@@ -236,7 +243,8 @@ def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
         else:
             results = [await _set_status(backend, args.action, i) for i in args.issues]
         reports = [
-            _status_report(i, r, args.action) for i, r in zip(args.issues, results, strict=True)
+            _status_report(i, r, args.action, profile)
+            for i, r in zip(args.issues, results, strict=True)
         ]
         for changed, line in reports:
             print(line, file=sys.stdout if changed else sys.stderr)
@@ -257,12 +265,14 @@ async def _set_status(
 
 
 def _status_report(
-    issue_id: str, result: Issue | BackendError, action: StatusAction
+    issue_id: str, result: Issue | BackendError, action: StatusAction, profile: Profile
 ) -> tuple[bool, str]:
     """Whether the change happened, and the line that says so (what the server confirmed)."""
-    from tui.backends.errors import BackendError
+    from tui.backends.errors import BackendError, NotFound
     from tui.backends.writes import status_reached
 
+    if isinstance(result, NotFound):
+        return False, _no_issue(issue_id, profile)
     if isinstance(result, BackendError):
         return False, f"{issue_id}: {result}"
     if not status_reached(result, action):
@@ -280,6 +290,11 @@ def _config_check(args: argparse.Namespace, profile: Profile) -> int:
     print(_with_session(args, profile, lambda session: session.backend.check()))
     print("ok")
     return 0
+
+
+def _no_issue(issue_id: str, profile: Profile) -> str:
+    """The server's 404 names an API URL; the user asked about an id in a profile."""
+    return f"no issue {issue_id} in {profile.name}"
 
 
 def _status_words(issue: Issue) -> str:

@@ -182,9 +182,13 @@ class Config:
     default_profile: str
     path: Path | None = None
     warnings: tuple[str, ...] = ()
+    broken: Mapping[str, ConfigError] = field(default_factory=dict)
+    """Profiles that failed to load, each with its error: the others still work."""
 
     def profile(self, name: str | None = None) -> Profile:
         chosen = name or self.default_profile
+        if chosen in self.broken:
+            raise self.broken[chosen]
         if chosen not in self.profiles:
             known = ", ".join(sorted(self.profiles)) or "none"
             raise ConfigError(f"{self.path or 'config'}: no profile {chosen!r} (profiles: {known})")
@@ -217,15 +221,24 @@ def parse_config_file(path: Path) -> Config:
     tables = data.get("profiles", {})
     if not isinstance(tables, dict) or not tables:
         raise ConfigError(f"{path}: profiles: expected at least one [profiles.NAME] table")
-    profiles = {name: reader.profile(name, table) for name, table in tables.items()}
-    default = data.get("default_profile", next(iter(profiles)))
-    if not isinstance(default, str) or default not in profiles:
+    profiles: dict[str, Profile] = {}
+    broken: dict[str, ConfigError] = {}
+    for name, table in tables.items():
+        try:
+            profiles[name] = reader.profile(name, table)
+        except ConfigError as exc:
+            broken[name] = exc
+    if not profiles:
+        raise next(iter(broken.values()))
+    default = data.get("default_profile", next(iter(tables)))
+    if not isinstance(default, str) or default not in tables:
         raise ConfigError(
-            f"{path}: default_profile: expected one of {', '.join(profiles)}, got {default!r}"
+            f"{path}: default_profile: expected one of {', '.join(tables)}, got {default!r}"
         )
+    warnings = tuple(f"profile {name!r} is unusable: {exc}" for name, exc in broken.items())
     holds_token = any(p.token_value for p in profiles.values())
-    warnings = _token_file_warnings(path, holds_token) + _plain_http_warnings(profiles.values())
-    return Config(profiles, default, path, warnings)
+    warnings += _token_file_warnings(path, holds_token) + _plain_http_warnings(profiles.values())
+    return Config(profiles, default, path, warnings, broken)
 
 
 def config_from_sentry_cli(env: Mapping[str, str], rc_path: Path, config_path: Path) -> Config:

@@ -32,16 +32,20 @@ class Session:
     @functools.cached_property
     def symbolicator(self) -> Symbolicator:
         """Built for the first event to resolve: the symbol engine stays out of start-up."""
-        from tui.symbols import SymbolCache, Symbolicator, make_sources
+        from tui.symbols import LocalDirSource, SymbolCache, Symbolicator, make_sources
 
         server_source = getattr(self.backend, "symbol_source", None)
         sources = make_sources(
-            symbol_paths(self.profile, self.demo),
+            self.profile.symbols.paths,
             fetch_urls=self.profile.symbols.fetch_urls,
             url_hosts=self.profile.symbols.url_hosts,
             client=self.url_client,
             server=[server_source()] if callable(server_source) else [],
         )
+        if self.demo:
+            # Named, not pathed: the bundled folder lies wherever stackdeck is installed.
+            bundled = Path(str(resources.files("tui.demo") / "data" / "symbols"))
+            sources.insert(0, LocalDirSource(bundled, name="the demo's bundled symbols"))
         return Symbolicator(SymbolCache(app_dirs().cache / "symbols"), sources)
 
     async def symbolicate(self, event: Event) -> Event:
@@ -65,10 +69,3 @@ def open_session(profile: Profile, *, demo: bool = False) -> Session:
         backend = open_backend(profile)
     url_client = httpx.AsyncClient() if profile.symbols.fetch_urls else None
     return Session(profile, backend, demo, url_client)
-
-
-def symbol_paths(profile: Profile, demo: bool) -> tuple[Path, ...]:
-    if not demo:
-        return profile.symbols.paths
-    bundled = resources.files("tui.demo") / "data" / "symbols"
-    return (Path(str(bundled)), *profile.symbols.paths)

@@ -195,6 +195,22 @@ async def test_symbolicator_resolves_from_a_local_dir_and_records_provenance(
     assert shown.provenance == top.describe() and "by url suffix" in shown.provenance
 
 
+async def test_provenance_names_the_map_inside_its_folder_and_home_as_tilde(
+    dist: Path, cache: SymbolCache
+) -> None:
+    in_home = Path.home() / "web"
+    shutil.copytree(dist, in_home)
+    result = await Symbolicator(cache, [LocalDirSource(in_home)]).symbolicate(_event(_frames()))
+    described = result.get(0, 0).describe()
+    assert described.startswith("assets/app-4f2a9c1b.min.js.map (by url suffix, from local ~/web)")
+    again = await Symbolicator(cache, [LocalDirSource(in_home)]).symbolicate(_event(_frames()))
+    assert again.get(0, 0).provenance.map_location == "assets/app-4f2a9c1b.min.js.map"
+    gone = dataclasses.replace(_frames()[0], abs_path="https://x/gone.js")
+    missing = await Symbolicator(cache, [LocalDirSource(Path.home() / "none")]).resolve(gone)
+    assert "(local ~/none: ~/none is not a directory)" in missing.failure
+    assert str(Path.home()) not in described + missing.failure
+
+
 async def test_unresolved_frames_carry_the_reason_and_stay_minified(cache: SymbolCache) -> None:
     result = await Symbolicator(cache, []).symbolicate(_event(_frames()))
     applied = result.apply(_event(_frames()))

@@ -195,6 +195,11 @@ class ApiClient:
         status = response.status_code
         where = f"{response.request.method} {self._where(response.request.url.path)}"
         detail = _detail(response)
+        if status == 403 and _is_html(response):
+            # GlitchTip's web frontend (a CSRF page) answers paths its API does not have.
+            return InvalidResponse(
+                f"the server answered an HTML page, not the API (403), on {where}"
+            )
         if status == 401:
             return AuthError(f"the server rejected the token (401) on {where}{detail}")
         if status == 403:
@@ -260,9 +265,11 @@ def decode_json(response: httpx.Response) -> Any:
     try:
         return response.json()
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        what = "an HTML page, not the API" if _is_html(response) else "no JSON"
         raise InvalidResponse(
-            f"{response.request.method} {response.request.url.path} did not return JSON "
-            f"(status {response.status_code}, {len(response.content)} bytes)"
+            f"{response.request.method} {response.request.url.path} did not return JSON: "
+            f"the server answered {what} (status {response.status_code}, "
+            f"{len(response.content)} bytes)"
         ) from exc
 
 
@@ -292,6 +299,10 @@ def _detail(response: httpx.Response) -> str:
     if isinstance(detail, dict):
         detail = detail.get("message") or detail.get("code")
     return f": {str(detail)[:200]}" if detail else ""
+
+
+def _is_html(response: httpx.Response) -> bool:
+    return response.headers.get("Content-Type", "").startswith("text/html")
 
 
 def _reason(exc: httpx.TransportError) -> str:

@@ -47,6 +47,8 @@ OLD_SERVER = (
 )
 MIN_FRAGMENT = 6
 SCAN_PAGES = 10
+MAX_SYMBOL_SET_BYTES = 128 * 1024 * 1024
+"""PostHog takes uploads of up to 100 MB; a larger download is not a symbol set."""
 
 
 @dataclass
@@ -220,7 +222,7 @@ class PostHogBackend:
         url = as_str(link.get("url") or link.get("presigned_url") or link.get("download_url"))
         if not url:
             raise InvalidResponse("the symbol set download answer holds no URL")
-        return (await self.downloads.request("GET", url)).content
+        return await self.downloads.download(url, MAX_SYMBOL_SET_BYTES)
 
     async def _write(self, method: str, rest: str, body: dict[str, Any]) -> httpx.Response:
         try:
