@@ -29,7 +29,8 @@ STATUS_COMMANDS = ("resolve", "reopen", "ignore")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(words).parse_args(words)
     for name, default in (("demo", False), ("profile", None), ("config", None)):
         # Not parser defaults: the option actions are shared with the subcommands, and a
         # default set on one parser would overwrite what the user gave another.
@@ -62,7 +63,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; given its `words`, only the commands named there get their
+    actions and options (all get them without).
+
+    argparse builds each parser up front, with gettext lookups and a help formatter: the whole
+    tree costs more than the rest of `stackdeck --help` or of a cached `sourcemap resolve`.
+    """
+    named = set(words) if words is not None else None
+
+    def wanted(command: str) -> bool:
+        return named is None or command in named
+
     # Global options are accepted before and after the subcommand; SUPPRESS keeps a later
     # parser from resetting what an earlier one set.
     common = argparse.ArgumentParser(add_help=False)
@@ -81,6 +93,20 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     issues = commands.add_parser("issues", help="list, show and triage issues", parents=[common])
+    if wanted("issues"):
+        _add_issue_actions(issues, common)
+    config = commands.add_parser("config", help="check the configuration", parents=[common])
+    if wanted("config"):
+        config_commands = config.add_subparsers(
+            dest="config_command", metavar="ACTION", required=True
+        )
+        check = config_commands.add_parser("check", help="validate and call the server once")
+        check.set_defaults(handler=_config_check)
+    add_symbol_commands(commands, wanted)
+    return parser
+
+
+def _add_issue_actions(issues: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     issue_commands = issues.add_subparsers(dest="issues_command", metavar="ACTION", required=True)
     listing = issue_commands.add_parser("list", help="list issues", parents=[common])
     listing.add_argument("--query", default="is:unresolved", help="server search query")
@@ -109,13 +135,6 @@ def build_parser() -> argparse.ArgumentParser:
                 const="resolve_next_release",
                 help="resolved once the next release is out (Sentry, Bugsink)",
             )
-
-    config = commands.add_parser("config", help="check the configuration", parents=[common])
-    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
-    check = config_commands.add_parser("check", help="validate and call the server once")
-    check.set_defaults(handler=_config_check)
-    add_symbol_commands(commands)
-    return parser
 
 
 def _config(args: argparse.Namespace) -> Config:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +20,19 @@ EXIT_USAGE = 2
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMG]?)i?B?", re.IGNORECASE)
 
 
-def add_symbol_commands(commands: argparse._SubParsersAction[Any]) -> None:
+def add_symbol_commands(
+    commands: argparse._SubParsersAction[Any], wanted: Callable[[str], bool]
+) -> None:
+    """`sourcemap` and `symbols`, with their actions only where `wanted` (see `build_parser`)."""
     sourcemap = commands.add_parser("sourcemap", help="source-map tools")
+    if wanted("sourcemap"):
+        _add_sourcemap_actions(sourcemap)
+    symbols = commands.add_parser("symbols", help="the local source-map cache")
+    if wanted("symbols"):
+        _add_symbols_actions(symbols)
+
+
+def _add_sourcemap_actions(sourcemap: argparse.ArgumentParser) -> None:
     sourcemap_commands = sourcemap.add_subparsers(
         dest="sourcemap_command", metavar="ACTION", required=True
     )
@@ -32,7 +44,8 @@ def add_symbol_commands(commands: argparse._SubParsersAction[Any]) -> None:
     resolve.add_argument("--json", action="store_true", help="print JSON")
     resolve.set_defaults(standalone=_resolve)
 
-    symbols = commands.add_parser("symbols", help="the local source-map cache")
+
+def _add_symbols_actions(symbols: argparse.ArgumentParser) -> None:
     symbols_commands = symbols.add_subparsers(
         dest="symbols_command", metavar="ACTION", required=True
     )
