@@ -24,6 +24,9 @@ ENGINE_MODULES = [
     "tui.session",
     "tui.backends.posthog",
     "tui.backends.bugsink",
+    "tui.sanitize",
+    "tui.cli_output",
+    "tui.cli",
 ]
 
 

@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui.backends.base import Backend
 from tui.backends.errors import BackendError
 from tui.config import ConfigError
 from tui.model import IssueQuery
+from tui.sanitize import sanitize
 from tui.screens.help import HelpScreen
 from tui.screens.issue_list import IssueListScreen
 from tui.screens.profiles import ProfilePicker
@@ -68,6 +70,26 @@ class StackdeckApp(App[None]):
         self.close_session = close or backend.aclose
         self.profiles = tuple(profiles)
         self.open_profile = open_profile
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast, from any screen or widget, passes here: its text sanitised and never
+        parsed as markup, since toasts carry server text (`markup=False` alone lets escapes
+        such as an OSC 52 clipboard write through to the terminal)."""
+        super().notify(
+            sanitize(message, multiline=True),
+            title=sanitize(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def get_default_screen(self) -> Screen[None]:
         return self._issue_list(self.initial_query)

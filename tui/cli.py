@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from tui import __version__
-from tui.cli_symbols import add_symbol_commands, print_json
+from tui.cli_output import echo, print_json
+from tui.cli_symbols import add_symbol_commands
+from tui.sanitize import sanitize
 
 if TYPE_CHECKING:
     # Each command imports its machinery when it runs: `--help` and the offline symbol
@@ -43,16 +45,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = _config(args)
         for warning in config.warnings:
-            print(f"stackdeck: warning: {warning}", file=sys.stderr)
+            echo(f"stackdeck: warning: {warning}", file=sys.stderr)
         profile = config.profile(args.profile)
         if args.command is None:
             return _run_tui(args, config, profile)
         return int(args.handler(args, profile))
     except ConfigError as exc:
-        print(f"stackdeck: config error: {exc}", file=sys.stderr)
+        echo(f"stackdeck: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BackendError as exc:
-        print(f"stackdeck: {exc}", file=sys.stderr)
+        echo(f"stackdeck: {sanitize(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
@@ -266,7 +268,7 @@ def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
             for i, r in zip(args.issues, results, strict=True)
         ]
         for changed, line in reports:
-            print(line, file=sys.stdout if changed else sys.stderr)
+            echo(line, file=sys.stdout if changed else sys.stderr)
         return 0 if all(changed for changed, _ in reports) else EXIT_ERROR
 
     return _with_session(args, profile, apply)
@@ -293,27 +295,28 @@ def _status_report(
     if isinstance(result, NotFound):
         return False, _no_issue(issue_id, profile)
     if isinstance(result, BackendError):
-        return False, f"{issue_id}: {result}"
+        return False, f"{sanitize(issue_id)}: {sanitize(result)}"
     if not status_reached(result, action):
         verb = action.value.replace("_", " ")
         return (
             False,
-            f"{result.short_id}: still {_status_words(result)}; the server did not {verb} it",
+            f"{sanitize(result.short_id)}: still {sanitize(_status_words(result))}; "
+            f"the server did not {verb} it",
         )
-    return True, f"{result.short_id}: {_status_words(result)}"
+    return True, f"{sanitize(result.short_id)}: {sanitize(_status_words(result))}"
 
 
 def _config_check(args: argparse.Namespace, profile: Profile) -> int:
     where = profile.origin or "config"
-    print(f"profile {profile.name!r} from {where}: {profile.backend} at {profile.url}")
-    print(_with_session(args, profile, lambda session: session.backend.check()))
-    print("ok")
+    echo(f"profile {profile.name!r} from {where}: {profile.backend} at {profile.url}")
+    echo(_with_session(args, profile, lambda session: session.backend.check()))
+    echo("ok")
     return 0
 
 
 def _no_issue(issue_id: str, profile: Profile) -> str:
     """The server's 404 names an API URL; the user asked about an id in a profile."""
-    return f"no issue {issue_id} in {profile.name}"
+    return f"no issue {sanitize(issue_id)} in {profile.name}"
 
 
 def _status_words(issue: Issue) -> str:

@@ -9,6 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.cli_output import echo, print_json
+from tui.sanitize import sanitize
+
 if TYPE_CHECKING:
     from tui.symbols import SymbolCache
 
@@ -90,12 +93,12 @@ def _resolve(args: argparse.Namespace) -> int:
     try:
         results = symbol_commands.resolve_positions(args.map, args.positions, cache())
     except (OSError, ValueError, SourceMapError) as exc:
-        print(f"stackdeck: {exc}", file=sys.stderr)
+        echo(f"stackdeck: {sanitize(exc)}", file=sys.stderr)
         return EXIT_USAGE
     if args.json:
         print_json(results)
     else:
-        print(symbol_commands.format_positions(results))
+        echo(symbol_commands.format_positions(results))
     return EXIT_ERROR if any("error" in r for r in results) else 0
 
 
@@ -109,11 +112,12 @@ def _add(args: argparse.Namespace) -> int:
         print_json(results)
     for result in results if not args.json else ():
         if "error" in result:
-            print(f"{result['target']}: {result['error']}", file=sys.stderr)
+            echo(f"{sanitize(result['target'])}: {sanitize(result['error'])}", file=sys.stderr)
         elif not result["added"]:
-            print(f"{result['target']}: no source maps found")
+            echo(f"{sanitize(result['target'])}: no source maps found")
         for added in result.get("added", ()):
-            print(f"{added['location']} -> {added['digest'][:12]} ({', '.join(added['keys'])})")
+            keys = sanitize(", ".join(added["keys"]))
+            echo(f"{sanitize(added['location'])} -> {added['digest'][:12]} ({keys})")
     return EXIT_ERROR if any("error" in r for r in results) else 0
 
 
@@ -129,9 +133,9 @@ def _list(args: argparse.Namespace) -> int:
     for entry in entries:
         used = datetime.fromtimestamp(entry["last_used"], UTC).strftime("%Y-%m-%d %H:%M")
         size = f"{entry['size'] / (1 << 20):.1f}M"
-        print(f"{entry['digest'][:12]}  {size:>7}  {used}  {entry['origin']}")
+        echo(f"{entry['digest'][:12]}  {size:>7}  {used}  {sanitize(entry['origin'])}")
     if not entries:
-        print("the symbol cache is empty")
+        echo("the symbol cache is empty")
     return 0
 
 
@@ -139,13 +143,5 @@ def _prune(args: argparse.Namespace) -> int:
     from tui.symbols import commands as symbol_commands
 
     removed = symbol_commands.prune(cache(), args.max_size)
-    print(f"removed {len(removed)} map{'s' if len(removed) != 1 else ''}")
+    echo(f"removed {len(removed)} map{'s' if len(removed) != 1 else ''}")
     return 0
-
-
-def print_json(data: Any) -> None:
-    """JSON for scripts: indented, UTF-8 as is."""
-    import json
-
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")

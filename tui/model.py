@@ -200,17 +200,44 @@ class IssuePage:
     next_cursor: str | None = None
 
 
-def to_jsonable(value: Any) -> Any:
+MAX_NESTING = 32
+"""Levels of free-form server data (frame vars, contexts, breadcrumb data) that are kept."""
+NESTED_TOO_DEEPLY = "<nested too deeply>"
+"""What stands in for data nested deeper: a sender can nest vars 900 deep to crash anything
+that walks them recursively (`repr`, `json.dumps`)."""
+
+
+def capped(value: Any, levels: int = MAX_NESTING) -> Any:
+    """Server data with containers below `levels` replaced by `NESTED_TOO_DEEPLY`."""
+    if isinstance(value, dict | list | tuple) and levels <= 0:
+        return NESTED_TOO_DEEPLY
+    if isinstance(value, dict):
+        return {k: capped(v, levels - 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [capped(v, levels - 1) for v in value]
+    return value
+
+
+def to_jsonable(value: Any, levels: int = 2 * MAX_NESTING) -> Any:
     """The model as plain JSON data: dataclasses as objects, datetimes as ISO 8601, enums as
-    their values. This is the `--json` output format documented in the README."""
+    their values. This is the `--json` output format documented in the README.
+
+    Depth-capped like `capped` (the model's own levels included), whoever built the model.
+    """
+    nested = isinstance(value, dict | list | tuple) or dataclasses.is_dataclass(value)
+    if nested and levels <= 0:
+        return NESTED_TOO_DEEPLY
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {
+            f.name: to_jsonable(getattr(value, f.name), levels - 1)
+            for f in dataclasses.fields(value)
+        }
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
+        return {str(k): to_jsonable(v, levels - 1) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
+        return [to_jsonable(v, levels - 1) for v in value]
     return value

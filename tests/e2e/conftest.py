@@ -7,6 +7,7 @@ with `CI=true` it fails them, so a broken set-up never passes silently.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -76,3 +77,16 @@ async def backend(bugsink_server: BugsinkServer, project: Project) -> AsyncItera
         yield backend
     finally:
         await backend.aclose()
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, bugsink_server: BugsinkServer, project: Project) -> Path:
+    """A stackdeck config with one profile on this test's project, for the CLI tests."""
+    path = tmp_path / "stackdeck.toml"
+    path.write_text(
+        'default_profile = "e2e"\n\n[profiles.e2e]\nbackend = "bugsink"\n'
+        f"url = {json.dumps(bugsink_server.url)}\nproject = {json.dumps(project.slug)}\n"
+        f"token = {json.dumps(bugsink_server.token)}\n"
+    )
+    path.chmod(0o600)
+    return path

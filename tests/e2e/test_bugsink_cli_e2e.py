@@ -15,18 +15,6 @@ from tui.cli import main
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def config_file(tmp_path: Path, bugsink_server: BugsinkServer, project: Project) -> Path:
-    path = tmp_path / "stackdeck.toml"
-    path.write_text(
-        'default_profile = "e2e"\n\n[profiles.e2e]\nbackend = "bugsink"\n'
-        f"url = {json.dumps(bugsink_server.url)}\nproject = {json.dumps(project.slug)}\n"
-        f"token = {json.dumps(bugsink_server.token)}\n"
-    )
-    path.chmod(0o600)
-    return path
-
-
 def run(capsys: pytest.CaptureFixture[str], config: Path, *argv: str) -> str:
     """Run the CLI, insist that it succeeded, and return what it printed."""
     code = main(["--config", str(config), *argv])

@@ -16,6 +16,7 @@ from uuid import UUID
 import httpx
 
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED
+from tui.backends.coerce import as_id, as_int, as_str
 from tui.backends.errors import InvalidResponse, NotFound, Unsupported
 from tui.backends.http import ApiClient, decode_json
 from tui.backends.search import issue_matches
@@ -43,17 +44,17 @@ def parse_bugsink_issue(data: Mapping[str, Any], project: str = "", base_url: st
     """One issue of `/issues/`; the status comes from Bugsink's booleans."""
     if not isinstance(data.get("id"), str):
         raise InvalidResponse(f"a Bugsink issue without an id: {str(data)[:200]}")
-    issue_type = _str(data.get("calculated_type"))
-    value = _str(data.get("calculated_value"))
+    issue_type = as_str(data.get("calculated_type"))
+    value = as_str(data.get("calculated_value"))
     status, raw_status = _status(data)
     return Issue(
-        id=data["id"],
-        short_id=_str(data.get("friendly_id")) or data["id"],
+        id=as_id(data["id"]),
+        short_id=as_str(data.get("friendly_id") or data["id"]),
         title=_title(issue_type, value),
-        culprit=_str(data.get("transaction")),
+        culprit=as_str(data.get("transaction")),
         status=status,
         raw_status=raw_status,
-        count=_int(data.get("digested_event_count")),
+        count=as_int(data.get("digested_event_count")),
         first_seen=parse_datetime(data.get("first_seen")),
         last_seen=parse_datetime(data.get("last_seen")),
         project=project,
@@ -93,7 +94,7 @@ class BugsinkBackend:
         project = await self._project_info()
         return (
             f"Bugsink at {self.site_url or 'the server'}: project {project.get('slug')} "
-            f"(id {project.get('id')}, {_int(project.get('digested_event_count'))} events)"
+            f"(id {project.get('id')}, {as_int(project.get('digested_event_count'))} events)"
         )
 
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
@@ -144,7 +145,7 @@ class BugsinkBackend:
             page = await self._page(f"events/?issue={uuid}&order={order}")
             if not page["results"]:
                 raise NotFound(f"issue {issue_id} has no stored events")
-            ids = [_str(e.get("id")) for e in page["results"][:2]]
+            ids = [as_id(e.get("id")) for e in page["results"][:2]]
             older, newer = (ids[1:2], []) if order == "desc" else ([], ids[1:2])
             return await self._full_event(uuid, ids[0], _one(older), _one(newer))
         if event == EVENT_RECOMMENDED:
@@ -200,8 +201,8 @@ class BugsinkBackend:
     async def _issue(self, data: Any) -> Issue:
         issue = _mapping(data, "issue")
         await self._project_info()  # usually the issue's own project, so that lookup is cached
-        project = await self._project_info(_str(issue.get("project")))
-        return parse_bugsink_issue(issue, _str(project.get("slug")), self.site_url)
+        project = await self._project_info(as_str(issue.get("project")))
+        return parse_bugsink_issue(issue, as_str(project.get("slug")), self.site_url)
 
     async def _issue_uuid(self, issue_id: str) -> str:
         return issue_id if _is_uuid(issue_id) else (await self.get_issue(issue_id)).id
@@ -225,8 +226,8 @@ class BugsinkBackend:
         # Bugsink fetches events by its own uuid, not the SDK's event_id.
         return dataclasses.replace(
             event,
-            id=_str(data.get("id")) or event_uuid,
-            issue_id=_str(data.get("issue")) or issue_uuid,
+            id=as_id(data.get("id")) or event_uuid,
+            issue_id=as_id(data.get("issue")) or issue_uuid,
             timestamp=event.timestamp or parse_datetime(data.get("timestamp")),
             previous_event_id=older,
             next_event_id=newer,
@@ -241,15 +242,15 @@ class BugsinkBackend:
             if url is None:
                 break
             page = await self._page(url)
-            ids = [_str(e.get("id")) for e in page["results"]]
-            sdk_ids = [_str(e.get("event_id")).replace("-", "").lower() for e in page["results"]]
+            ids = [as_id(e.get("id")) for e in page["results"]]
+            sdk_ids = [as_str(e.get("event_id")).replace("-", "").lower() for e in page["results"]]
             for index, (uuid, sdk_id) in enumerate(zip(ids, sdk_ids, strict=True)):
                 if wanted in (uuid.replace("-", "").lower(), sdk_id):
                     newer = ids[index - 1] if index else previous_page_last
                     older = ids[index + 1] if index + 1 < len(ids) else None
                     if older is None and page["next"]:
                         following = await self._page(page["next"])
-                        older = _one([_str(e.get("id")) for e in following["results"][:1]])
+                        older = _one([as_id(e.get("id")) for e in following["results"][:1]])
                     return await self._full_event(issue_uuid, uuid, older, newer)
             previous_page_last = ids[-1] if ids else previous_page_last
             url = page["next"]
@@ -293,8 +294,8 @@ def _title(issue_type: str, value: str) -> str:
 
 def _event_summary(data: Mapping[str, Any]) -> Event:
     return Event(
-        id=_str(data.get("id")),
-        issue_id=_str(data.get("issue")),
+        id=as_id(data.get("id")),
+        issue_id=as_id(data.get("issue")),
         timestamp=parse_datetime(data.get("timestamp")),
     )
 
@@ -336,14 +337,3 @@ def _mapping(value: Any, what: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise InvalidResponse(f"Bugsink returned {type(value).__name__} where a {what} belongs")
     return value
-
-
-def _str(value: Any) -> str:
-    return "" if value is None else value if isinstance(value, str) else str(value)
-
-
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0

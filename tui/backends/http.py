@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -13,6 +12,7 @@ from typing import Any
 import httpx
 
 from tui import __version__
+from tui.backends.coerce import loads_json
 from tui.backends.errors import (
     AuthError,
     BackendError,
@@ -263,8 +263,8 @@ def rate_limit_wait(headers: Mapping[str, str], now: float) -> float:
 
 def decode_json(response: httpx.Response) -> Any:
     try:
-        return response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return loads_json(response.content)
+    except ValueError as exc:
         what = "an HTML page, not the API" if _is_html(response) else "no JSON"
         raise InvalidResponse(
             f"{response.request.method} {response.request.url.path} did not return JSON: "
@@ -292,8 +292,8 @@ def next_link(header: str) -> str | None:
 def _detail(response: httpx.Response) -> str:
     """The server's own one-line explanation (`{"detail": ...}`), when it gave one."""
     try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError, httpx.ResponseNotRead):
+        body = loads_json(response.content)
+    except (ValueError, httpx.ResponseNotRead):
         return ""  # not JSON, or a streamed body left unread on purpose
     detail = body.get("detail") if isinstance(body, dict) else None
     if isinstance(detail, dict):

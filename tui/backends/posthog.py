@@ -8,7 +8,6 @@ that starts or ends exactly one issue's uuid among those seen in the last 90 day
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +16,7 @@ import httpx
 
 from tui.backends import posthog_query as pq
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST
-from tui.backends.coerce import as_dict, as_list, as_str
+from tui.backends.coerce import as_dict, as_id, as_list, as_str, loads_json
 from tui.backends.errors import AuthError, BackendError, InvalidResponse, NotFound, Unsupported
 from tui.backends.http import ApiClient, decode_json
 from tui.backends.posthog_parse import (
@@ -206,7 +205,7 @@ class PostHogBackend:
         if not match.get("storage_ptr") and match.get("failure_reason"):
             raise LookupFailed(f"symbol set {chunk_id}: {as_str(match['failure_reason'])}")
         try:
-            return await self._download(as_str(match.get("id")))
+            return await self._download(as_id(match.get("id")))
         except BackendError as exc:
             raise LookupFailed(f"cannot download symbol set {chunk_id}: {exc}") from None
 
@@ -401,7 +400,7 @@ def _mapping(data: Any, what: str) -> Mapping[str, Any]:
 
 def _json_list(text: str) -> list[Any]:
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError:
+        value = loads_json(text)
+    except ValueError:
         return []
     return value if isinstance(value, list) else []

@@ -12,11 +12,19 @@ lines come separately from `stack_frames/batch_get`.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from tui.backends.coerce import as_dict, as_list, as_str, first, opt_int
+from tui.backends.coerce import (
+    as_data,
+    as_dict,
+    as_id,
+    as_list,
+    as_str,
+    first,
+    loads_json,
+    opt_int,
+)
 from tui.backends.sentry_parse import culprit, parse_datetime, parse_frame, parse_mechanism
 from tui.model import (
     ContextLine,
@@ -61,7 +69,7 @@ def short_id(issue_id: str) -> str:
 
 def parse_issue(data: Mapping[str, Any], *, base_url: str = "", project: str = "") -> Issue:
     """One `ErrorTrackingQuery` result, or the REST issue (which has no aggregations)."""
-    issue_id = as_str(data.get("id"))
+    issue_id = as_id(data.get("id"))
     raw_status = as_str(data.get("status")) or "active"
     aggregations = as_dict(data.get("aggregations"))
     name, description = as_str(data.get("name")), as_str(data.get("description"))
@@ -96,8 +104,8 @@ def parse_properties(value: Any) -> dict[str, Any]:
     """Event properties as a dict; HogQL returns the `properties` column as a JSON string."""
     if isinstance(value, str):
         try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
+            value = loads_json(value)
+        except ValueError:
             return {}
     return as_dict(value)
 
@@ -119,9 +127,9 @@ def parse_event(
     tags = tuple((key.lstrip("$"), as_str(props[key])) for key in _TAG_PROPERTIES if props.get(key))
     library = as_str(props.get("$lib"))
     user = {"id": as_str(row.get("distinct_id"))} if row.get("distinct_id") else {}
-    user.update({k: v for k, v in as_dict(props.get("$set")).items() if k in ("email", "name")})
+    user.update({k: v for k, v in as_data(props.get("$set")).items() if k in ("email", "name")})
     return Event(
-        id=as_str(row.get("uuid")),
+        id=as_id(row.get("uuid")),
         issue_id=as_str(props.get("$exception_issue_id")),
         title=f"{raised.type}: {raised.value}" if raised and raised.value else "",
         platform=platform_of(library) or _frame_platform(exceptions),
@@ -132,7 +140,7 @@ def parse_event(
         exceptions=exceptions,
         tags=tags,
         user=user,
-        request={"url": props["$current_url"]} if props.get("$current_url") else {},
+        request=as_data({"url": props["$current_url"]}) if props.get("$current_url") else {},
         sdk=" ".join(as_str(props.get(k)) for k in ("$lib", "$lib_version") if props.get(k)),
         previous_event_id=previous_id,
         next_event_id=next_id,
@@ -146,8 +154,8 @@ def parse_exception_list(
     """`$exception_list` (a list, or the JSON string HogQL may return) in PostHog's order."""
     if isinstance(value, str):
         try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
+            value = loads_json(value)
+        except ValueError:
             return ()
     items = [v for v in as_list(value) if isinstance(v, Mapping)]
     return tuple(_exception(item, contexts or {}) for item in items)

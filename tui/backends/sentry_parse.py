@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from tui.backends.coerce import as_dict, as_int, as_list, as_str, first, opt_int
+from tui.backends.coerce import as_data, as_dict, as_id, as_int, as_list, as_str, first, opt_int
 from tui.model import (
     Breadcrumb,
     DebugImage,
@@ -38,7 +38,7 @@ def parse_issue(data: Mapping[str, Any]) -> Issue:
     project = as_dict(data.get("project"))
     raw_status = as_str(data.get("status")) or "unresolved"
     return Issue(
-        id=as_str(data.get("id")),
+        id=as_id(data.get("id")),
         short_id=as_str(data.get("shortId") or data.get("short_id") or data.get("id")),
         title=as_str(data.get("title")),
         # GlitchTip's issue culprit is "" while its metadata names the file and function.
@@ -70,8 +70,8 @@ def parse_event(data: Mapping[str, Any], issue_id: str = "") -> Event:
     # GlitchTip keeps the release only among the tags.
     release = release or dict(tags).get("release")
     return Event(
-        id=as_str(data.get("eventID") or data.get("event_id") or data.get("id")),
-        issue_id=issue_id or as_str(data.get("groupID")),
+        id=as_id(data.get("eventID") or data.get("event_id") or data.get("id")),
+        issue_id=issue_id or as_id(data.get("groupID")),
         project=as_str(data.get("projectID") or data.get("project")),
         title=as_str(data.get("title")) or _title_of(interfaces),
         message=_message(data, interfaces),
@@ -84,13 +84,13 @@ def parse_event(data: Mapping[str, Any], issue_id: str = "") -> Event:
         exceptions=parse_exceptions(_values(interfaces.get("exception"))),
         breadcrumbs=tuple(_breadcrumb(b) for b in _values(interfaces.get("breadcrumbs"))),
         tags=tags,
-        contexts={k: v for k, v in as_dict(data.get("contexts")).items() if isinstance(v, dict)},
-        user=as_dict(data.get("user")),
-        request=as_dict(interfaces.get("request")),
+        contexts={k: v for k, v in as_data(data.get("contexts")).items() if isinstance(v, dict)},
+        user=as_data(data.get("user")),
+        request=as_data(interfaces.get("request")),
         sdk=_sdk(data.get("sdk")),
         debug_images=tuple(_debug_image(i) for i in _images(interfaces)),
-        previous_event_id=as_str(data.get("previousEventID")) or None,
-        next_event_id=as_str(data.get("nextEventID")) or None,
+        previous_event_id=as_id(data.get("previousEventID")) or None,
+        next_event_id=as_id(data.get("nextEventID")) or None,
         processing_errors=tuple(_processing_error(e) for e in as_list(data.get("errors"))),
     )
 
@@ -127,22 +127,24 @@ def parse_frame(data: Mapping[str, Any]) -> Frame:
         pre_context=pre,
         context_line=line,
         post_context=post,
-        vars=as_dict(data.get("vars")),
+        vars=as_data(data.get("vars")),
         platform=as_str(data.get("platform")),
     )
 
 
 def parse_datetime(value: Any) -> datetime | None:
-    """ISO 8601 strings (`Z` or offset) and epoch seconds; naive times are taken as UTC."""
+    """ISO 8601 strings (`Z` or offset) and epoch seconds, in UTC; naive times are taken as
+    UTC. A time that cannot be one (year 0, NaN, or year 9999 with an offset that pushes it
+    past the calendar's end) is None, so nothing that shows or sorts it meets an overflow."""
     if isinstance(value, bool) or value is None or value == "":
         return None
     try:
         if isinstance(value, int | float):
             return datetime.fromtimestamp(value, UTC)
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     except (ValueError, OverflowError, OSError):
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _interfaces(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -247,7 +249,7 @@ def _breadcrumb(data: Any) -> Breadcrumb:
         category=as_str(data.get("category")),
         level=as_str(data.get("level")) or "info",
         message=as_str(data.get("message")),
-        data=as_dict(data.get("data")),
+        data=as_data(data.get("data")),
     )
 
 

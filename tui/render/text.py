@@ -2,40 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from rich.text import Text
 from textual.content import Content
 
-# C0 controls, DEL, C1 controls and the bidi overrides that can reorder what a reader sees.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_CONTROL_WITH_NEWLINES = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+from tui.sanitize import sanitize
 
-
-def _visible(match: re.Match[str]) -> str:
-    char = match.group()
-    code = ord(char)
-    if code < 0x20:
-        # Unicode "control pictures" (U+2400 block) keep one cell per character: ESC -> "␛".
-        return chr(0x2400 + code)
-    if code == 0x7F:
-        return "\u2421"
-    return f"\\u{code:04x}" if code > 0xFF else f"\\x{code:02x}"
-
-
-def sanitize(value: object, *, multiline: bool = False) -> str:
-    """Return `value` as text that is safe to draw: control characters made visible.
-
-    Tabs become spaces. With `multiline`, newlines survive and `\\r\\n` counts as one newline;
-    otherwise every newline is shown as a control picture so a title stays on one line.
-    """
-    text = "" if value is None else str(value)
-    text = text.replace("\t", "    ")
-    if multiline:
-        text = text.replace("\r\n", "\n")
-        return _CONTROL.sub(_visible, text)
-    return _CONTROL_WITH_NEWLINES.sub(_visible, text)
+__all__ = ["absolute_time", "plain", "plain_text", "relative_time", "sanitize"]
 
 
 def plain(value: object, style: str = "", *, multiline: bool = False) -> Content:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from tui.sanitize import sanitize
 from tui.symbols.cache import CacheKey, SymbolCache
 from tui.symbols.decode import decode_map
 from tui.symbols.discovery import normalize_url
@@ -82,13 +83,14 @@ def format_positions(results: Sequence[dict[str, Any]]) -> str:
     """The human-readable form: `LINE:COL -> source:line:column name` plus the context line."""
     out = []
     for r in results:
+        # Names, sources and context come from the map: each is kept to one inert line.
         if "error" in r:
-            out.append(f"{r['position']} -> {r['error']}")
+            out.append(f"{r['position']} -> {sanitize(r['error'])}")
             continue
-        name = f" {r['name']}" if r["name"] else ""
-        out.append(f"{r['position']} -> {r['source']}:{r['line']}:{r['column']}{name}")
+        name = f" {sanitize(r['name'])}" if r["name"] else ""
+        out.append(f"{r['position']} -> {sanitize(r['source'])}:{r['line']}:{r['column']}{name}")
         if r["context_line"] is not None:
-            out.append(f"    {r['context_line']}")
+            out.append(f"    {sanitize(r['context_line'])}")
     return "\n".join(out)
 
 
@@ -123,7 +125,7 @@ async def _add_one(cache: SymbolCache, target: str, client: httpx.AsyncClient) -
             added = [_store(cache, found, normalize_url(target))] if found else []
         else:
             added = _add_path(cache, target)
-    except (OSError, LookupFailed, SourceMapError) as exc:
+    except (OSError, ValueError, LookupFailed, SourceMapError) as exc:  # ValueError: urlsplit
         return {"target": target, "error": str(exc)}
     return {"target": target, "added": added}
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
-from tui.symbols.errors import DataURLError
+from tui.symbols.errors import DataURLError, InvalidURL
 
 _COMMENT = re.compile(rb"^[ \t]*//[#@][ \t]+(sourceMappingURL|debugId|chunkId)=(\S*)", re.M)
 _TAIL = 1 << 16
@@ -77,11 +77,17 @@ def join_url(base: str, reference: str) -> str:
 
 
 def normalize_url(url: str) -> str:
-    """The cache key for a URL: `~/path` (any host), without query or fragment."""
+    """The cache key for a URL: `~/path` (any host), without query or fragment.
+
+    Raises `InvalidURL` for what `urlsplit` rejects, such as an unclosed `[` IPv6 host.
+    """
     url = url.split("#", 1)[0].split("?", 1)[0]
     if url.startswith("~/"):
         return url
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise InvalidURL(f"not a valid URL ({exc}): {url}") from None
     if parts.scheme in ("http", "https") or parts.netloc:
         return "~" + (parts.path or "/")
     if parts.scheme and parts.scheme not in ("file",):

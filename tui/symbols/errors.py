@@ -33,3 +33,7 @@ class NegativeValue(SourceMapError):
 
 class DataURLError(SourceMapError):
     """A `data:` URL could not be decoded."""
+
+
+class InvalidURL(SourceMapError):
+    """A frame's or an image's URL cannot be parsed (`http://[x/app.js`): no map can match it."""

@@ -18,6 +18,12 @@ from tui.symbols.errors import MalformedMap
 
 Row = tuple[int, int, int, int, int, int, int]
 """(line, column, source, source line, source column, name, flags)"""
+MAX_LINES = 1 << 22
+"""Generated lines an index map may span. The decoded map keeps one entry per line, so a
+section `offset.line` of 1e9 would otherwise allocate gigabytes before any check; 4 million
+lines is past any real bundle (minified ones have a few, dev builds some hundred thousand)."""
+MAX_COLUMN = (1 << 32) - 1
+"""Columns are stored as unsigned 32-bit numbers."""
 
 
 def decode_index_map(obj: dict[str, Any], decode: Callable[[Any], DecodedMap]) -> DecodedMap:
@@ -65,6 +71,8 @@ def _section_parts(section: Any) -> tuple[int, int, dict[str, Any]]:
     line, column = offset.get("line"), offset.get("column")
     if type(line) is not int or type(column) is not int or line < 0 or column < 0:
         raise MalformedMap("a section offset needs non-negative integer `line` and `column`")
+    if line >= MAX_LINES or column > MAX_COLUMN:
+        raise MalformedMap(f"section offset {line}:{column} is past any real generated file")
     if "sections" in sub:
         raise MalformedMap("nested index maps are not allowed")
     return line, column, sub
@@ -73,6 +81,11 @@ def _section_parts(section: Any) -> tuple[int, int, dict[str, Any]]:
 def _shifted_rows(child: DecodedMap, line: int, column: int, src0: int, name0: int) -> list[Row]:
     rows: list[Row] = [(line, column, 0, 0, 0, 0, 0)]
     starts = child.line_starts
+    if line + len(starts) - 1 > MAX_LINES:
+        raise MalformedMap(f"a section at line {line} runs past {MAX_LINES} generated lines")
+    first_line = child.gen_col[starts[0] : starts[1]] if len(starts) > 1 else ()
+    if column and first_line and max(first_line) + column > MAX_COLUMN:
+        raise MalformedMap(f"a section at column {column} runs past the largest column")
     for child_line in range(len(starts) - 1):
         shift = column if child_line == 0 else 0
         for i in range(starts[child_line], starts[child_line + 1]):
@@ -100,7 +113,7 @@ def _fill_columns(merged: DecodedMap, rows: list[Row]) -> None:
         column.extend(row[index] for row in rows)
     merged.flags.extend(row[6] for row in rows)
     n_lines = rows[-1][0] + 1 if rows else 0
-    counts = [0] * (n_lines + 1)
+    counts = array("I", [0]) * (n_lines + 1)  # 4 bytes a line, not a list's 8
     for row in rows:
         counts[row[0] + 1] += 1
     merged.line_starts.extend(accumulate(counts))

@@ -8,6 +8,7 @@ a server, public URLs), with the cache by URL checked before the first remote so
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from tui.model import Event, ExceptionValue, Frame
 from tui.symbols.binary import BinaryMap
 from tui.symbols.cache import CacheKey, SymbolCache
 from tui.symbols.discovery import normalize_url
-from tui.symbols.errors import SourceMapError
+from tui.symbols.errors import InvalidURL, SourceMapError
 from tui.symbols.resolve import Unresolved, resolve_frame
 from tui.symbols.sources import FoundBy, LookupFailed, MapRequest, SymbolSource
 
@@ -135,6 +136,10 @@ class Symbolicator:
         failures: dict[MapRequest, str] | None = None,
         project: str = "",
     ) -> FrameResolution:
+        try:
+            normalize_url(frame.abs_path)  # every lookup below keys on it
+        except InvalidURL as exc:
+            return FrameResolution(frame, failure=f"no source map: {exc}")
         debug_id = _debug_id_for(frame, debug_ids or {})
         request = MapRequest(frame.abs_path, debug_id, frame.chunk_id, project)
         failures = {} if failures is None else failures
@@ -251,7 +256,8 @@ def _debug_ids(event: Event) -> dict[str, str]:
     for image in event.debug_images:
         if image.type == "sourcemap" and image.code_file and image.debug_id:
             found[image.code_file] = image.debug_id
-            found[normalize_url(image.code_file)] = image.debug_id
+            with contextlib.suppress(InvalidURL):  # still matched by its exact text
+                found[normalize_url(image.code_file)] = image.debug_id
     return found
 
 

@@ -1,0 +1,55 @@
+"""The one sanitiser: server strings made inert for a terminal, as display text or as JSON.
+
+Textual-free, so the CLI uses the very same rules as the TUI without importing Textual.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+# C0 controls, DEL, C1 controls, the line/paragraph separators, the bidi overrides and
+# isolates that can reorder what a reader sees, and lone surrogates (no terminal encoding
+# can write them: `print` would raise UnicodeEncodeError).
+_UNSAFE = r"\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_CONTROL = re.compile(rf"[\x00-\x08\x0b-\x1f{_UNSAFE}]")
+_CONTROL_WITH_NEWLINES = re.compile(rf"[\x00-\x1f{_UNSAFE}]")
+_JSON_UNSAFE = re.compile(rf"[{_UNSAFE}]")
+"""What `json.dumps(ensure_ascii=False)` leaves raw (it escapes C0 itself)."""
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if code < 0x20:
+        # Unicode "control pictures" (U+2400 block) keep one cell per character: ESC -> "␛".
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    return f"\\u{code:04x}" if code > 0xFF else f"\\x{code:02x}"
+
+
+def sanitize(value: object, *, multiline: bool = False) -> str:
+    """Return `value` as text that is safe to draw: control characters made visible.
+
+    Tabs become spaces. With `multiline`, newlines survive and `\\r\\n` counts as one newline;
+    otherwise every newline is shown as a control picture so a title stays on one line.
+    """
+    text = "" if value is None else str(value)
+    text = text.replace("\t", "    ")
+    if multiline:
+        text = text.replace("\r\n", "\n")
+        return _CONTROL.sub(_visible, text)
+    return _CONTROL_WITH_NEWLINES.sub(_visible, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def dumps_json(data: Any) -> str:
+    """JSON for scripts and terminals alike: readable non-ASCII, every dangerous code point
+    written as a `\\u` escape. Lossless: a JSON reader gets the server's exact string back."""
+    # Outside strings JSON text is ASCII, so the escapes can only land inside strings.
+    return _JSON_UNSAFE.sub(_json_escape, json.dumps(data, indent=2, ensure_ascii=False))
