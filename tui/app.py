@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -18,10 +19,12 @@ from tui.config import ConfigError
 from tui.model import IssueQuery
 from tui.sanitize import sanitize
 from tui.screens.help import HelpScreen
-from tui.screens.issue_detail import Symbolicate
 from tui.screens.issue_list import IssueListScreen
 from tui.screens.profiles import ProfilePicker
 from tui.session import Session
+
+if TYPE_CHECKING:
+    from tui.screens.issue_detail import Symbolicate
 
 OpenProfile = Callable[[str], Session]
 

@@ -3,42 +3,45 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from tui import __version__
-from tui.backends.base import Backend
-from tui.backends.errors import BackendError, NotFound
-from tui.backends.writes import status_reached
 from tui.cli_output import echo, print_json
 from tui.cli_symbols import add_symbol_commands
-from tui.config import Config, ConfigError, Profile, load_config
-from tui.model import Event, Issue, IssueQuery, StatusAction, to_jsonable
 from tui.sanitize import sanitize
-from tui.session import Session, open_session
+
+if TYPE_CHECKING:
+    # Each command imports its machinery when it runs: `--help` and the offline symbol
+    # commands must not pay for the model, config, httpx, asyncio or any backend.
+    from tui.backends.base import Backend
+    from tui.backends.errors import BackendError
+    from tui.config import Config, Profile
+    from tui.model import Event, Issue, StatusAction
+    from tui.session import Session
 
 T = TypeVar("T")
 EXIT_ERROR = 1
 EXIT_USAGE = 2
-STATUS_COMMANDS = {
-    "resolve": StatusAction.RESOLVE,
-    "reopen": StatusAction.REOPEN,
-    "ignore": StatusAction.IGNORE,
-}
+# `StatusAction` values, turned into the enum when the command runs (see `_issues_set_status`).
+STATUS_COMMANDS = ("resolve", "reopen", "ignore")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(words).parse_args(words)
     for name, default in (("demo", False), ("profile", None), ("config", None)):
         # Not parser defaults: the option actions are shared with the subcommands, and a
         # default set on one parser would overwrite what the user gave another.
         setattr(args, name, getattr(args, name, default))
     if hasattr(args, "standalone"):
         return int(args.standalone(args))  # the symbol tools need no profile or server
+    from tui.backends.errors import BackendError
+    from tui.config import ConfigError
+
     try:
         config = _config(args)
         for warning in config.warnings:
@@ -62,7 +65,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; given its `words`, only the commands named there get their
+    actions and options (all get them without).
+
+    argparse builds each parser up front, with gettext lookups and a help formatter: the whole
+    tree costs more than the rest of `stackdeck --help` or of a cached `sourcemap resolve`.
+    """
+    named = set(words) if words is not None else None
+
+    def wanted(command: str) -> bool:
+        return named is None or command in named
+
     # Global options are accepted before and after the subcommand; SUPPRESS keeps a later
     # parser from resetting what an earlier one set.
     common = argparse.ArgumentParser(add_help=False)
@@ -81,6 +95,20 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     issues = commands.add_parser("issues", help="list, show and triage issues", parents=[common])
+    if wanted("issues"):
+        _add_issue_actions(issues, common)
+    config = commands.add_parser("config", help="check the configuration", parents=[common])
+    if wanted("config"):
+        config_commands = config.add_subparsers(
+            dest="config_command", metavar="ACTION", required=True
+        )
+        check = config_commands.add_parser("check", help="validate and call the server once")
+        check.set_defaults(handler=_config_check)
+    add_symbol_commands(commands, wanted)
+    return parser
+
+
+def _add_issue_actions(issues: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     issue_commands = issues.add_subparsers(dest="issues_command", metavar="ACTION", required=True)
     listing = issue_commands.add_parser("list", help="list issues", parents=[common])
     listing.add_argument("--query", default="is:unresolved", help="server search query")
@@ -97,25 +125,18 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="print JSON")
     show.set_defaults(handler=_issues_show)
 
-    for name, action in STATUS_COMMANDS.items():
+    for name in STATUS_COMMANDS:
         change = issue_commands.add_parser(name, help=f"{name} issues", parents=[common])
         change.add_argument("issues", nargs="+", metavar="ISSUE")
-        change.set_defaults(handler=_issues_set_status, action=action)
-        if action is StatusAction.RESOLVE:
+        change.set_defaults(handler=_issues_set_status, action=name)
+        if name == "resolve":
             change.add_argument(
                 "--next-release",
                 dest="action",
                 action="store_const",
-                const=StatusAction.RESOLVE_NEXT_RELEASE,
+                const="resolve_next_release",
                 help="resolved once the next release is out (Sentry, Bugsink)",
             )
-
-    config = commands.add_parser("config", help="check the configuration", parents=[common])
-    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
-    check = config_commands.add_parser("check", help="validate and call the server once")
-    check.set_defaults(handler=_config_check)
-    add_symbol_commands(commands)
-    return parser
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -123,6 +144,8 @@ def _config(args: argparse.Namespace) -> Config:
         from tui.demo import demo_config
 
         return demo_config()
+    from tui.config import load_config
+
     return load_config(args.config)
 
 
@@ -134,6 +157,8 @@ def _positive(text: str) -> int:
 
 
 def _session(args: argparse.Namespace, profile: Profile) -> Session:
+    from tui.session import open_session
+
     return open_session(profile, demo=args.demo)
 
 
@@ -146,6 +171,8 @@ def _with_session(
             return await work(session)
         finally:
             await session.aclose()
+
+    import asyncio
 
     return asyncio.run(run())
 
@@ -166,6 +193,8 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
 
 
 def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
+    from tui.model import IssueQuery, to_jsonable
+
     query = IssueQuery(
         query=args.query,
         sort=args.sort,
@@ -196,6 +225,9 @@ def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
 
 
 def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
+    from tui.backends.errors import NotFound
+    from tui.model import to_jsonable
+
     async def fetch(session: Session) -> tuple[Issue, Event]:
         try:
             issue = await session.backend.get_issue(args.issue)
@@ -219,6 +251,9 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
 
 def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
     """Exit 1 unless every issue is now where the server was asked to put it."""
+    from tui.model import StatusAction
+
+    args.action = StatusAction(args.action)
 
     async def apply(session: Session) -> int:
         backend = session.backend
@@ -242,6 +277,8 @@ def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
 async def _set_status(
     backend: Backend, action: StatusAction, issue_id: str
 ) -> Issue | BackendError:
+    from tui.backends.errors import BackendError
+
     try:
         return await backend.set_status(issue_id, action)
     except BackendError as exc:
@@ -252,6 +289,9 @@ def _status_report(
     issue_id: str, result: Issue | BackendError, action: StatusAction, profile: Profile
 ) -> tuple[bool, str]:
     """Whether the change happened, and the line that says so (what the server confirmed)."""
+    from tui.backends.errors import BackendError, NotFound
+    from tui.backends.writes import status_reached
+
     if isinstance(result, NotFound):
         return False, _no_issue(issue_id, profile)
     if isinstance(result, BackendError):

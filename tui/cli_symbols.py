@@ -3,26 +3,39 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import re
 import sys
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.cli_output import echo, print_json
-from tui.config import app_dirs
 from tui.sanitize import sanitize
-from tui.symbols import SourceMapError, SymbolCache
-from tui.symbols import commands as symbol_commands
+
+if TYPE_CHECKING:
+    from tui.symbols import SymbolCache
+
+# The symbol engine, the config and asyncio are imported by the command that runs: parsing
+# `stackdeck --help` builds these parsers and must not load them.
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMG]?)i?B?", re.IGNORECASE)
 
 
-def add_symbol_commands(commands: argparse._SubParsersAction[Any]) -> None:
+def add_symbol_commands(
+    commands: argparse._SubParsersAction[Any], wanted: Callable[[str], bool]
+) -> None:
+    """`sourcemap` and `symbols`, with their actions only where `wanted` (see `build_parser`)."""
     sourcemap = commands.add_parser("sourcemap", help="source-map tools")
+    if wanted("sourcemap"):
+        _add_sourcemap_actions(sourcemap)
+    symbols = commands.add_parser("symbols", help="the local source-map cache")
+    if wanted("symbols"):
+        _add_symbols_actions(symbols)
+
+
+def _add_sourcemap_actions(sourcemap: argparse.ArgumentParser) -> None:
     sourcemap_commands = sourcemap.add_subparsers(
         dest="sourcemap_command", metavar="ACTION", required=True
     )
@@ -34,7 +47,8 @@ def add_symbol_commands(commands: argparse._SubParsersAction[Any]) -> None:
     resolve.add_argument("--json", action="store_true", help="print JSON")
     resolve.set_defaults(standalone=_resolve)
 
-    symbols = commands.add_parser("symbols", help="the local source-map cache")
+
+def _add_symbols_actions(symbols: argparse.ArgumentParser) -> None:
     symbols_commands = symbols.add_subparsers(
         dest="symbols_command", metavar="ACTION", required=True
     )
@@ -51,8 +65,8 @@ def add_symbol_commands(commands: argparse._SubParsersAction[Any]) -> None:
     prune.add_argument(
         "--max-size",
         type=parse_size,
-        default=symbol_commands.DEFAULT_CACHE_BYTES,
-        help="keep at most this much, e.g. 200M or 1G (default 512M)",
+        default="512M",  # argparse passes a string default through `type`
+        help="keep at most this much, e.g. 200M or 1G (default %(default)s)",
     )
     prune.set_defaults(standalone=_prune)
 
@@ -66,10 +80,16 @@ def parse_size(text: str) -> int:
 
 
 def cache() -> SymbolCache:
+    from tui.config import app_dirs
+    from tui.symbols.cache import SymbolCache
+
     return SymbolCache(app_dirs().cache / "symbols")
 
 
 def _resolve(args: argparse.Namespace) -> int:
+    from tui.symbols import commands as symbol_commands
+    from tui.symbols.errors import SourceMapError
+
     try:
         results = symbol_commands.resolve_positions(args.map, args.positions, cache())
     except (OSError, ValueError, SourceMapError) as exc:
@@ -83,6 +103,10 @@ def _resolve(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from tui.symbols import commands as symbol_commands
+
     results = asyncio.run(symbol_commands.add(cache(), args.targets))
     if args.json:
         print_json(results)
@@ -98,6 +122,10 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from tui.symbols import commands as symbol_commands
+
     entries = symbol_commands.list_entries(cache())
     if args.json:
         print_json(entries)
@@ -112,6 +140,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _prune(args: argparse.Namespace) -> int:
+    from tui.symbols import commands as symbol_commands
+
     removed = symbol_commands.prune(cache(), args.max_size)
     echo(f"removed {len(removed)} map{'s' if len(removed) != 1 else ''}")
     return 0

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import configparser
 import contextlib
 import ipaddress
 import os
@@ -15,7 +14,6 @@ import signal
 import stat
 import subprocess
 import time
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,6 +208,8 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
 
 
 def parse_config_file(path: Path) -> Config:
+    import tomllib  # here, as `configparser` below: commands that read no config skip both
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -243,6 +243,8 @@ def parse_config_file(path: Path) -> Config:
 
 def config_from_sentry_cli(env: Mapping[str, str], rc_path: Path, config_path: Path) -> Config:
     """A `default` profile from SENTRY_* variables and ~/.sentryclirc, as sentry-cli reads them."""
+    import configparser
+
     rc = configparser.ConfigParser()
     try:
         rc.read(rc_path, encoding="utf-8")

@@ -173,6 +173,38 @@ def test_prune_removes_stale_temporary_files_only(tmp_path: Path) -> None:
     assert not old.exists() and fresh.exists()
 
 
+def test_add_file_hit_reads_no_map_and_writes_no_index(
+    cache: SymbolCache, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    map_path = tmp_path / "app.min.js.map"
+    map_path.write_bytes(fixture_bytes(MAP))
+    digest, _ = cache.add_file(map_path)
+    index_before = cache.index_path.read_bytes()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a cache hit must not read the map or rewrite the index")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "read_bytes", refuse)
+        patch.setattr(SymbolCache, "_write_index", refuse)
+        again, binary = SymbolCache(cache.directory).add_file(map_path)
+    assert again == digest and binary.view.debug_id == DEBUG_ID
+    assert cache.index_path.read_bytes() == index_before
+
+
+def test_add_file_rereads_a_changed_map(cache: SymbolCache, tmp_path: Path) -> None:
+    map_path = tmp_path / "app.min.js.map"
+    map_path.write_bytes(fixture_bytes(MAP))
+    first, _ = cache.add_file(map_path)
+    other = fixture_bytes("terser/app.terser.js.map")
+    map_path.write_bytes(other)
+    stat = map_path.stat()
+    os.utime(map_path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    second, _ = cache.add_file(map_path)
+    assert first != second
+    assert second == SymbolCache(tmp_path / "fresh").add(other)[0]
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
 def test_cache_directories_are_private_to_the_user(tmp_path: Path) -> None:
     cache = SymbolCache(tmp_path / "cache" / "stackdeck" / "symbols")

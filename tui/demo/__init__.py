@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from tui.backends.base import Backend
-from tui.backends.posthog import PostHogBackend
-from tui.backends.sentry import SentryBackend
 from tui.config import Config, Profile
 from tui.demo.posthog_server import DEMO_POSTHOG_URL, DEMO_PROJECT, DemoPostHogServer
 from tui.demo.server import DEMO_ORG, DEMO_URL, DemoSentryServer
+
+if TYPE_CHECKING:
+    from tui.backends.base import Backend
 
 DEMO_PROFILE = Profile(name="demo", backend="sentry", url=DEMO_URL, org=DEMO_ORG, origin="demo")
 DEMO_POSTHOG_PROFILE = Profile(
@@ -37,10 +38,15 @@ def open_demo_backend(
     and back finds the status changes made before."""
     fresh = now is not None or latency > 0
     server = _new_server(profile_name, now, latency) if fresh else demo_server(profile_name)
+    # Each backend is imported when its profile opens, as `tui.backends.open_backend` does.
     if isinstance(server, DemoPostHogServer):
+        from tui.backends.posthog import PostHogBackend
+
         return PostHogBackend.connect(
             DEMO_POSTHOG_URL, "phx_demo", DEMO_PROJECT, transport=server.transport()
         )
+    from tui.backends.sentry import SentryBackend
+
     return SentryBackend.connect(DEMO_URL, "demo-token", DEMO_ORG, transport=server.transport())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,10 +18,12 @@ from tui.backends.base import Backend
 from tui.backends.errors import BackendError
 from tui.model import Issue, IssueQuery, StatusAction
 from tui.render.text import plain
-from tui.screens.issue_detail import IssueDetailScreen, Symbolicate
 from tui.screens.status import ACTION_FOR, PROGRESS, can_apply
 from tui.widgets.issue_table import IssueTable
 from tui.widgets.query_bar import QueryBar
+
+if TYPE_CHECKING:
+    from tui.screens.issue_detail import Symbolicate
 
 
 class IssueListScreen(Screen[None]):
@@ -166,6 +169,9 @@ class IssueListScreen(Screen[None]):
         self._open(event.issue)
 
     def _open(self, issue: Issue) -> None:
+        # Imported on the first open: the trace view and its highlighter stay out of start-up.
+        from tui.screens.issue_detail import IssueDetailScreen
+
         screen = IssueDetailScreen(self.backend, issue, self.clock, self.symbolicate)
         self.app.push_screen(screen, callback=self._detail_closed)
 

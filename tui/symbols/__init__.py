@@ -23,43 +23,68 @@ The CLI's `sourcemap`/`symbols` commands live in `tui.symbols.commands`.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.symbols.cache import CacheEntry, CacheKey, SymbolCache
-from tui.symbols.errors import SourceMapError
-from tui.symbols.sources import (
-    FoundBy,
-    FoundMap,
-    LocalDirSource,
-    LookupFailed,
-    MapRequest,
-    ServerSource,
-    SymbolSource,
-)
-from tui.symbols.symbolicator import (
-    FrameResolution,
-    Provenance,
-    SymbolicationResult,
-    Symbolicator,
-    needs_symbolication,
-)
-from tui.symbols.utf16 import index_to_utf16, utf16_to_index
-
 if TYPE_CHECKING:
     import httpx
 
+    from tui.symbols.cache import CacheEntry, CacheKey, SymbolCache
+    from tui.symbols.errors import SourceMapError
+    from tui.symbols.sources import (
+        FoundBy,
+        FoundMap,
+        LocalDirSource,
+        LookupFailed,
+        MapRequest,
+        ServerSource,
+        SymbolSource,
+    )
+    from tui.symbols.symbolicator import (
+        FrameResolution,
+        Provenance,
+        SymbolicationResult,
+        Symbolicator,
+        needs_symbolication,
+    )
     from tui.symbols.urlsource import UrlSource
+    from tui.symbols.utf16 import index_to_utf16, utf16_to_index
+
+# Where each exported name lives. They load on first use: a cached `sourcemap resolve` needs
+# the cache but not the symbolicator, asyncio or httpx (`UrlSource`), and a process pays only
+# for what it touches.
+_EXPORTS = {
+    "CacheEntry": "cache",
+    "CacheKey": "cache",
+    "SymbolCache": "cache",
+    "SourceMapError": "errors",
+    "FoundBy": "sources",
+    "FoundMap": "sources",
+    "LocalDirSource": "sources",
+    "LookupFailed": "sources",
+    "MapRequest": "sources",
+    "ServerSource": "sources",
+    "SymbolSource": "sources",
+    "FrameResolution": "symbolicator",
+    "Provenance": "symbolicator",
+    "SymbolicationResult": "symbolicator",
+    "Symbolicator": "symbolicator",
+    "needs_symbolication": "symbolicator",
+    "UrlSource": "urlsource",
+    "index_to_utf16": "utf16",
+    "utf16_to_index": "utf16",
+}
 
 
 def __getattr__(name: str) -> Any:
-    # `UrlSource` pulls in httpx (~13 ms); a cached lookup in a fresh process never needs it.
-    if name == "UrlSource":
-        from tui.symbols.urlsource import UrlSource
-
-        return UrlSource
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 def make_sources(
@@ -75,6 +100,8 @@ def make_sources(
     Public URLs are fetched only with `fetch_urls` and a `client`; `url_hosts` limits them to
     those hosts (and their subdomains), and an empty list allows any host.
     """
+    from tui.symbols.sources import LocalDirSource
+
     sources: list[SymbolSource] = [LocalDirSource(Path(p)) for p in paths]
     sources.extend(server)
     if fetch_urls and client is not None:

@@ -14,7 +14,6 @@ import mmap
 import operator
 import os
 import struct
-import tempfile
 from array import array
 from collections.abc import Iterator, Sequence
 from itertools import accumulate, repeat
@@ -85,9 +84,10 @@ def _string_table(strings: Sequence[str]) -> tuple[array[int], bytes]:
     return array("I", accumulate(map(len, encoded), initial=0)), b"".join(encoded)
 
 
-def _texts(texts: Sequence[str | bytes | None]) -> tuple[array[int], array[int], bytes]:
-    table, offsets, parts = array("I"), array("I"), []
-    base = 0
+def _texts(texts: Sequence[str | bytes | None]) -> tuple[array[int], array[int], bytearray]:
+    # One growing buffer, not a list of parts joined at the end: the join held every text
+    # twice at the peak of a map's first use.
+    table, offsets, blob = array("I"), array("I"), bytearray()
     for text in texts:
         if text is None:
             table.extend((_TEXT_ABSENT, 0))
@@ -96,11 +96,11 @@ def _texts(texts: Sequence[str | bytes | None]) -> tuple[array[int], array[int],
         lines = data.split(b"\n")
         table.extend((len(offsets), len(lines)))
         # each line plus its b"\n": C-level maps, no per-line Python frame
-        offsets.extend(accumulate(map(operator.add, map(len, lines), repeat(1)), initial=base))
-        parts.append(data)
-        parts.append(b"\n")
-        base += len(data) + 1
-    return table, offsets, b"".join(parts)
+        offsets.extend(accumulate(map(operator.add, map(len, lines), repeat(1)), initial=len(blob)))
+        del lines
+        blob += data
+        blob += b"\n"
+    return table, offsets, blob
 
 
 def encode_sections(
@@ -146,6 +146,8 @@ def write_binary(
         offset = (offset + 7) & ~7
         entries.append((offset, len(section)))
         offset += len(section)
+    import tempfile  # here: opening a cached map, the common case, writes nothing
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:

@@ -9,10 +9,8 @@ Least recently used entries go first when `prune` trims the directory; use touch
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -102,6 +100,8 @@ class SymbolCache:
 
         Raises `SourceMapError` for a corrupt map, before anything is written.
         """
+        import hashlib  # here: OpenSSL costs a few ms that `add_file`'s cache hits never pay
+
         digest = hashlib.sha256(map_bytes).hexdigest()
         binary = self.open(digest)
         if binary is None or (minified is not None and not binary.view.has_minified()):
@@ -110,6 +110,26 @@ class SymbolCache:
         if binary.view.debug_id:
             keys.append(CacheKey("debug_id", binary.view.debug_id))
         self._index(digest, keys, how, location)
+        return digest, binary
+
+    def add_file(self, path: Path) -> tuple[str, BinaryMap]:
+        """`add` for a map file on disk, not read or hashed again while it keeps its stamp.
+
+        The stamp (size, modification time in ns, inode) is what `make` and git trust too: a
+        cached `sourcemap resolve` then costs a `stat` and a memory map, not a 5 MB read.
+        """
+        status = path.stat()
+        stamp = [status.st_size, status.st_mtime_ns, status.st_ino]
+        where = str(path.resolve())
+        record = self._read_index()["files"].get(where)
+        if record and record["stamp"] == stamp:
+            binary = self.open(record["digest"])
+            if binary is not None:
+                return record["digest"], binary
+        digest, binary = self.add(path.read_bytes(), location=str(path))
+        index = self._read_index()
+        index["files"][where] = {"digest": digest, "stamp": stamp}
+        self._write_index(index)
         return digest, binary
 
     def _build(
@@ -190,24 +210,30 @@ class SymbolCache:
         except (OSError, ValueError):
             index = None
         if not isinstance(index, dict) or index.get("version") != INDEX_VERSION:
-            return {"version": INDEX_VERSION, "keys": {}, "origins": {}}
+            return {"version": INDEX_VERSION, "keys": {}, "origins": {}, "files": {}}
+        index.setdefault("files", {})  # absent from indexes written before `add_file`
         return index
 
     def _index(self, digest: str, keys: Iterable[CacheKey], how: str, location: str) -> None:
         index = self._read_index()
-        for key in keys:
-            index["keys"][str(key)] = {"digest": digest, "how": how, "where": location}
-        if location:
-            index["origins"][digest] = location
+        records = {str(key): {"digest": digest, "how": how, "where": location} for key in keys}
+        origins = {digest: location} if location else {}
+        if records.items() <= index["keys"].items() and origins.items() <= index["origins"].items():
+            return  # a cache hit: nothing new to write
+        index["keys"].update(records)
+        index["origins"].update(origins)
         self._write_index(index)
 
     def _forget(self, digests: set[str]) -> None:
         index = self._read_index()
         index["keys"] = {k: r for k, r in index["keys"].items() if r["digest"] not in digests}
         index["origins"] = {d: o for d, o in index["origins"].items() if d not in digests}
+        index["files"] = {p: r for p, r in index["files"].items() if r["digest"] not in digests}
         self._write_index(index)
 
     def _write_index(self, index: dict[str, Any]) -> None:
+        import tempfile  # here: a process that only reads the cache never writes
+
         _private_dir(self.directory)
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".index-", suffix=".json")
         try:

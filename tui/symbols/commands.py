@@ -18,18 +18,15 @@ from tui.symbols.discovery import normalize_url
 from tui.symbols.errors import SourceMapError
 from tui.symbols.mapview import MapView
 from tui.symbols.resolve import tidy_path, trim_line
-from tui.symbols.sources import (
-    FoundBy,
-    FoundMap,
-    LocalDirSource,
-    LookupFailed,
-    MapRequest,
-    map_for_script,
-)
+from tui.symbols.utf16 import utf16_to_index
 
 if TYPE_CHECKING:
     import httpx
-from tui.symbols.utf16 import utf16_to_index
+
+    from tui.symbols.sources import FoundMap
+
+# `symbols add` imports the map sources when it runs: a cached `sourcemap resolve` looks
+# for no map.
 
 DEFAULT_CACHE_BYTES = 512 * 1024 * 1024
 
@@ -52,8 +49,8 @@ def resolve_positions(
     Raises `SourceMapError` for a corrupt map and `ValueError` for a malformed position.
     """
     parsed = [parse_position(p) for p in positions]
-    data = Path(map_path).read_bytes()
-    view = cache.add(data, location=str(map_path))[1].view if cache else _in_memory(data)
+    path = Path(map_path)
+    view = cache.add_file(path)[1].view if cache else _in_memory(path.read_bytes())
     return [
         _resolve_one(view, text, line, col)
         for text, (line, col) in zip(positions, parsed, strict=True)
@@ -117,6 +114,8 @@ async def add(
 
 
 async def _add_one(cache: SymbolCache, target: str, client: httpx.AsyncClient) -> dict[str, Any]:
+    from tui.symbols.sources import LookupFailed, MapRequest
+
     try:
         if urlsplit(target).scheme in ("http", "https"):
             from tui.symbols.urlsource import UrlSource
@@ -132,6 +131,15 @@ async def _add_one(cache: SymbolCache, target: str, client: httpx.AsyncClient) -
 
 
 def _add_path(cache: SymbolCache, target: str) -> list[dict[str, Any]]:
+    from tui.symbols.sources import (
+        FoundBy,
+        FoundMap,
+        LocalDirSource,
+        LookupFailed,
+        MapRequest,
+        map_for_script,
+    )
+
     path = Path(target).expanduser()
     if path.is_dir():
         source = LocalDirSource(path)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import TYPE_CHECKING
 
-from tui.model import Frame
 from tui.symbols.mapview import MapView
 from tui.symbols.names import enclosing_function_name
 from tui.symbols.utf16 import utf16_to_index
+
+if TYPE_CHECKING:
+    from tui.model import Frame
 
 CONTEXT_LINES = 5
 MAX_LINE = 150

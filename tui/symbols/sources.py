@@ -7,7 +7,6 @@ The Symbolicator asks its sources in order and records which one answered.
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import re
 from collections.abc import Awaitable, Callable
@@ -116,6 +115,8 @@ class LocalDirSource:
 
     async def find(self, request: MapRequest) -> FoundMap | None:
         # Scanning a build directory reads files: keep it off the event loop.
+        import asyncio  # here: the offline symbol commands import this module, never await it
+
         return await asyncio.to_thread(self.find_sync, request)
 
     def find_sync(self, request: MapRequest) -> FoundMap | None:
