@@ -177,7 +177,7 @@ class StackdeckApp(App[None]):
                 continue
             seen.add(binding.action)
             run = partial(self.run_action, binding.action, active.node)
-            yield SystemCommand(binding.description, f"key: {binding.key}", run)
+            yield SystemCommand(binding.description, f"key: {self.get_key_display(binding)}", run)
         if isinstance(screen, IssueListScreen):
             for sort in self.backend.sort_options:
                 yield SystemCommand(

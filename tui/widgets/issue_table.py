@@ -143,6 +143,11 @@ class IssueTable(DataTable[Text]):
             return True if self.more_coming else None
         return True
 
+    def disabled_reason(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        if action == "cursor_down" and self.issues:
+            return f"no more issues: this is the last of {len(self.issues)}"
+        return None
+
     def action_cursor_down(self) -> None:
         self._move_down(1)
 
