@@ -479,3 +479,13 @@ async def test_opening_a_profile_runs_off_the_ui_thread_and_survives_any_error()
         assert threads and threads[0] != threading.get_ident()
         assert app.is_running
         assert any("OSError: token_command exited with 1" in n for n in notices(app))
+
+
+async def test_clicking_a_greyed_footer_key_says_why() -> None:
+    app = make_app(FakeBackend())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        reopen = next(key for key in app.screen.query(FooterKey) if key.key == "u")
+        await pilot.click(reopen)
+        await pilot.pause()
+        assert any("BILLING-API-1 is already unresolved" in n for n in notices(app))

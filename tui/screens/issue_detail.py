@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from tui.backends.base import EVENT_LATEST, Backend
 from tui.backends.errors import BackendError
@@ -21,6 +21,7 @@ from tui.render.issue import issue_header
 from tui.render.text import plain
 from tui.render.trace import has_minified, minified_view
 from tui.screens.status import ACTION_FOR, PROGRESS, can_apply
+from tui.widgets.footer import KeyFooter
 from tui.widgets.stack_trace import StackTraceView
 
 Symbolicate = Callable[[Event], Awaitable[Event]]
@@ -87,7 +88,7 @@ class IssueDetailScreen(Screen[Issue]):
                 yield Static(id="tag-list")
                 yield Static(id="context-list")
         yield Static(id="status-line")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._draw_header()

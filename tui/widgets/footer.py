@@ -7,9 +7,10 @@ each replaced key alive (Textualize/textual #6666); these keys are plain widgets
 from __future__ import annotations
 
 from rich.cells import cell_len
+from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding
-from textual.events import Resize
+from textual.events import MouseDown, Resize
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -41,6 +42,15 @@ def fit_keys(keys: list[tuple[ActiveBinding, str]], width: int) -> list[tuple[Ac
     return [key for i, key in enumerate(keys) if i in kept]
 
 
+class ClickableKey(FooterKey):
+    """A footer key; clicking a greyed one says why it is greyed, as pressing its key does."""
+
+    @on(MouseDown)
+    def _press(self, event: MouseDown) -> None:
+        event.prevent_default()  # Textual's FooterKey would only ring the bell
+        self.app.simulate_key(self.key)
+
+
 class KeyFooter(Footer):
     """One row of the keys that apply, each action once, fitted to the terminal's width."""
 
@@ -60,7 +70,7 @@ class KeyFooter(Footer):
         self._fitted_width = self.size.width or self.app.size.width
         for active, display in fit_keys(keys, self._fitted_width):
             binding = active.binding
-            yield FooterKey(
+            yield ClickableKey(
                 binding.key,
                 display,
                 binding.description,
