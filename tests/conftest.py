@@ -8,6 +8,7 @@ import pytest
 import pytest_textual_snapshot
 
 from tui import config
+from tui.demo import demo_server
 
 # syrupy >= 5 would otherwise save `.raw` files instead of viewable SVGs.
 pytest_textual_snapshot.SVGImageExtension.file_extension = "svg"
@@ -27,3 +28,11 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     for name in ("SENTRY_AUTH_TOKEN", "SENTRY_URL", "SENTRY_ORG", "SENTRY_PROJECT"):
         monkeypatch.delenv(name, raising=False)
     return dirs
+
+
+@pytest.fixture(autouse=True)
+def fresh_demo_servers():
+    """The demo's servers live as long as the process; each test starts from the recordings."""
+    demo_server.cache_clear()
+    yield
+    demo_server.cache_clear()

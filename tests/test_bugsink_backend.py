@@ -259,15 +259,30 @@ async def test_recommended_event_is_unsupported() -> None:
 async def test_status_changes_post_bugsinks_action_and_return_its_answer(
     action: StatusAction, current: dict[str, Any], endpoint: str, answer: str
 ) -> None:
+    answered = {**load(answer), "id": ISSUE_UUID}  # the mute answer was recorded on another issue
     fake = with_projects(
         {
             "GET /issues/PYAPP-1/": httpx.Response(200, json=issue(**current)),
-            f"POST /issues/{ISSUE_UUID}/{endpoint}/": httpx.Response(200, json=load(answer)),
+            f"POST /issues/{ISSUE_UUID}/{endpoint}/": httpx.Response(200, json=answered),
         }
     )
     result = await backend_for(fake).set_status("PYAPP-1", action)
     assert fake.sent("POST") == [f"POST /issues/{ISSUE_UUID}/{endpoint}/"]
-    assert result == parse_bugsink_issue(load(answer), "pyapp", SITE)
+    assert result == parse_bugsink_issue(answered, "pyapp", SITE)
+
+
+async def test_an_answer_about_another_issue_is_not_taken_for_this_one() -> None:
+    other = load("issue_mute_for_response.json")
+    assert other["id"] != ISSUE_UUID
+    fake = with_projects(
+        {
+            "GET /issues/PYAPP-1/": httpx.Response(200, json=ISSUE),
+            f"GET /issues/{ISSUE_UUID}/": httpx.Response(200, json=ISSUE),
+            f"POST /issues/{ISSUE_UUID}/mute/": httpx.Response(200, json=other),
+        }
+    )
+    result = await backend_for(fake).set_status("PYAPP-1", StatusAction.IGNORE)
+    assert result.id == ISSUE_UUID and result.status is IssueStatus.UNRESOLVED
 
 
 async def test_a_change_to_the_current_state_sends_nothing() -> None:

@@ -95,8 +95,23 @@ def test_resolve_in_next_release(
 def test_unknown_issue_fails_with_a_message(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "--demo", "issues", "resolve", "NOPE-1", PYTHON_ISSUE["shortId"])
     assert code == 1
-    assert "NOPE-1: not found" in err
+    assert "no issue NOPE-1 in demo" in err and "/api/" not in err
     assert out == f"{PYTHON_ISSUE['shortId']}: resolved\n"
+
+
+def test_show_of_an_unknown_issue_names_the_profile_not_the_api_url(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "--demo", "issues", "show", "NOPE-1")
+    assert code == 1 and err == "stackdeck: no issue NOPE-1 in demo\n"
+
+
+def test_an_unknown_sort_is_refused_listing_the_backends_sorts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "--demo", "issues", "list", "--sort", "bogus")
+    assert code == 1 and out == ""
+    assert "cannot sort by 'bogus': use date, new, freq" in err
 
 
 def test_config_check_on_the_demo(capsys: pytest.CaptureFixture[str]) -> None:

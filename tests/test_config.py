@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import sys
 from pathlib import Path
 
 import pytest
 
-from tui.config import ConfigError, load_config
+from tui.config import BACKENDS, ConfigError, load_config
 
 GOOD = """
 default_profile = "work"
@@ -145,3 +147,113 @@ def test_nothing_configured_explains_what_to_do() -> None:
 def test_explicit_missing_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such file"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_a_path_for_an_unknown_user_is_a_config_error(tmp_path: Path) -> None:
+    text = GOOD.replace('paths = ["~/src/shop/dist"]', 'paths = ["~nosuchuser-stackdeck/x"]')
+    config = load_config(write(tmp_path, text))  # the other profiles still load
+    with pytest.raises(ConfigError, match=r"profiles\.work\.symbols\.paths: expected a path"):
+        config.profile("work")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_a_readable_sentryclirc_holding_a_token_warns(tmp_path: Path) -> None:
+    rc = Path(os.environ["HOME"]) / ".sentryclirc"
+    rc.write_text("[auth]\ntoken = rc-secret\n[defaults]\norg = rc-org\n")
+    rc.chmod(0o644)
+    [warning] = load_config(env={}).warnings
+    assert "chmod 600" in warning and "rc-secret" not in warning
+    rc.chmod(0o600)
+    assert load_config(env={}).warnings == ()
+    rc.write_text("[defaults]\norg = rc-org\n")  # no token: nothing to protect
+    rc.chmod(0o644)
+    assert load_config(env={}).warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("url", "warns"),
+    [
+        ("http://sentry.example.com", True),
+        ("http://10.0.0.5:9000", True),
+        ("https://sentry.example.com", False),
+        ("http://localhost:8000", False),
+        ("http://127.0.0.1:8000", False),
+        ("http://[::1]:8000", False),
+    ],
+)
+def test_plain_http_warns_except_on_this_machine(tmp_path: Path, url: str, warns: bool) -> None:
+    text = f'[profiles.a]\nbackend = "bugsink"\nurl = "{url}"\nproject = "p"\n'
+    warnings = load_config(write(tmp_path, text)).warnings
+    assert bool(warnings) is warns
+    if warns:
+        assert "plain http" in warnings[0] and url in warnings[0]
+
+
+def token_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str, timeout: int
+) -> tuple[Path, Path]:
+    """A config whose `gt` profile runs `script` (sh; `{pid}` names a file for a child's pid)."""
+    monkeypatch.setattr("tui.config.TOKEN_COMMAND_TIMEOUT", timeout)
+    pid_file = tmp_path / "child.pid"
+    path = tmp_path / "token.sh"
+    path.write_text(script.format(pid=pid_file))
+    return write(tmp_path, GOOD.replace("printf 'gt-token\\n'", f"sh {path}")), pid_file
+
+
+def test_token_command_answers_without_waiting_for_its_background_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The background sleep keeps stdout open: waiting for it would run into the timeout.
+    script = "echo bg-token\nsleep 300 &\necho $! > {pid}\n"
+    config, pid_file = token_script(tmp_path, monkeypatch, script, timeout=20)
+    try:
+        assert load_config(config).profile("gt").token() == "bg-token"
+    finally:
+        os.kill(int(pid_file.read_text()), signal.SIGKILL)
+
+
+def process_gone(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status")
+    try:
+        return "State:\tZ" in status.read_text()
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_a_token_command_that_hangs_is_killed_with_its_children(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = "sleep 300 &\necho $! > {pid}\nwait\n"
+    config, pid_file = token_script(tmp_path, monkeypatch, script, timeout=1)
+    with pytest.raises(ConfigError, match="gave no token within 1 s and was stopped"):
+        load_config(config).profile("gt").token()
+    assert process_gone(int(pid_file.read_text()))
+
+
+async def test_token_command_runs_from_a_worker_thread(tmp_path: Path) -> None:
+    profile = load_config(write(tmp_path, GOOD)).profile("gt")
+    assert await asyncio.to_thread(profile.token) == "gt-token"
+
+
+def test_one_broken_profile_is_reported_and_the_others_still_load(tmp_path: Path) -> None:
+    text = (
+        '[profiles.bad]\nbackend = "sentri"\norg = "x"\n'
+        '[profiles.good]\nbackend = "sentry"\norg = "acme"\ntoken = "t"\n'
+    )
+    config = load_config(write(tmp_path, text, mode=0o600))
+    assert config.profile("good").org == "acme"
+    assert list(config.profiles) == ["good"]
+    [warning] = config.warnings
+    assert warning.startswith("profile 'bad' is unusable: ")
+    assert "backend: expected one of" in warning
+    with pytest.raises(ConfigError, match=r"profiles\.bad\.backend: expected one of"):
+        config.profile()  # the default (the first) is the broken one: using it gives its error
+
+
+def test_the_example_config_loads_and_names_every_backend() -> None:
+    example = Path(__file__).parent.parent / "config.example.toml"
+    config = load_config(example)
+    assert config.warnings == () and config.broken == {}
+    assert {p.backend for p in config.profiles.values()} == set(BACKENDS)
+    assert " | ".join(BACKENDS) in example.read_text()

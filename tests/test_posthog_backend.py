@@ -27,6 +27,7 @@ from tui.demo.posthog_server import (
 )
 from tui.model import IssueQuery, IssueStatus, StatusAction
 from tui.symbols import SymbolCache, Symbolicator
+from tui.symbols.sources import LookupFailed
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 API = f"/api/projects/{DEMO_PROJECT}"
@@ -328,7 +329,7 @@ async def test_server_resolved_javascript_and_resolve_failure() -> None:
     oldest = await backend.get_event(issue["id"], "oldest")
     frames = oldest.exceptions[0].stacktrace.frames if oldest.exceptions[0].stacktrace else ()
     assert frames[-1].function == "p" and frames[-1].colno is not None
-    assert frames[-1].resolve_failure.startswith("No symbol set found for chunk id")
+    assert frames[-1].server_failure.startswith("No symbol set found for chunk id")
 
 
 async def test_raw_javascript_frames_resolve_locally_through_the_symbol_source(
@@ -514,3 +515,44 @@ def test_cli_changes_several_issues_with_one_bulk_request(
     assert code == 0
     assert out.splitlines() == [f"{short_id}: ignored (suppressed)" for short_id in ids]
     assert writes == [("POST", "/api/projects/73091/error_tracking/issues/bulk/")]
+
+
+async def test_frames_posthog_resolved_are_not_tried_again_locally(tmp_path: Path) -> None:
+    server, backend = serve()
+    event = await backend.get_event(by_name(server, "TypeError", "reading 'price'")["id"])
+    frames = event.exceptions[0].stacktrace.frames if event.exceptions[0].stacktrace else ()
+    assert frames and all(f.filename.startswith("../../src/") for f in frames)
+    result = await Symbolicator(SymbolCache(tmp_path), [backend.symbol_source()]).symbolicate(event)
+    assert result.frames == {}
+    shown = result.apply(event).exceptions[0].stacktrace
+    assert shown is not None and all(not f.resolve_failure for f in shown.frames)
+
+
+def test_cli_refuses_an_unknown_sort_listing_posthogs_own(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli(capsys, "issues", "list", "--sort", "freq")[0] == 0  # Sentry's names are mapped
+    assert main(["--demo", "--profile", "demo-posthog", "issues", "list", "--sort", "bogus"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot sort by 'bogus': use last_seen, first_seen, occurrences" in err
+
+
+def test_cli_shows_posthogs_own_reason_for_a_frame_it_could_not_resolve(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out = cli(capsys, "issues", "list", "--json", "--query", "")
+    issue = next(i for i in json.loads(out) if "reading 'price'" in i["title"])
+    code, out = cli(capsys, "issues", "show", issue["short_id"], "--event", "oldest", "--json")
+    frames = json.loads(out)["event"]["exceptions"][0]["stacktrace"]["frames"]
+    assert code == 0 and frames[-1]["server_failure"].startswith("No symbol set found for chunk")
+    code, out = cli(capsys, "issues", "show", issue["short_id"], "--event", "oldest")
+    assert "server could not resolve: No symbol set found for chunk id" in out
+
+
+async def test_a_symbol_set_larger_than_the_cap_is_abandoned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server, backend = serve()
+    monkeypatch.setattr("tui.backends.posthog.MAX_SYMBOL_SET_BYTES", 1024)
+    with pytest.raises(LookupFailed, match="larger than 1024 bytes"):
+        await backend.fetch_symbol_set(load_demo_data()["chunk_id"])

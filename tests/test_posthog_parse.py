@@ -197,16 +197,16 @@ def test_resolved_and_unresolved_frames() -> None:
     exceptions = parse_exception_list(RESOLVED["$exception_list"])
     unresolved, resolved = exceptions[0].stacktrace.frames if exceptions[0].stacktrace else ()
     assert unresolved.function == "Object.onClick"
-    assert unresolved.resolve_failure == "<free-form reason string, illustrative>"
+    assert unresolved.server_failure == "<free-form reason string, illustrative>"
     assert (unresolved.lineno, unresolved.colno) == (2, 41877)
     assert resolved.function == "cartTotal" and resolved.filename == "src/lib/cart.ts"
-    assert resolved.resolve_failure == "" and resolved.in_app
+    assert resolved.server_failure == "" and resolved.in_app
 
 
 def test_unresolved_javascript_frame_without_a_reason_still_says_so() -> None:
     frame = resolved_frame({"raw_id": "r", "mangled_name": "n", "lang": "javascript",
                             "resolved": False, "in_app": True})  # fmt: skip
-    assert frame.resolve_failure == "PostHog could not resolve this frame"
+    assert frame.server_failure == "PostHog could not resolve this frame"
 
 
 def test_batch_get_context_fills_resolved_frames() -> None:

@@ -125,3 +125,102 @@ def test_a_corrupt_bundle_is_reported() -> None:
     assert (
         bundle_map(artifact_bundle("00000000-0000-0000-0000-000000000000"), DEBUG_ID, "x") is None
     )
+
+
+def artifact_source(handle, requests: list[httpx.Request]):
+    def recorded(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return handle(request)
+
+    backend = SentryBackend.connect(
+        "https://sentry.example.com",
+        "sntrys-SECRET-42",
+        "acme",
+        ("shop-web",),
+        transport=httpx.MockTransport(recorded),
+    )
+    return backend.symbol_source()
+
+
+def lookup_then(download: httpx.Response, url: str = "https://sentry.example.com/dl/7"):
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/artifact-lookup/"):
+            return httpx.Response(200, json=[{"id": "7", "type": "bundle", "url": url}])
+        return download
+
+    return handle
+
+
+def request_for_debug_id():
+    from tui.symbols import MapRequest
+
+    return MapRequest("https://shop.example.com/app.js", debug_id=DEBUG_ID, project="shop-web")
+
+
+async def test_an_artifact_url_on_another_host_is_not_fetched() -> None:
+    from tui.symbols import LookupFailed
+
+    requests: list[httpx.Request] = []
+    handle = lookup_then(httpx.Response(200), url="https://evil.example/dl/7")
+    with pytest.raises(LookupFailed, match="refused") as caught:
+        await artifact_source(handle, requests).find(request_for_debug_id())
+    assert [r.url.host for r in requests] == ["sentry.example.com"]
+    assert "SECRET" not in str(caught.value)
+
+
+class LongBody(httpx.AsyncByteStream):
+    """A 4 MiB body in 64 KiB chunks; counts how many were read."""
+
+    def __init__(self) -> None:
+        self.chunks = 0
+
+    async def __aiter__(self):
+        for _ in range(64):
+            self.chunks += 1
+            yield b"\0" * 65536
+
+
+async def test_an_oversized_download_is_abandoned_while_it_streams(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tui.backends import sentry_artifacts
+    from tui.symbols import LookupFailed
+
+    monkeypatch.setattr(sentry_artifacts, "MAX_ARCHIVE_BYTES", 1024 * 1024)
+    body = LongBody()
+    handle = lookup_then(httpx.Response(200, stream=body))
+    with pytest.raises(LookupFailed, match="larger than 1048576 bytes"):
+        await artifact_source(handle, []).find(request_for_debug_id())
+    assert body.chunks <= 17  # 16 chunks fill the limit; one more crosses it
+
+
+async def test_a_gzip_bomb_is_counted_after_decompression(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gzip
+
+    from tui.backends import sentry_artifacts
+    from tui.symbols import LookupFailed
+
+    monkeypatch.setattr(sentry_artifacts, "MAX_ARCHIVE_BYTES", 1024 * 1024)
+    bomb = gzip.compress(b"\0" * (8 * 1024 * 1024))
+    assert len(bomb) < 1024 * 1024
+    handle = lookup_then(httpx.Response(200, content=bomb, headers={"Content-Encoding": "gzip"}))
+    with pytest.raises(LookupFailed, match="larger than"):
+        await artifact_source(handle, []).find(request_for_debug_id())
+
+
+def test_a_zip_bomb_entry_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.backends import sentry_artifacts
+    from tui.symbols import LookupFailed
+
+    monkeypatch.setattr(sentry_artifacts, "MAX_ENTRY_BYTES", 1024 * 1024)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr(
+            "manifest.json",
+            zipfile.ZipFile(io.BytesIO(artifact_bundle(DEBUG_ID))).read("manifest.json"),
+        )
+        bundle.writestr("files/_/_/index.js", b"x")
+        bundle.writestr("files/_/_/index.js.map", b"\0" * (8 * 1024 * 1024))
+    assert len(archive.getvalue()) < 1024 * 1024
+    with pytest.raises(LookupFailed, match="index.js.map in the bundle is over 1048576 bytes"):
+        sentry_artifacts.bundle_map(archive.getvalue(), DEBUG_ID, "sentry artifacts")

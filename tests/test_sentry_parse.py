@@ -138,3 +138,16 @@ def test_debug_meta_images_from_both_spellings() -> None:
     assert web.debug_images[0].debug_id == "395835f4-03e0-4436-80d3-136f0749a893"
     raw = parse_event(load("bugsink", "js_event_detail_with_sourcemap.json")["data"])
     assert raw.debug_images and raw.debug_images[0].type == "sourcemap"
+
+
+def test_separate_pre_and_post_context_win_over_numbered_pairs() -> None:
+    frame = parse_frame(
+        {
+            "lineno": 3,
+            "pre_context": ["a"],
+            "context_line": "b",
+            "post_context": [],
+            "context": [[1, "x"], [2, "y"], [3, "b"], [4, "z"]],
+        }
+    )
+    assert frame.pre_context == ("a",) and frame.post_context == ()

@@ -7,13 +7,13 @@ import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from tui import __version__
 from tui.backends.base import Backend
-from tui.backends.errors import BackendError
+from tui.backends.errors import BackendError, NotFound
+from tui.backends.writes import status_reached
 from tui.cli_symbols import add_symbol_commands, print_json
 from tui.config import Config, ConfigError, Profile, load_config
 from tui.model import Event, Issue, IssueQuery, StatusAction, to_jsonable
@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     issue_commands = issues.add_subparsers(dest="issues_command", metavar="ACTION", required=True)
     listing = issue_commands.add_parser("list", help="list issues", parents=[common])
     listing.add_argument("--query", default="is:unresolved", help="server search query")
-    listing.add_argument("--sort", default="date", help="date, new, freq, user, ...")
+    listing.add_argument("--sort", default="date", help="date, new, freq, ... (by backend)")
     listing.add_argument("--limit", type=_positive, default=25, help="how many issues at most")
     listing.add_argument("--environment", default="", help="only this environment")
     listing.add_argument("--project", action="append", default=[], help="project slug or id")
@@ -157,7 +157,7 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
         profile_name=profile.name,
         symbolicate=session.symbolicate,
         close=session.aclose,
-        profiles=tuple(config.profiles),
+        profiles=(*config.profiles, *config.broken),  # picking a broken one shows its error
         open_profile=lambda name: _session(args, config.profile(name)),
     ).run()
     return 0
@@ -195,8 +195,14 @@ def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
 
 def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
     async def fetch(session: Session) -> tuple[Issue, Event]:
-        issue = await session.backend.get_issue(args.issue)
-        event = await session.backend.get_event(issue.id, args.event)
+        try:
+            issue = await session.backend.get_issue(args.issue)
+        except NotFound as exc:
+            raise NotFound(_no_issue(args.issue, profile)) from exc
+        try:
+            event = await session.backend.get_event(issue.id, args.event)
+        except NotFound as exc:
+            raise NotFound(f"no event {args.event} in issue {issue.short_id}") from exc
         return issue, await session.symbolicate(event)
 
     issue, event = _with_session(args, profile, fetch)
@@ -210,32 +216,51 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
 
 
 def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
+    """Exit 1 unless every issue is now where the server was asked to put it."""
+
     async def apply(session: Session) -> int:
         backend = session.backend
         bulk = getattr(backend, "bulk_set_status", None)
         if bulk is not None and len(args.issues) > 1:
-            # One write for all of them; each is then read back, so what is printed is what
-            # the server now says, not what was asked.
-            await bulk(args.issues, args.action)
-            change = backend.get_issue
+            # One write for all of them; each is then read back by the backend.
+            results = await bulk(args.issues, args.action)
         else:
-            change = partial(_set_status, backend, args.action)
-        failed = 0
-        for issue_id in args.issues:
-            try:
-                issue = await change(issue_id)
-            except BackendError as exc:
-                failed += 1
-                print(f"{issue_id}: {exc}", file=sys.stderr)
-                continue
-            print(f"{issue.short_id}: {_status_words(issue)}")
-        return EXIT_ERROR if failed else 0
+            results = [await _set_status(backend, args.action, i) for i in args.issues]
+        reports = [
+            _status_report(i, r, args.action, profile)
+            for i, r in zip(args.issues, results, strict=True)
+        ]
+        for changed, line in reports:
+            print(line, file=sys.stdout if changed else sys.stderr)
+        return 0 if all(changed for changed, _ in reports) else EXIT_ERROR
 
     return _with_session(args, profile, apply)
 
 
-async def _set_status(backend: Backend, action: StatusAction, issue_id: str) -> Issue:
-    return await backend.set_status(issue_id, action)
+async def _set_status(
+    backend: Backend, action: StatusAction, issue_id: str
+) -> Issue | BackendError:
+    try:
+        return await backend.set_status(issue_id, action)
+    except BackendError as exc:
+        return exc
+
+
+def _status_report(
+    issue_id: str, result: Issue | BackendError, action: StatusAction, profile: Profile
+) -> tuple[bool, str]:
+    """Whether the change happened, and the line that says so (what the server confirmed)."""
+    if isinstance(result, NotFound):
+        return False, _no_issue(issue_id, profile)
+    if isinstance(result, BackendError):
+        return False, f"{issue_id}: {result}"
+    if not status_reached(result, action):
+        verb = action.value.replace("_", " ")
+        return (
+            False,
+            f"{result.short_id}: still {_status_words(result)}; the server did not {verb} it",
+        )
+    return True, f"{result.short_id}: {_status_words(result)}"
 
 
 def _config_check(args: argparse.Namespace, profile: Profile) -> int:
@@ -244,6 +269,11 @@ def _config_check(args: argparse.Namespace, profile: Profile) -> int:
     print(_with_session(args, profile, lambda session: session.backend.check()))
     print("ok")
     return 0
+
+
+def _no_issue(issue_id: str, profile: Profile) -> str:
+    """The server's 404 names an API URL; the user asked about an id in a profile."""
+    return f"no issue {issue_id} in {profile.name}"
 
 
 def _status_words(issue: Issue) -> str:

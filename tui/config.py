@@ -6,15 +6,21 @@
 from __future__ import annotations
 
 import configparser
+import contextlib
+import ipaddress
 import os
+import selectors
 import shlex
+import signal
 import stat
 import subprocess
+import time
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -30,6 +36,8 @@ PROFILE_KEYS = frozenset(
 SYMBOL_KEYS = frozenset({"paths", "fetch_urls", "url_hosts"})
 TOP_KEYS = frozenset({"default_profile", "profiles"})
 TOKEN_COMMAND_TIMEOUT = 30
+MAX_TOKEN_OUTPUT = 64 * 1024
+"""More than this before the first line break is not a token."""
 
 
 class ConfigError(Exception):
@@ -78,7 +86,15 @@ class Profile:
     """Where the profile came from: a file path, or `environment`."""
 
     def token(self) -> str | None:
-        """The token, read now: from the environment, a command, or the file."""
+        """The token, read now: from the environment, a command, or the file.
+
+        Safe to call from a worker thread (it blocks while `token_command` runs)."""
+        token = self._read_token()
+        if token and (problem := token_problem(token)):
+            raise ConfigError(f"{self.origin}: profiles.{self.name}: the token {problem}")
+        return token
+
+    def _read_token(self) -> str | None:
         if self.token_env:
             value = os.environ.get(self.token_env, "").strip()
             if not value:
@@ -96,22 +112,70 @@ class Profile:
     def _run_token_command(self) -> str:
         where = f"{self.origin}: profiles.{self.name}.token_command"
         try:
-            done = subprocess.run(
+            # Its own session, so a timeout can kill everything it started.
+            process = subprocess.Popen(
                 shlex.split(self.token_command),
-                capture_output=True,
-                text=True,
-                timeout=TOKEN_COMMAND_TIMEOUT,
-                check=False,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
             )
-        except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
+        except (OSError, ValueError) as exc:
             raise ConfigError(f"{where}: cannot run {self.token_command!r}: {exc}") from None
-        token = done.stdout.strip().splitlines()[0].strip() if done.stdout.strip() else ""
-        if done.returncode != 0 or not token:
+        deadline = time.monotonic() + TOKEN_COMMAND_TIMEOUT
+        try:
+            assert process.stdout is not None  # stdout=PIPE
+            token = _first_line(process.stdout.fileno(), deadline)
+            # Only the command itself is waited for: a child it left running in the
+            # background (an agent) may hold the pipe open for ever.
+            code = process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
             raise ConfigError(
-                f"{where}: {self.token_command!r} exited with {done.returncode} "
-                "and printed no token"
+                f"{where}: {self.token_command!r} gave no token within "
+                f"{TOKEN_COMMAND_TIMEOUT} s and was stopped"
+            ) from None
+        finally:
+            if process.stdout is not None:
+                process.stdout.close()
+        if code != 0 or not token:
+            raise ConfigError(
+                f"{where}: {self.token_command!r} exited with {code} and printed no token"
             )
         return token
+
+
+def token_problem(token: str) -> str | None:
+    """Why `token` cannot be sent in an HTTP header, without repeating any of it."""
+    if all("!" <= char <= "~" for char in token):
+        return None
+    return (
+        "holds a character an HTTP header cannot carry (a line break, a space or a "
+        "non-ASCII character): check where the token comes from"
+    )
+
+
+def _first_line(fd: int, deadline: float) -> str:
+    """The first non-blank line written to `fd`, read as soon as it is complete."""
+    data = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while b"\n" not in data.lstrip() and len(data) < MAX_TOKEN_OUTPUT:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not selector.select(remaining):
+                raise subprocess.TimeoutExpired("token_command", TOKEN_COMMAND_TIMEOUT)
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            data += chunk
+    lines = data.decode("utf-8", errors="replace").strip().splitlines()
+    return lines[0].strip() if lines else ""
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 @dataclass(frozen=True)
@@ -120,9 +184,13 @@ class Config:
     default_profile: str
     path: Path | None = None
     warnings: tuple[str, ...] = ()
+    broken: Mapping[str, ConfigError] = field(default_factory=dict)
+    """Profiles that failed to load, each with its error: the others still work."""
 
     def profile(self, name: str | None = None) -> Profile:
         chosen = name or self.default_profile
+        if chosen in self.broken:
+            raise self.broken[chosen]
         if chosen not in self.profiles:
             known = ", ".join(sorted(self.profiles)) or "none"
             raise ConfigError(f"{self.path or 'config'}: no profile {chosen!r} (profiles: {known})")
@@ -153,16 +221,24 @@ def parse_config_file(path: Path) -> Config:
     tables = data.get("profiles", {})
     if not isinstance(tables, dict) or not tables:
         raise ConfigError(f"{path}: profiles: expected at least one [profiles.NAME] table")
-    profiles = {name: reader.profile(name, table) for name, table in tables.items()}
-    default = data.get("default_profile", next(iter(profiles)))
-    if not isinstance(default, str) or default not in profiles:
+    profiles: dict[str, Profile] = {}
+    broken: dict[str, ConfigError] = {}
+    for name, table in tables.items():
+        try:
+            profiles[name] = reader.profile(name, table)
+        except ConfigError as exc:
+            broken[name] = exc
+    if not profiles:
+        raise next(iter(broken.values()))
+    default = data.get("default_profile", next(iter(tables)))
+    if not isinstance(default, str) or default not in tables:
         raise ConfigError(
-            f"{path}: default_profile: expected one of {', '.join(profiles)}, got {default!r}"
+            f"{path}: default_profile: expected one of {', '.join(tables)}, got {default!r}"
         )
-    warnings: tuple[str, ...] = ()
-    if any(p.token_value for p in profiles.values()) and _readable_by_others(path):
-        warnings = (f"{path} holds a token and is readable by other users; run: chmod 600 {path}",)
-    return Config(profiles, default, path, warnings)
+    warnings = tuple(f"profile {name!r} is unusable: {exc}" for name, exc in broken.items())
+    holds_token = any(p.token_value for p in profiles.values())
+    warnings += _token_file_warnings(path, holds_token) + _plain_http_warnings(profiles.values())
+    return Config(profiles, default, path, warnings, broken)
 
 
 def config_from_sentry_cli(env: Mapping[str, str], rc_path: Path, config_path: Path) -> Config:
@@ -180,16 +256,18 @@ def config_from_sentry_cli(env: Mapping[str, str], rc_path: Path, config_path: P
         )
     project = env.get("SENTRY_PROJECT") or rc.get("defaults", "project", fallback="") or ""
     url = env.get("SENTRY_URL") or rc.get("defaults", "url", fallback="") or DEFAULT_URLS["sentry"]
+    rc_token = rc.get("auth", "token", fallback="") or ""
     profile = Profile(
         name="default",
         backend="sentry",
         url=url.rstrip("/"),
         org=org,
         projects=tuple(p.strip() for p in project.split(",") if p.strip()),
-        token_value=env.get("SENTRY_AUTH_TOKEN") or rc.get("auth", "token", fallback="") or "",
+        token_value=env.get("SENTRY_AUTH_TOKEN") or rc_token,
         origin="environment" if env.get("SENTRY_ORG") else str(rc_path),
     )
-    return Config({"default": profile}, "default", None)
+    warnings = _token_file_warnings(rc_path, bool(rc_token)) + _plain_http_warnings([profile])
+    return Config({"default": profile}, "default", None, warnings)
 
 
 @dataclass
@@ -248,10 +326,16 @@ class _Reader:
         if not isinstance(fetch, bool):
             self.fail(f"{key}.fetch_urls", "true or false", fetch)
         return SymbolSettings(
-            paths=tuple(Path(p).expanduser() for p in paths),
+            paths=tuple(self.path_value(p, f"{key}.paths") for p in paths),
             fetch_urls=fetch,
             url_hosts=self.string_list(table, key, "url_hosts"),
         )
+
+    def path_value(self, text: str, key: str) -> Path:
+        try:
+            return Path(text).expanduser()
+        except RuntimeError:  # `~user` for a user this machine does not know
+            self.fail(key, "a path (~ only for an existing user)", text)
 
     def string(self, table: dict[str, Any], key: str, name: str, *, required: bool = False) -> str:
         value = table.get(name)
@@ -281,6 +365,31 @@ class _Reader:
         hidden = key.endswith(".token") or got == "nothing"
         shown = "nothing" if got == "nothing" else "a hidden value" if hidden else repr(got)[:80]
         raise ConfigError(f"{self.path}: {key}: expected {expected}, got {shown}")
+
+
+def _token_file_warnings(path: Path, holds_token: bool) -> tuple[str, ...]:
+    if not (holds_token and _readable_by_others(path)):
+        return ()
+    return (f"{path} holds a token and is readable by other users; run: chmod 600 {path}",)
+
+
+def _plain_http_warnings(profiles: Iterable[Profile]) -> tuple[str, ...]:
+    """Plain http sends the token readable to anyone on the way, except on this machine."""
+    return tuple(
+        f"profile {p.name!r}: {p.url} is plain http: the token and all data travel unencrypted"
+        for p in profiles
+        if p.url.startswith("http://") and not is_loopback(urlsplit(p.url).hostname or "")
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """`localhost` or a loopback address (127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _readable_by_others(path: Path) -> bool:

@@ -15,7 +15,7 @@ from tui.backends import open_backend
 from tui.backends.base import Backend
 from tui.config import Profile, app_dirs
 from tui.model import Event
-from tui.symbols import SymbolCache, Symbolicator, make_sources
+from tui.symbols import LocalDirSource, SymbolCache, Symbolicator, make_sources
 
 
 @dataclass
@@ -47,18 +47,15 @@ def open_session(profile: Profile, *, demo: bool = False) -> Session:
     server_source = getattr(backend, "symbol_source", None)
     url_client = httpx.AsyncClient() if profile.symbols.fetch_urls else None
     sources = make_sources(
-        symbol_paths(profile, demo),
+        profile.symbols.paths,
         fetch_urls=profile.symbols.fetch_urls,
         url_hosts=profile.symbols.url_hosts,
         client=url_client,
         server=[server_source()] if callable(server_source) else [],
     )
+    if demo:
+        # Named, not pathed: the bundled folder lies wherever stackdeck is installed.
+        bundled = Path(str(resources.files("tui.demo") / "data" / "symbols"))
+        sources.insert(0, LocalDirSource(bundled, name="the demo's bundled symbols"))
     cache = SymbolCache(app_dirs().cache / "symbols")
     return Session(profile, backend, Symbolicator(cache, sources), url_client)
-
-
-def symbol_paths(profile: Profile, demo: bool) -> tuple[Path, ...]:
-    if not demo:
-        return profile.symbols.paths
-    bundled = resources.files("tui.demo") / "data" / "symbols"
-    return (Path(str(bundled)), *profile.symbols.paths)

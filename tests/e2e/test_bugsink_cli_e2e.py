@@ -94,6 +94,7 @@ def test_text_report_and_config_check(
 def test_unknown_issue_fails_with_a_message(
     capsys: pytest.CaptureFixture[str], config_file: Path, project: Project
 ) -> None:
-    code = main(["--config", str(config_file), "issues", "show", f"{project.slug.upper()}-99"])
+    missing = f"{project.slug.upper()}-99"
+    code = main(["--config", str(config_file), "issues", "show", missing])
     _, err = capsys.readouterr()
-    assert code == 1 and "404" in err
+    assert code == 1 and err == f"stackdeck: no issue {missing} in e2e\n"

@@ -171,3 +171,36 @@ def test_prune_removes_stale_temporary_files_only(tmp_path: Path) -> None:
         os.utime(path, (now - age, now - age))
     assert cache.prune(10**9) == []
     assert not old.exists() and fresh.exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_cache_directories_are_private_to_the_user(tmp_path: Path) -> None:
+    cache = SymbolCache(tmp_path / "cache" / "stackdeck" / "symbols")
+    cache.add(fixture_bytes(MAP))
+    for directory in (cache.directory.parent, cache.directory, cache.directory / "maps"):
+        assert directory.stat().st_mode & 0o777 == 0o700, directory
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_an_existing_open_cache_directory_is_closed(tmp_path: Path) -> None:
+    (tmp_path / "symbols" / "maps").mkdir(parents=True, mode=0o755)
+    (tmp_path / "symbols" / "maps").chmod(0o755)
+    cache = SymbolCache(tmp_path / "symbols")
+    cache.add(fixture_bytes(MAP))
+    assert (tmp_path / "symbols" / "maps").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_symlinked_maps_directory_is_neither_written_nor_read(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    writer = SymbolCache(tmp_path / "honest")
+    digest, _ = writer.add(fixture_bytes(MAP))
+    planted = writer.path_for(digest)
+    os.replace(planted, elsewhere / planted.name)
+    (tmp_path / "symbols").mkdir()
+    (tmp_path / "symbols" / "maps").symlink_to(elsewhere)
+    cache = SymbolCache(tmp_path / "symbols")
+    assert cache.open(digest) is None
+    with pytest.raises(SourceMapError, match="symbolic link"):
+        cache.add(fixture_bytes(MAP))
+    assert sorted(p.name for p in elsewhere.iterdir()) == [planted.name]

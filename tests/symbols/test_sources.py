@@ -195,6 +195,22 @@ async def test_symbolicator_resolves_from_a_local_dir_and_records_provenance(
     assert shown.provenance == top.describe() and "by url suffix" in shown.provenance
 
 
+async def test_provenance_names_the_map_inside_its_folder_and_home_as_tilde(
+    dist: Path, cache: SymbolCache
+) -> None:
+    in_home = Path.home() / "web"
+    shutil.copytree(dist, in_home)
+    result = await Symbolicator(cache, [LocalDirSource(in_home)]).symbolicate(_event(_frames()))
+    described = result.get(0, 0).describe()
+    assert described.startswith("assets/app-4f2a9c1b.min.js.map (by url suffix, from local ~/web)")
+    again = await Symbolicator(cache, [LocalDirSource(in_home)]).symbolicate(_event(_frames()))
+    assert again.get(0, 0).provenance.map_location == "assets/app-4f2a9c1b.min.js.map"
+    gone = dataclasses.replace(_frames()[0], abs_path="https://x/gone.js")
+    missing = await Symbolicator(cache, [LocalDirSource(Path.home() / "none")]).resolve(gone)
+    assert "(local ~/none: ~/none is not a directory)" in missing.failure
+    assert str(Path.home()) not in described + missing.failure
+
+
 async def test_unresolved_frames_carry_the_reason_and_stay_minified(cache: SymbolCache) -> None:
     result = await Symbolicator(cache, []).symbolicate(_event(_frames()))
     applied = result.apply(_event(_frames()))
@@ -364,3 +380,58 @@ async def test_frames_of_other_languages_are_left_alone(cache: SymbolCache) -> N
     # A `.js` file is still JavaScript inside an event of another platform (a Python app's
     # frontend error forwarded by its backend, say).
     assert needs_symbolication(_frames()[0], "python")
+
+
+def _resolver(table: dict[str, list[str]]):
+    async def resolve(host: str, port: int) -> list[str]:
+        if host not in table:
+            raise OSError("name does not resolve")
+        return table[host]
+
+    return resolve
+
+
+@pytest.mark.parametrize(
+    "addresses",
+    [
+        ["127.0.0.1"],
+        ["10.1.2.3"],
+        ["192.168.0.10"],
+        ["169.254.169.254"],  # cloud metadata
+        ["::1"],
+        ["fe80::1%eth0"],
+        ["fd00::5"],
+        ["::ffff:127.0.0.1"],
+        ["93.184.215.14", "127.0.0.1"],  # one bad address is enough
+        [],
+    ],
+)
+async def test_any_host_means_any_public_host(addresses: list[str]) -> None:
+    server = _Server({URL: httpx.Response(200, content=b"x()")})
+    resolve = _resolver({"shop.example.com": addresses})
+    async with _client(server) as client:
+        with pytest.raises(LookupFailed, match="not a public address"):
+            await UrlSource(client, ["*"], resolve=resolve).find(MapRequest(URL))
+    assert server.seen == []
+
+
+async def test_a_redirect_to_a_private_address_is_refused_at_that_hop() -> None:
+    inside = "http://metadata.internal/latest/"
+    server = _Server({URL: httpx.Response(302, headers={"Location": inside})})
+    resolve = _resolver({"shop.example.com": ["93.184.215.14"], "metadata.internal": ["10.0.0.1"]})
+    async with _client(server) as client:
+        with pytest.raises(LookupFailed, match="metadata.internal is not a public address"):
+            await UrlSource(client, ["*"], resolve=resolve).find(MapRequest(URL))
+    assert server.seen == [URL]
+
+
+async def test_public_hosts_and_hosts_the_user_named_are_fetched() -> None:
+    code = b"x()\n//# sourceMappingURL=app.js.map\n"
+    map_url = URL.rsplit("/", 1)[0] + "/app.js.map"
+    server = _Server({URL: httpx.Response(200, content=code), map_url: httpx.Response(200)})
+    public = _resolver({"shop.example.com": ["93.184.215.14", "2606:2800:21f:cb07::1"]})
+    never = _resolver({})
+    async with _client(server) as client:
+        assert await UrlSource(client, ["*"], resolve=public).find(MapRequest(URL))
+        # Named explicitly (an internal CDN, say): no address check at all.
+        assert await UrlSource(client, ["example.com"], resolve=never).find(MapRequest(URL))

@@ -6,6 +6,7 @@ from tests.ui.driver import SIZE, settle
 from tui.app import StackdeckApp
 from tui.config import ConfigError
 from tui.demo import demo_config
+from tui.model import IssueQuery, IssueStatus, StatusAction
 from tui.session import Session, open_session
 from tui.widgets.issue_table import IssueTable
 
@@ -70,3 +71,16 @@ async def test_profiles_key_is_disabled_with_a_single_profile() -> None:
         await settle(app, pilot)
         await pilot.press("P")
         assert type(app.screen).__name__ == "IssueListScreen"
+
+
+async def test_demo_status_changes_survive_switching_profiles_and_back() -> None:
+    config = demo_config()
+    first = open_session(config.profile("demo"), demo=True)
+    issue = (await first.backend.list_issues(IssueQuery())).issues[0]
+    await first.backend.set_status(issue.id, StatusAction.RESOLVE)
+    await first.aclose()
+    other = open_session(config.profile("demo-posthog"), demo=True)
+    await other.aclose()
+    again = open_session(config.profile("demo"), demo=True)
+    assert (await again.backend.get_issue(issue.id)).status is IssueStatus.RESOLVED
+    await again.aclose()

@@ -16,16 +16,11 @@ from uuid import UUID
 import httpx
 
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED
-from tui.backends.errors import (
-    ConnectionFailed,
-    InvalidResponse,
-    NotFound,
-    ServerError,
-    Unsupported,
-)
+from tui.backends.errors import InvalidResponse, NotFound, Unsupported
 from tui.backends.http import ApiClient, decode_json
 from tui.backends.search import issue_matches
 from tui.backends.sentry_parse import parse_datetime, parse_event
+from tui.backends.writes import confirmed_change, same_issue, status_reached
 from tui.model import Event, Issue, IssuePage, IssueQuery, IssueStatus, StatusAction
 
 API_PATH = "/api/canonical/0"
@@ -160,24 +155,23 @@ class BugsinkBackend:
         if action not in self.status_actions:
             raise Unsupported(f"Bugsink cannot {action.value} an issue")
         issue = await self.get_issue(issue_id)
-        if _reached(issue, action):
+        if status_reached(issue, action):
             return issue  # Bugsink answers 400 to a change to the current state
-        if action is StatusAction.REOPEN:
-            endpoint = "reopen" if issue.status is IssueStatus.RESOLVED else "unmute"
-        elif action is StatusAction.IGNORE and issue.status is IssueStatus.RESOLVED:
-            raise Unsupported("Bugsink cannot mute a resolved issue; reopen it first")
-        else:
-            endpoint = ENDPOINTS[action]
-        try:
-            response = await self.client.request("POST", f"issues/{issue.id}/{endpoint}/")
-        except (ServerError, ConnectionFailed):
-            # Bugsink refuses (400) a change to the state the issue is already in, and a new event
-            # may have changed the state since we looked: what counts is where the issue is now.
-            now = await self.get_issue(issue.id)
-            if _reached(now, action):
-                return now
-            raise
-        return await self._issue(_mapping(decode_json(response), "issue"))
+        url = f"issues/{issue.id}/{_endpoint(issue, action)}/"
+
+        async def write() -> Issue | None:
+            response = await self.client.request("POST", url)
+            try:
+                answered = await self._issue(decode_json(response))
+            except InvalidResponse:
+                return None
+            return answered if answered.id == issue.id else None
+
+        async def read() -> Issue:
+            # A new event may have changed the state since we looked: what counts is now.
+            return same_issue(await self.get_issue(issue.id), issue.id, "described")
+
+        return await confirmed_change(self.client, action, write, read)
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -280,12 +274,13 @@ def _status(data: Mapping[str, Any]) -> tuple[IssueStatus, str]:
     return IssueStatus.UNRESOLVED, "unresolved"
 
 
-def _reached(issue: Issue, action: StatusAction) -> bool:
-    if action in (StatusAction.RESOLVE, StatusAction.RESOLVE_NEXT_RELEASE):
-        return issue.status is IssueStatus.RESOLVED
-    if action is StatusAction.IGNORE:
-        return issue.status is IssueStatus.IGNORED
-    return issue.status is IssueStatus.UNRESOLVED
+def _endpoint(issue: Issue, action: StatusAction) -> str:
+    """Bugsink's verb for `action` from the issue's current state."""
+    if action is StatusAction.REOPEN:
+        return "reopen" if issue.status is IssueStatus.RESOLVED else "unmute"
+    if action is StatusAction.IGNORE and issue.status is IssueStatus.RESOLVED:
+        raise Unsupported("Bugsink cannot mute a resolved issue; reopen it first")
+    return ENDPOINTS[action]
 
 
 def _title(issue_type: str, value: str) -> str:

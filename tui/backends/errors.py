@@ -4,7 +4,14 @@ from __future__ import annotations
 
 
 class BackendError(Exception):
-    """Anything that went wrong talking to a server; `str()` is a message for the user."""
+    """Anything that went wrong talking to a server; `str()` is a message for the user.
+
+    `transient`: the same request may succeed later (a gateway error, a timeout, a reset).
+    """
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class ConnectionFailed(BackendError):
@@ -22,8 +29,10 @@ class NotFound(BackendError):
 class RateLimited(BackendError):
     """429 after the retries ran out; `retry_after` is in seconds when the server said."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, retry_after: float | None = None, *, transient: bool = True
+    ) -> None:
+        super().__init__(message, transient=transient)
         self.retry_after = retry_after
 
 
@@ -37,3 +46,7 @@ class InvalidResponse(BackendError):
 
 class Unsupported(BackendError):
     """The backend cannot do this (an event kind or a status change the server lacks)."""
+
+
+class UntrustedURL(BackendError):
+    """The server named a URL on another origin; following it would hand over the token."""

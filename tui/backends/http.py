@@ -7,6 +7,7 @@ import json
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -20,10 +21,14 @@ from tui.backends.errors import (
     NotFound,
     RateLimited,
     ServerError,
+    UntrustedURL,
 )
+from tui.config import token_problem
 
 USER_AGENT = f"stackdeck/{__version__}"
 RETRY_STATUSES = frozenset({502, 503, 504})
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+SENTRY_SAAS = "sentry.io"
 MAX_RATE_LIMIT_WAIT = 60.0
 """Longer waits are reported to the user instead of freezing the screen."""
 
@@ -35,6 +40,8 @@ class ApiClient:
     """Owns one `httpx.AsyncClient` for one server.
 
     `scopes` names the token scopes the backend needs, so a 401/403 can say which are missing.
+    The token goes only to the server's own origin (and sentry.io's region hosts): a URL a
+    server hands back on another host is refused rather than sent the token.
     """
 
     def __init__(
@@ -50,15 +57,17 @@ class ApiClient:
         clock: Callable[[], float] = time.time,
         scopes: str = "",
     ) -> None:
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
+        if token and (problem := token_problem(token)):
+            raise AuthError(f"the token for {_origin(httpx.URL(base_url))} {problem}")
+        self._token = token or None
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
-            headers=headers,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             timeout=timeout,
             transport=transport,
             follow_redirects=True,
+            # Every hop, redirects included, decides afresh whether it may carry the token.
+            event_hooks={"request": [self._authorize]},
         )
         self._retries = retries
         self._backoff = backoff
@@ -70,25 +79,69 @@ class ApiClient:
     def base_url(self) -> str:
         return str(self._client.base_url)
 
+    @property
+    def retries(self) -> int:
+        return self._retries
+
     async def request(
-        self, method: str, url: str, *, params: Params = None, json: Any = None
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Params = None,
+        json: Any = None,
+        read_only: bool | None = None,
     ) -> httpx.Response:
-        """Send a request, retrying what is worth retrying; raise a `BackendError` on failure."""
+        """Send a request, retrying what is worth retrying; raise a `BackendError` on failure.
+
+        Only reads are repeated on their own (`read_only` marks a POST that only reads, such as
+        a query); a write that may have reached the server is left to `tui.backends.writes`,
+        which re-reads before it writes again.
+        """
+        self._refuse_foreign(url)
+        repeatable = method in SAFE_METHODS if read_only is None else read_only
         for attempt in range(self._retries + 1):
             last = attempt == self._retries
             try:
                 response = await self._client.request(method, url, params=params, json=json)
             except httpx.TransportError as exc:
-                # A write is only repeated when it certainly never reached the server.
-                if last or (method not in ("GET", "HEAD") and not _never_sent(exc)):
+                if last or not (repeatable or _never_sent(exc)):
                     raise self._transport_error(url, exc) from exc
                 await self._sleep(self._backoff * 2**attempt)
                 continue
-            wait = self._retry_delay(response, attempt)
+            wait = self._retry_delay(response, attempt) if repeatable else None
             if wait is None or last:
                 return self._checked(response)
             await self._sleep(wait)
         raise AssertionError("unreachable")  # the last attempt always returns or raises
+
+    async def download(self, url: str, max_bytes: int) -> bytes:
+        """GET a body of at most `max_bytes` (after any Content-Encoding is undone), streamed:
+        a larger one is abandoned as soon as it grows past the limit."""
+        self._refuse_foreign(url)
+        try:
+            async with self._client.stream("GET", url) as response:
+                if not response.is_success:
+                    raise self._status_error(response)
+                declared = response.headers.get("Content-Length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise self._too_large(url, max_bytes)
+                body = bytearray()
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) > max_bytes:
+                        raise self._too_large(url, max_bytes)
+                return bytes(body)
+        except httpx.TransportError as exc:
+            raise self._transport_error(url, exc) from exc
+
+    def _too_large(self, url: str, max_bytes: int) -> InvalidResponse:
+        return InvalidResponse(f"{self._where(url)} is larger than {max_bytes} bytes")
+
+    async def pause_before_retry(self, attempt: int, error: BackendError) -> None:
+        """The wait before repeating a write that failed with `error` (transient ones only)."""
+        wait = error.retry_after if isinstance(error, RateLimited) else None
+        await self._sleep(self._backoff * 2**attempt if wait is None else wait)
 
     async def get_json(self, url: str, *, params: Params = None) -> Any:
         return decode_json(await self.request("GET", url, params=params))
@@ -99,10 +152,30 @@ class ApiClient:
     def _where(self, url: str) -> str:
         return str(self._client.base_url.join(url).copy_with(query=None))
 
+    def _may_carry_token(self, url: httpx.URL) -> bool:
+        return may_carry_token(self._client.base_url, url)
+
+    def _refuse_foreign(self, url: str) -> None:
+        try:
+            target = httpx.URL(url)
+        except httpx.InvalidURL as exc:  # a URL the server handed back, such as a next page
+            raise InvalidResponse(f"the server named a malformed URL ({exc})") from None
+        if self._token and target.is_absolute_url and not self._may_carry_token(target):
+            raise UntrustedURL(
+                f"refused to follow {_origin(target)}: the server pointed outside "
+                f"{_origin(self._client.base_url)}, and the token is only sent there"
+            )
+
+    async def _authorize(self, request: httpx.Request) -> None:
+        if self._token and self._may_carry_token(request.url):
+            request.headers["Authorization"] = f"Bearer {self._token}"
+        else:
+            request.headers.pop("Authorization", None)
+
     def _transport_error(self, url: str, exc: httpx.TransportError) -> ConnectionFailed:
         if isinstance(exc, httpx.TimeoutException):
-            return ConnectionFailed(f"{self._where(url)} timed out")
-        return ConnectionFailed(f"cannot reach {self._where(url)}: {_reason(exc)}")
+            return ConnectionFailed(f"{self._where(url)} timed out", transient=True)
+        return ConnectionFailed(f"cannot reach {self._where(url)}: {_reason(exc)}", transient=True)
 
     def _retry_delay(self, response: httpx.Response, attempt: int) -> float | None:
         """Seconds to wait before trying again, or None when the response is final."""
@@ -122,6 +195,11 @@ class ApiClient:
         status = response.status_code
         where = f"{response.request.method} {self._where(response.request.url.path)}"
         detail = _detail(response)
+        if status == 403 and _is_html(response):
+            # GlitchTip's web frontend (a CSRF page) answers paths its API does not have.
+            return InvalidResponse(
+                f"the server answered an HTML page, not the API (403), on {where}"
+            )
         if status == 401:
             return AuthError(f"the server rejected the token (401) on {where}{detail}")
         if status == 403:
@@ -131,18 +209,49 @@ class ApiClient:
             return NotFound(f"not found (404): {where}{detail}")
         if status == 429:
             wait = rate_limit_wait(response.headers, self._clock())
-            return RateLimited(f"rate limited (429) on {where}; retry in {wait:.0f}s", wait)
-        return ServerError(f"the server answered {status} on {where}{detail}")
+            return RateLimited(
+                f"rate limited (429) on {where}; retry in {wait:.0f}s",
+                wait,
+                transient=wait <= MAX_RATE_LIMIT_WAIT,
+            )
+        message = f"the server answered {status} on {where}{detail}"
+        return ServerError(message, transient=status in RETRY_STATUSES)
+
+
+def may_carry_token(base: httpx.URL, url: httpx.URL) -> bool:
+    """The profile's own origin; on sentry.io also its region hosts, over https only."""
+    if _origin(url) == _origin(base):
+        return True
+    return (
+        is_sentry_saas(base.host)
+        and url.scheme == "https"
+        and url.host.endswith("." + SENTRY_SAAS)
+        and url.port in (None, 443)
+    )
+
+
+def is_sentry_saas(host: str) -> bool:
+    return host == SENTRY_SAAS or host.endswith("." + SENTRY_SAAS)
+
+
+def _origin(url: httpx.URL) -> str:
+    port = url.port or {"http": 80, "https": 443}.get(url.scheme)
+    return f"{url.scheme}://{url.host}:{port}"
 
 
 def rate_limit_wait(headers: Mapping[str, str], now: float) -> float:
-    """Seconds to wait after a 429: `Retry-After`, else Sentry's `X-Sentry-Rate-Limit-Reset`."""
+    """Seconds to wait after a 429: `Retry-After` (seconds or an HTTP date), else Sentry's
+    `X-Sentry-Rate-Limit-Reset`, else one second."""
     retry_after = headers.get("Retry-After", "").strip()
     if retry_after:
         try:
             return max(0.0, float(retry_after))
         except ValueError:
-            pass  # an HTTP date; fall through to the reset header or the default
+            pass
+        try:
+            return max(0.0, parsedate_to_datetime(retry_after).timestamp() - now)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            pass  # neither form: fall through to the reset header or the default
     reset = headers.get("X-Sentry-Rate-Limit-Reset", "").strip()
     if reset:
         try:
@@ -156,9 +265,11 @@ def decode_json(response: httpx.Response) -> Any:
     try:
         return response.json()
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        what = "an HTML page, not the API" if _is_html(response) else "no JSON"
         raise InvalidResponse(
-            f"{response.request.method} {response.request.url.path} did not return JSON "
-            f"(status {response.status_code}, {len(response.content)} bytes)"
+            f"{response.request.method} {response.request.url.path} did not return JSON: "
+            f"the server answered {what} (status {response.status_code}, "
+            f"{len(response.content)} bytes)"
         ) from exc
 
 
@@ -182,12 +293,16 @@ def _detail(response: httpx.Response) -> str:
     """The server's own one-line explanation (`{"detail": ...}`), when it gave one."""
     try:
         body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return ""
+    except (json.JSONDecodeError, UnicodeDecodeError, httpx.ResponseNotRead):
+        return ""  # not JSON, or a streamed body left unread on purpose
     detail = body.get("detail") if isinstance(body, dict) else None
     if isinstance(detail, dict):
         detail = detail.get("message") or detail.get("code")
     return f": {str(detail)[:200]}" if detail else ""
+
+
+def _is_html(response: httpx.Response) -> bool:
+    return response.headers.get("Content-Type", "").startswith("text/html")
 
 
 def _reason(exc: httpx.TransportError) -> str:

@@ -31,6 +31,7 @@ from tui.backends.posthog_parse import (
 )
 from tui.backends.posthog_symbols import PostHogSymbolSource
 from tui.backends.search import issue_matches
+from tui.backends.writes import confirmed_change, in_doubt, same_issue, status_reached
 from tui.model import Event, Issue, IssuePage, IssueQuery, StatusAction
 from tui.symbols.sources import LookupFailed
 
@@ -46,6 +47,8 @@ OLD_SERVER = (
 )
 MIN_FRAGMENT = 6
 SCAN_PAGES = 10
+MAX_SYMBOL_SET_BYTES = 128 * 1024 * 1024
+"""PostHog takes uploads of up to 100 MB; a larger download is not a symbol set."""
 
 
 @dataclass
@@ -130,27 +133,48 @@ class PostHogBackend:
     async def set_status(self, issue_id: str, action: StatusAction) -> Issue:
         status = self._status_for(action)
         key = await self._issue_key(issue_id)
-        try:
-            response = await self._call(
-                "PATCH", f"error_tracking/issues/{key}/", json={"status": status}
-            )
-        except AuthError as exc:
-            raise _explained(exc, "error_tracking:write") from None
-        updated = _mapping(decode_json(response), "issue")
-        issue = await self._query_issue(key) or self._parse_issue(updated)
-        # The REST answer is the authority on status; query results may lag behind it.
-        raw = as_str(updated.get("status")) or status
-        return dataclasses.replace(issue, raw_status=raw, status=STATUS_MAP.get(raw, issue.status))
 
-    async def bulk_set_status(self, issue_ids: Sequence[str], action: StatusAction) -> None:
-        """One request for many issues (PostHog's `bulk` endpoint, `set_status`)."""
+        async def write() -> Issue | None:
+            rest = f"error_tracking/issues/{key}/"
+            response = await self._write("PATCH", rest, {"status": status})
+            try:
+                updated = _mapping(decode_json(response), "issue")
+            except InvalidResponse:
+                return None
+            # Only an answer about this issue that states its status confirms anything.
+            if as_str(updated.get("id")) != key or not as_str(updated.get("status")):
+                return None
+            return await self._with_status_of(key, updated)
+
+        return await confirmed_change(self.client, action, write, lambda: self._confirmed(key))
+
+    async def bulk_set_status(
+        self, issue_ids: Sequence[str], action: StatusAction
+    ) -> list[Issue | BackendError]:
+        """One request for many issues (PostHog's `bulk` endpoint, `set_status`), then each read
+        back: the issue as the server now has it, or why that is unknown or unchanged."""
         status = self._status_for(action)
         keys = [await self._issue_key(i) for i in issue_ids]
         body = {"action": "set_status", "ids": keys, "status": status}
+        failure: BackendError | None = None
         try:
-            await self._call("POST", "error_tracking/issues/bulk/", json=body)
-        except AuthError as exc:
-            raise _explained(exc, "error_tracking:write") from None
+            await self._write("POST", "error_tracking/issues/bulk/", body)
+        except BackendError as exc:
+            if not in_doubt(exc):
+                raise
+            failure = exc  # some may have changed all the same: the read-back tells
+        results: list[Issue | BackendError] = []
+        for key in keys:
+            try:
+                issue = await self._confirmed(key)
+            except BackendError as exc:
+                results.append(exc)
+                continue
+            if failure is not None and not status_reached(issue, action):
+                results.append(failure)
+            else:
+                results.append(issue)
+        return results
 
     async def check(self) -> str:
         await self._query(pq.issue_query(limit=1), "query:read and error_tracking:read")
@@ -198,7 +222,28 @@ class PostHogBackend:
         url = as_str(link.get("url") or link.get("presigned_url") or link.get("download_url"))
         if not url:
             raise InvalidResponse("the symbol set download answer holds no URL")
-        return (await self.downloads.request("GET", url)).content
+        return await self.downloads.download(url, MAX_SYMBOL_SET_BYTES)
+
+    async def _write(self, method: str, rest: str, body: dict[str, Any]) -> httpx.Response:
+        try:
+            return await self._call(method, rest, json=body)
+        except AuthError as exc:
+            raise _explained(exc, "error_tracking:write") from None
+
+    async def _confirmed(self, key: str) -> Issue:
+        """The issue with the status REST reports: the authority, which query results may lag."""
+        try:
+            data = decode_json(await self._call("GET", f"error_tracking/issues/{key}/"))
+        except AuthError as exc:
+            raise _explained(exc, "error_tracking:read") from None
+        rest = _mapping(data, "issue")
+        same_issue(self._parse_issue(rest), key, "described")
+        return await self._with_status_of(key, rest)
+
+    async def _with_status_of(self, key: str, rest: Mapping[str, Any]) -> Issue:
+        issue = await self._query_issue(key) or self._parse_issue(rest)
+        raw = as_str(rest.get("status")) or issue.raw_status
+        return dataclasses.replace(issue, raw_status=raw, status=STATUS_MAP.get(raw, issue.status))
 
     def _status_for(self, action: StatusAction) -> str:
         status = STATUS_BODIES.get(action)
@@ -295,7 +340,10 @@ class PostHogBackend:
         (some servers keep this endpoint internal) becomes a note on the event."""
         try:
             response = await self._call(
-                "POST", "error_tracking/stack_frames/batch_get/", json={"raw_ids": raw_ids}
+                "POST",
+                "error_tracking/stack_frames/batch_get/",
+                json={"raw_ids": raw_ids},
+                read_only=True,
             )
             return parse_frame_contexts(decode_json(response)), ""
         except BackendError as exc:
@@ -303,12 +351,18 @@ class PostHogBackend:
 
     async def _query(self, body: dict[str, Any], needs: str) -> Any:
         try:
-            return decode_json(await self._call("POST", "query/", json=body))
+            return decode_json(await self._call("POST", "query/", json=body, read_only=True))
         except AuthError as exc:
             raise _explained(exc, needs) from None
 
     async def _call(
-        self, method: str, rest: str, *, json: Any = None, params: Mapping[str, str] | None = None
+        self,
+        method: str,
+        rest: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+        read_only: bool | None = None,
     ) -> httpx.Response:
         """`/api/projects/{id}/<rest>`, else `/api/environments/{id}/<rest>` on a 404; the
         answer is remembered per route family (`query`, `error_tracking`)."""
@@ -318,7 +372,9 @@ class PostHogBackend:
         for index, prefix in enumerate(prefixes):
             url = f"/api/{prefix}/{self.project}/{rest}"
             try:
-                response = await self.client.request(method, url, json=json, params=params)
+                response = await self.client.request(
+                    method, url, json=json, params=params, read_only=read_only
+                )
             except NotFound:
                 if index + 1 < len(prefixes):
                     continue

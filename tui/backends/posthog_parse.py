@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tui.backends.coerce import as_dict, as_list, as_str, first, opt_int
-from tui.backends.sentry_parse import parse_datetime, parse_frame, parse_mechanism
+from tui.backends.sentry_parse import culprit, parse_datetime, parse_frame, parse_mechanism
 from tui.model import (
     ContextLine,
     Event,
@@ -70,7 +70,7 @@ def parse_issue(data: Mapping[str, Any], *, base_url: str = "", project: str = "
         id=issue_id,
         short_id=short_id(issue_id),
         title=f"{name}: {description}" if name and description else name or description,
-        culprit=_culprit(as_str(data.get("function")), as_str(data.get("source"))),
+        culprit=culprit(as_str(data.get("source")), as_str(data.get("function"))),
         status=STATUS_MAP.get(raw_status, IssueStatus.UNRESOLVED),
         raw_status=raw_status,
         count=opt_int(aggregations.get("occurrences")) or 0,
@@ -229,7 +229,7 @@ def resolved_frame(
         colno=opt_int(data.get("column")),
         in_app=bool(data.get("in_app")),
         platform=as_str(data.get("lang")),
-        resolve_failure=failure,
+        server_failure=failure,
     )
     context = (contexts or {}).get(as_str(data.get("raw_id")))
     return _with_context(frame, context) if context else frame
@@ -255,12 +255,6 @@ def _context_line(value: Any) -> ContextLine | None:
     data = as_dict(value)
     number = opt_int(data.get("number"))
     return ContextLine(number, as_str(data.get("line"))) if number is not None else None
-
-
-def _culprit(function: str, source: str) -> str:
-    if function and source:
-        return f"{source} in {function}"
-    return source or function
 
 
 def _frame_platform(exceptions: tuple[ExceptionValue, ...]) -> str:

@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tui.backends.errors import NotFound
+from tui.backends.errors import NotFound, Unsupported
 from tui.backends.search import STATUS_WORDS, Term, parse_search
 from tui.model import IssueQuery, IssueStatus
 
 SORTS = ("last_seen", "first_seen", "occurrences", "users", "sessions")
-SENTRY_SORTS = {"date": "last_seen", "new": "first_seen", "freq": "occurrences", "user": "users"}
+SENTRY_SORTS = {
+    **{"date": "last_seen", "new": "first_seen", "freq": "occurrences", "user": "users"},
+    # Sentry's own rankings have no PostHog counterpart: the most recent is the nearest.
+    **{"trends": "last_seen", "recommended": "last_seen"},
+}
 STATUS_PARAM = {
     IssueStatus.UNRESOLVED: "active",
     IssueStatus.RESOLVED: "resolved",
@@ -52,8 +56,12 @@ def plan_search(query: str) -> ListPlan:
 
 
 def sort_key(sort: str) -> str:
-    """A PostHog `orderBy`; Sentry's names are accepted too, anything else means last_seen."""
-    return sort if sort in SORTS else SENTRY_SORTS.get(sort, "last_seen")
+    """A PostHog `orderBy`; Sentry's names are accepted too, anything else is refused."""
+    if sort in SORTS:
+        return sort
+    if sort in SENTRY_SORTS:
+        return SENTRY_SORTS[sort]
+    raise Unsupported(f"posthog cannot sort by {sort!r}: use {', '.join(SORTS)}")
 
 
 def issue_query(

@@ -1,4 +1,5 @@
-"""Sentry's issue search syntax, evaluated on the client for servers that cannot search.
+"""Sentry's issue search syntax: evaluated on the client for servers that cannot search, and
+made safe for servers that split it like a shell.
 
 Supports `is:unresolved|resolved|ignored` (repeatable: any of them), `level:`, `project:`,
 negation with `!` (`!is:resolved`), quoted phrases, and free text matched case-insensitively
@@ -7,6 +8,7 @@ against the title, culprit, short id and exception value.
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass
 
@@ -45,6 +47,19 @@ def parse_search(query: str) -> tuple[Term, ...]:
         else:
             terms.append(Term("", word.lower()))
     return tuple(terms)
+
+
+def shell_safe(query: str) -> str:
+    """`query` as a server that splits it like a shell (GlitchTip) can read it.
+
+    A query that splits already is sent as typed. Otherwise an unbalanced quote (`it's broken`)
+    is taken literally: every quote and backslash is escaped, so the words arrive as typed.
+    """
+    try:
+        shlex.split(query)
+    except ValueError:
+        return re.sub(r"""(["'\\])""", r"\\\1", query)
+    return query
 
 
 def issue_matches(issue: Issue, query: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,10 +12,12 @@ import httpx
 
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED
 from tui.backends.coerce import as_list
-from tui.backends.errors import InvalidResponse, NotFound, Unsupported
-from tui.backends.http import ApiClient, decode_json, next_link
+from tui.backends.errors import InvalidResponse, NotFound, ServerError, Unsupported
+from tui.backends.http import ApiClient, decode_json, is_sentry_saas, next_link
+from tui.backends.search import shell_safe
 from tui.backends.sentry_artifacts import SentryArtifactSource
-from tui.backends.sentry_parse import parse_event, parse_issue
+from tui.backends.sentry_parse import event_level, parse_event, parse_issue
+from tui.backends.writes import confirmed_change, same_issue
 from tui.model import Event, Issue, IssuePage, IssueQuery, StatusAction
 
 SCOPES = "org:read project:read event:read (and event:write to change status)"
@@ -33,7 +36,11 @@ class Dialect:
     event_refs: frozenset[str]
     status_bodies: Mapping[StatusAction, Mapping[str, Any]]
     sends_stats_period: bool
-    short_id_lookup: bool
+    short_id_route: bool
+    """Sentry resolves short ids at `shortids/{id}/`; GlitchTip has no such route (its web
+    frontend answers there), so its short ids are found by listing the project's issues."""
+    shell_split_query: bool
+    """GlitchTip splits the query with `shlex` and answers 500 to an unbalanced quote."""
     region_lookup: bool
     """sentry.io puts each organisation on a region host named by `links.regionUrl`."""
 
@@ -53,7 +60,8 @@ SENTRY = Dialect(
         },
     },
     sends_stats_period=True,
-    short_id_lookup=True,
+    short_id_route=True,
+    shell_split_query=False,
     region_lookup=True,
 )
 
@@ -68,7 +76,8 @@ GLITCHTIP = Dialect(
         StatusAction.IGNORE: {"status": "ignored"},
     },
     sends_stats_period=False,
-    short_id_lookup=False,
+    short_id_route=False,
+    shell_split_query=True,
     region_lookup=False,
 )
 
@@ -85,6 +94,9 @@ class SentryBackend:
     dialect: Dialect = SENTRY
     _project_ids: tuple[str, ...] | None = field(default=None, init=False)
     _org_base: str | None = field(default=None, init=False)
+    _listed_projects: list[Mapping[str, Any]] | None = field(default=None, init=False)
+    _levels: dict[str, str] = field(default_factory=dict, init=False)
+    """Issue id -> level, for events that carry none (GlitchTip's never do)."""
 
     @classmethod
     def connect(
@@ -116,20 +128,23 @@ class SentryBackend:
         return self.dialect.event_refs
 
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
-        if cursor:
-            response = await self.client.request("GET", cursor)
-        else:
-            url = await self._org_url("issues/")
-            response = await self.client.request("GET", url, params=await self._list_params(query))
-        data = decode_json(response)
-        if not isinstance(data, list):
-            raise InvalidResponse("the issue list is not a JSON list")
-        issues = tuple(parse_issue(item) for item in data if isinstance(item, Mapping))
+        try:
+            if cursor:
+                response = await self.client.request("GET", cursor)
+            else:
+                url = await self._org_url("issues/")
+                params = await self._list_params(query)
+                response = await self.client.request("GET", url, params=params)
+        except ServerError as exc:
+            if not query.query or cursor:
+                raise
+            raise ServerError(f"the server could not run the query {query.query!r}: {exc}") from exc
+        items = _issue_list(response)
+        issues = tuple(self._remember(parse_issue(item)) for item in items)
         return IssuePage(issues, next_link(response.headers.get("Link", "")))
 
     async def get_issue(self, issue_id: str) -> Issue:
-        data = await self.client.get_json(await self._issue_url(await self._issue_key(issue_id)))
-        return parse_issue(_mapping(data, "issue"))
+        return await self._locate(issue_id)
 
     async def get_event(self, issue_id: str, event: str = EVENT_LATEST) -> Event:
         if event in (EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED) and (
@@ -138,18 +153,30 @@ class SentryBackend:
             raise Unsupported(f"{self.dialect.name} cannot fetch the {event} event of an issue")
         key = await self._issue_key(issue_id)
         url = await self._issue_url(key, f"events/{quote(event, safe='')}/")
-        return parse_event(_mapping(await self.client.get_json(url), "event"), issue_id=key)
+        data = _mapping(await self.client.get_json(url), "event")
+        parsed = parse_event(data, issue_id=key)
+        if event_level(data):
+            return parsed
+        # GlitchTip's events carry no level: the issue's is the event's.
+        level = self._levels.get(key) or (await self.get_issue(key)).level
+        return dataclasses.replace(parsed, level=level)
 
     async def set_status(self, issue_id: str, action: StatusAction) -> Issue:
         body = self.dialect.status_bodies.get(action)
         if body is None:
             raise Unsupported(f"{self.dialect.name} cannot {action.value.replace('_', ' ')}")
-        url = await self._issue_url(await self._issue_key(issue_id))
-        data = decode_json(await self.client.request("PUT", url, json=dict(body)))
-        if isinstance(data, Mapping) and data.get("id") and data.get("title") is not None:
-            return parse_issue(data)
-        # A partial answer (`{"status": ...}`): read the issue back rather than guess its state.
-        return parse_issue(_mapping(await self.client.get_json(url), "issue"))
+        key = await self._issue_key(issue_id)
+        url = await self._issue_url(key)
+
+        async def write() -> Issue | None:
+            response = await self.client.request("PUT", url, json=dict(body))
+            return _full_issue_answer(response, key)
+
+        async def read() -> Issue:
+            data = _mapping(await self.client.get_json(url), "issue")
+            return same_issue(parse_issue(data), key, "described")
+
+        return await confirmed_change(self.client, action, write, read)
 
     async def check(self) -> str:
         orgs = await self.client.get_json("/api/0/organizations/")
@@ -157,9 +184,9 @@ class SentryBackend:
         if self.org not in slugs:
             visible = ", ".join(str(s) for s in slugs) or "none"
             raise NotFound(f"the token works but cannot see organisation {self.org!r} ({visible})")
-        projects = await self.client.get_json(await self._org_url("projects/"))
-        count = len(as_list(projects))
-        return f"{self.dialect.name}: organisation {self.org!r}, {count} projects visible"
+        listed = await self._projects()
+        await self._resolve_projects(self.projects)  # a configured project that does not exist
+        return f"{self.dialect.name}: organisation {self.org!r}, {len(listed)} projects visible"
 
     def symbol_source(self) -> SentryArtifactSource:
         """Source maps uploaded to this server, found by debug id."""
@@ -170,9 +197,13 @@ class SentryBackend:
         await self.client.aclose()
 
     async def _list_params(self, query: IssueQuery) -> list[tuple[str, Any]]:
-        sort = self.dialect.sorts.get(query.sort) or next(iter(self.dialect.sorts.values()))
+        sort = self.dialect.sorts.get(query.sort)
+        if sort is None:
+            known = ", ".join(self.dialect.sorts)
+            raise Unsupported(f"{self.dialect.name} cannot sort by {query.sort!r}: use {known}")
+        text = shell_safe(query.query) if self.dialect.shell_split_query else query.query
         params: list[tuple[str, Any]] = [
-            ("query", query.query),
+            ("query", text),
             ("sort", sort),
             ("limit", min(query.limit, MAX_PAGE)),
         ]
@@ -184,34 +215,100 @@ class SentryBackend:
         return params
 
     async def _resolve_projects(self, wanted: tuple[str, ...]) -> tuple[str, ...]:
-        """Project ids for the filter; slugs are looked up once (GlitchTip takes ids only)."""
+        """Project ids for the filter; slugs and ids are checked once (GlitchTip takes ids only)."""
         wanted = wanted or self.projects
-        if all(p.isdigit() for p in wanted):
-            return wanted
-        if self._project_ids is None or wanted != self.projects:
-            listed = await self.client.get_json(await self._org_url("projects/"))
-            listed = [p for p in as_list(listed) if isinstance(p, Mapping)]
-            by_slug = {str(p.get("slug")): str(p.get("id")) for p in listed}
-            missing = [p for p in wanted if not p.isdigit() and p not in by_slug]
-            if missing:
-                known = ", ".join(sorted(by_slug)) or "none"
-                raise NotFound(f"no project {missing[0]!r} in {self.org!r} (known: {known})")
-            ids = tuple(p if p.isdigit() else by_slug[p] for p in wanted)
-            if wanted != self.projects:
-                return ids
+        if not wanted:
+            return ()
+        if wanted == self.projects and self._project_ids is not None:
+            return self._project_ids
+        listed = await self._projects()
+        by_name = {str(p.get(k)): str(p.get("id")) for p in listed for k in ("slug", "id")}
+        missing = [p for p in wanted if p not in by_name]
+        if missing:
+            known = ", ".join(sorted(str(p.get("slug")) for p in listed)) or "none"
+            raise NotFound(f"no project {missing[0]!r} in {self.org!r} (known: {known})")
+        ids = tuple(by_name[p] for p in wanted)
+        if wanted == self.projects:
             self._project_ids = ids
-        return self._project_ids
+        return ids
+
+    async def _projects(self) -> list[Mapping[str, Any]]:
+        if self._listed_projects is None:
+            listed = await self.client.get_json(await self._org_url("projects/"))
+            self._listed_projects = [p for p in as_list(listed) if isinstance(p, Mapping)]
+        return self._listed_projects
 
     async def _issue_key(self, issue_id: str) -> str:
-        """Numeric ids pass through; short ids (`BILLING-API-3F`) are looked up where possible."""
-        if issue_id.isdigit() or not self.dialect.short_id_lookup:
-            return issue_id
-        url = await self._org_url(f"shortids/{quote(issue_id, safe='')}/")
+        """The numeric id to put in a path, after checking the issue is this profile's."""
+        if issue_id.isdigit() and not self.projects and self.dialect.scoped_issue_paths:
+            return issue_id  # the path itself keeps to the organisation: spare the round trip
+        return (await self._locate(issue_id)).id
+
+    async def _locate(self, issue_id: str) -> Issue:
+        """The issue, by id or short id, if it is in the profile's projects.
+
+        Issue paths are not scoped to a project (on GlitchTip not even to an organisation), so
+        an id from elsewhere would otherwise reach an issue the profile does not cover.
+        """
+        if issue_id.isdigit():
+            data = _mapping(await self.client.get_json(await self._issue_url(issue_id)), "issue")
+        elif self.dialect.short_id_route:
+            data = await self._short_id_by_route(issue_id)
+        else:
+            data = await self._short_id_by_listing(issue_id)
+        project = _mapping(data.get("project") or {}, "issue's project")
+        names = {str(project.get("id")), str(project.get("slug"))}
+        allowed = await self._allowed_projects()
+        if allowed is not None and not names & allowed:
+            where = ", ".join(self.projects) if self.projects else f"organisation {self.org!r}"
+            raise NotFound(f"no issue {issue_id} in {where} (it belongs to {project.get('slug')})")
+        return self._remember(parse_issue(data))
+
+    async def _allowed_projects(self) -> set[str] | None:
+        """Project ids and slugs an issue may belong to; None when the path already ensures it."""
+        if self.projects:
+            return set(self.projects)
+        if self.dialect.scoped_issue_paths:
+            return None
+        return {str(p.get(k)) for p in await self._projects() for k in ("id", "slug")}
+
+    async def _short_id_by_route(self, short_id: str) -> Mapping[str, Any]:
+        url = await self._org_url(f"shortids/{quote(short_id, safe='')}/")
         data = _mapping(await self.client.get_json(url), "short id lookup")
-        group_id = data.get("groupId") or _mapping(data.get("group") or {}, "group").get("id")
+        group = data.get("group")
+        if isinstance(group, Mapping) and group.get("id") and group.get("project"):
+            return group
+        group_id = data.get("groupId") or _mapping(group or {}, "group").get("id")
         if not group_id:
-            raise NotFound(f"no issue with short id {issue_id!r}")
-        return str(group_id)
+            raise NotFound(f"no issue with short id {short_id!r}")
+        return _mapping(await self.client.get_json(await self._issue_url(str(group_id))), "issue")
+
+    async def _short_id_by_listing(self, short_id: str) -> Mapping[str, Any]:
+        """GlitchTip's short id is `PROJECT-SLUG-<base32 of a per-project counter>`; its API
+        can filter by project but not by short id, so the project's issues (every status) are
+        listed, newest first, until one carries it."""
+        slug = short_id.rpartition("-")[0].lower()
+        listed = await self._projects()
+        project = next((p for p in listed if str(p.get("slug")).lower() == slug), None)
+        if project is None:
+            raise NotFound(f"no project for short id {short_id!r}")
+        params = [("project", str(project.get("id"))), ("sort", "-first_seen"), ("limit", MAX_PAGE)]
+        response = await self.client.request("GET", await self._org_url("issues/"), params=params)
+        seen: set[str] = set()
+        while True:
+            items = _issue_list(response)
+            for item in items:
+                if str(item.get("shortId")).upper() == short_id.upper():
+                    return item
+            cursor = next_link(response.headers.get("Link", ""))
+            if not cursor or not items or cursor in seen:
+                raise NotFound(f"no issue with short id {short_id!r}")
+            seen.add(cursor)
+            response = await self.client.request("GET", cursor)
+
+    def _remember(self, issue: Issue) -> Issue:
+        self._levels[issue.id] = issue.level
+        return issue
 
     async def _issue_url(self, key: str, rest: str = "") -> str:
         if self.dialect.scoped_issue_paths:
@@ -225,7 +322,7 @@ class SentryBackend:
         """sentry.io serves each organisation from its region host; others from the base URL."""
         if self._org_base is None:
             self._org_base = ""
-            if self.dialect.region_lookup and _is_sentry_saas(self.client.base_url):
+            if self.dialect.region_lookup and is_sentry_saas(httpx.URL(self.client.base_url).host):
                 self._org_base = await self._region_url()
         return self._org_base
 
@@ -238,9 +335,24 @@ class SentryBackend:
         return ""
 
 
-def _is_sentry_saas(base_url: str) -> bool:
-    host = httpx.URL(base_url).host
-    return host == "sentry.io" or host.endswith(".sentry.io")
+def _full_issue_answer(response: httpx.Response, key: str) -> Issue | None:
+    """The issue a PUT answered with, if it is all of this issue; a partial answer
+    (`{"status": ...}`), another issue or a body that is not JSON is no confirmation."""
+    try:
+        data = decode_json(response)
+    except InvalidResponse:
+        return None
+    if not (isinstance(data, Mapping) and data.get("title") is not None):
+        return None
+    issue = parse_issue(data)
+    return issue if issue.id == key else None
+
+
+def _issue_list(response: httpx.Response) -> list[Mapping[str, Any]]:
+    data = decode_json(response)
+    if not isinstance(data, list):
+        raise InvalidResponse("the issue list is not a JSON list")
+    return [item for item in data if isinstance(item, Mapping)]
 
 
 def _mapping(data: Any, what: str) -> Mapping[str, Any]:

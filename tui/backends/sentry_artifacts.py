@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,8 +22,13 @@ from tui.backends.errors import BackendError
 from tui.backends.http import ApiClient
 from tui.symbols import FoundBy, FoundMap, LookupFailed, MapRequest
 
-MAX_ARCHIVE_BYTES = 256 * 1024 * 1024
-"""A bundle larger than this is refused rather than unpacked into memory."""
+MAX_ARCHIVE_BYTES = 128 * 1024 * 1024
+"""A download (bundle or single file) larger than this is abandoned while it streams."""
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+"""One file inside a bundle, uncompressed: a zip bomb stops here."""
+MAX_MANIFEST_BYTES = 8 * 1024 * 1024
+KEPT_BUNDLES = 4
+"""Downloads kept in memory for the next frames of the same event."""
 
 
 @dataclass
@@ -59,7 +65,9 @@ class SentryArtifactSource:
             return None
         data = self._bundles.get(url)
         if data is None:
-            data = (await self.client.request("GET", url)).content
+            data = await self.client.download(url, MAX_ARCHIVE_BYTES)
+            if len(self._bundles) >= KEPT_BUNDLES:
+                del self._bundles[next(iter(self._bundles))]
             self._bundles[url] = data
         location = f"{self.name}: {as_str(artifact.get('id')) or url}"
         if as_str(artifact.get("type")) == "bundle":
@@ -76,7 +84,9 @@ def bundle_map(archive: bytes, debug_id: str, location: str) -> FoundMap | None:
     wanted = _normal_id(debug_id)
     try:
         with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
-            manifest = json.loads(bundle.read("manifest.json"))
+            manifest = json.loads(
+                _read_entry(bundle, "manifest.json", location, MAX_MANIFEST_BYTES)
+            )
             entries = as_dict(as_dict(manifest).get("files"))
             matching = {
                 as_str(as_dict(info).get("type")): path
@@ -87,13 +97,35 @@ def bundle_map(archive: bytes, debug_id: str, location: str) -> FoundMap | None:
                 return None
             minified = matching.get("minified_source")
             return FoundMap(
-                bundle.read(matching["source_map"]),
+                _read_entry(bundle, matching["source_map"], location, MAX_ENTRY_BYTES),
                 FoundBy.DEBUG_ID,
                 f"{location} {entries[matching['source_map']].get('url', matching['source_map'])}",
-                minified=bundle.read(minified) if minified else None,
+                minified=(
+                    _read_entry(bundle, minified, location, MAX_ENTRY_BYTES) if minified else None
+                ),
             )
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        json.JSONDecodeError,
+        UnicodeDecodeError,
+        NotImplementedError,  # a compression method zipfile lacks
+        EOFError,
+        zlib.error,
+    ) as exc:
         raise LookupFailed(f"{location}: not a readable artifact bundle ({exc})") from exc
+
+
+def _read_entry(bundle: zipfile.ZipFile, name: str, location: str, limit: int) -> bytes:
+    """One file of the bundle, refused past `limit` bytes whatever its header claims."""
+    too_large = LookupFailed(f"{location}: {name} in the bundle is over {limit} bytes")
+    if bundle.getinfo(name).file_size > limit:
+        raise too_large
+    with bundle.open(name) as entry:
+        data = entry.read(limit + 1)
+    if len(data) > limit:
+        raise too_large
+    return data
 
 
 def _header(info: Mapping[str, Any], name: str) -> str:

@@ -41,13 +41,15 @@ def parse_issue(data: Mapping[str, Any]) -> Issue:
         id=as_str(data.get("id")),
         short_id=as_str(data.get("shortId") or data.get("short_id") or data.get("id")),
         title=as_str(data.get("title")),
-        culprit=as_str(data.get("culprit")),
+        # GlitchTip's issue culprit is "" while its metadata names the file and function.
+        culprit=as_str(data.get("culprit"))
+        or culprit(as_str(metadata.get("filename")), as_str(metadata.get("function"))),
         level=as_str(data.get("level")) or "error",
         status=STATUS_MAP.get(raw_status, IssueStatus.UNRESOLVED),
         raw_status=raw_status,
         substatus=as_str(data.get("substatus")) or None,
         count=as_int(data.get("count")),
-        user_count=as_int(data.get("userCount")),
+        user_count=as_int(first(data, "userCount", "user_count")),  # GlitchTip's PUT: snake
         first_seen=parse_datetime(data.get("firstSeen")),
         last_seen=parse_datetime(data.get("lastSeen")),
         project=as_str(project.get("slug") or project.get("name")),
@@ -65,6 +67,8 @@ def parse_event(data: Mapping[str, Any], issue_id: str = "") -> Event:
     release = data.get("release")
     if isinstance(release, Mapping):
         release = release.get("version")
+    # GlitchTip keeps the release only among the tags.
+    release = release or dict(tags).get("release")
     return Event(
         id=as_str(data.get("eventID") or data.get("event_id") or data.get("id")),
         issue_id=issue_id or as_str(data.get("groupID")),
@@ -73,7 +77,7 @@ def parse_event(data: Mapping[str, Any], issue_id: str = "") -> Event:
         message=_message(data, interfaces),
         platform=as_str(data.get("platform")),
         timestamp=parse_datetime(data.get("dateCreated") or data.get("timestamp")),
-        level=as_str(data.get("level") or dict(tags).get("level")) or "error",
+        level=event_level(data) or "error",
         release=as_str(release),
         dist=as_str(data.get("dist")),
         environment=as_str(data.get("environment") or dict(tags).get("environment")),
@@ -89,6 +93,11 @@ def parse_event(data: Mapping[str, Any], issue_id: str = "") -> Event:
         next_event_id=as_str(data.get("nextEventID")) or None,
         processing_errors=tuple(_processing_error(e) for e in as_list(data.get("errors"))),
     )
+
+
+def event_level(data: Mapping[str, Any]) -> str:
+    """The event's own level, or "" when it has none (GlitchTip's events never do)."""
+    return as_str(data.get("level") or dict(_tags(data.get("tags"))).get("level"))
 
 
 def parse_exceptions(values: list[Any]) -> tuple[ExceptionValue, ...]:
@@ -197,11 +206,16 @@ def _stacktrace(data: Any) -> Stacktrace | None:
 
 
 def _context(data: Mapping[str, Any]) -> tuple[tuple[str, ...], str | None, tuple[str, ...]]:
-    """(pre, line, post) from ingestion fields or the web API's numbered `context` pairs."""
-    if data.get("context_line") is not None:
+    """(pre, line, post) from ingestion fields or the web API's numbered `context` pairs.
+
+    GlitchTip sends `context_line` with the pairs and no `pre_context`/`post_context`: the pairs
+    are read whenever the separate lists are absent.
+    """
+    line = as_str(data["context_line"]) if data.get("context_line") is not None else None
+    if "pre_context" in data or "post_context" in data:
         return (
             tuple(as_str(x) for x in as_list(data.get("pre_context"))),
-            as_str(data.get("context_line")),
+            line,
             tuple(as_str(x) for x in as_list(data.get("post_context"))),
         )
     lineno = opt_int(first(data, "lineNo", "lineno"))
@@ -211,11 +225,18 @@ def _context(data: Mapping[str, Any]) -> tuple[tuple[str, ...], str | None, tupl
         if isinstance(pair, list | tuple) and len(pair) == 2
     ]
     if lineno is None or not any(n == lineno for n, _ in numbered):
-        return (), None, ()
+        return (), line, ()
     pre = tuple(text for n, text in numbered if n is not None and n < lineno)
-    line = next(text for n, text in numbered if n == lineno)
+    current = next(text for n, text in numbered if n == lineno)
     post = tuple(text for n, text in numbered if n is not None and n > lineno)
-    return pre, line, post
+    return pre, current if line is None else line, post
+
+
+def culprit(filename: str, function: str) -> str:
+    """Where an issue happened, in Sentry's form: `file in function`."""
+    if filename and function:
+        return f"{filename} in {function}"
+    return filename or function
 
 
 def _breadcrumb(data: Any) -> Breadcrumb:

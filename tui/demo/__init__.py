@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from tui.backends.base import Backend
@@ -30,11 +31,28 @@ def open_demo_backend(
     profile_name: str = DEMO_PROFILE.name, *, now: datetime | None = None, latency: float = 0.0
 ) -> Backend:
     """The demo profile's backend over its in-memory server: real parsing, status changes kept
-    in memory. `demo` is Sentry's web API, `demo-posthog` PostHog's error tracking."""
-    if profile_name == DEMO_POSTHOG_PROFILE.name:
-        posthog = DemoPostHogServer.from_package(now=now, latency=latency)
+    in memory. `demo` is Sentry's web API, `demo-posthog` PostHog's error tracking.
+
+    Without a fixed `now` or a latency the server is the process's own, so switching profiles
+    and back finds the status changes made before."""
+    fresh = now is not None or latency > 0
+    server = _new_server(profile_name, now, latency) if fresh else demo_server(profile_name)
+    if isinstance(server, DemoPostHogServer):
         return PostHogBackend.connect(
-            DEMO_POSTHOG_URL, "phx_demo", DEMO_PROJECT, transport=posthog.transport()
+            DEMO_POSTHOG_URL, "phx_demo", DEMO_PROJECT, transport=server.transport()
         )
-    server = DemoSentryServer.from_package(now=now, latency=latency)
     return SentryBackend.connect(DEMO_URL, "demo-token", DEMO_ORG, transport=server.transport())
+
+
+@functools.cache
+def demo_server(profile_name: str) -> DemoSentryServer | DemoPostHogServer:
+    """One in-memory server per demo profile, for as long as the process runs."""
+    return _new_server(profile_name, None, 0.0)
+
+
+def _new_server(
+    profile_name: str, now: datetime | None, latency: float
+) -> DemoSentryServer | DemoPostHogServer:
+    if profile_name == DEMO_POSTHOG_PROFILE.name:
+        return DemoPostHogServer.from_package(now=now, latency=latency)
+    return DemoSentryServer.from_package(now=now, latency=latency)

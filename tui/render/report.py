@@ -16,6 +16,7 @@ from tui.model import Breadcrumb, Event, ExceptionValue, Frame, Issue
 from tui.render.text import absolute_time, relative_time, sanitize
 from tui.render.trace import (
     FrameRow,
+    _window,
     exception_blocks,
     language_for,
     newest_first,
@@ -25,6 +26,8 @@ from tui.render.trace import (
 PIPE_WIDTH = 200
 """Piped output is not cut to 80 columns: a script reading it wants whole lines."""
 BREADCRUMBS_SHOWN = 10
+CONTEXT_AROUND = 10
+"""Context lines printed either side of a frame's line: a server may send a whole file."""
 
 
 def console() -> Console:
@@ -131,16 +134,33 @@ def _frame(row: FrameRow, platform: str) -> list[RenderableType]:
     if row.crashed:
         line.append("  <- crashed here", style="bold red")
     parts: list[RenderableType] = [line]
+    parts.extend(_frame_notes(frame))
     if (frame.in_app or row.crashed) and frame.context:
         parts.append(_context(frame, platform))
     return parts
 
 
+def _frame_notes(frame: Frame) -> list[Text]:
+    """Why a frame stayed minified, the server's reason beside stackdeck's own attempt."""
+    notes = (
+        ("server could not resolve", frame.server_failure),
+        ("not resolved locally", frame.resolve_failure),
+        ("source map", frame.provenance),
+    )
+    style = "dim italic"
+    return [Text(f"      {label}: {sanitize(text)}", style=style) for label, text in notes if text]
+
+
 def _context(frame: Frame, platform: str) -> Text:
-    """Numbered source lines, highlighted, the frame's line marked; no padding to the width."""
-    context = frame.context
+    """Numbered source lines, highlighted, the frame's line marked; no padding to the width.
+
+    Only lines near the frame's own are highlighted, each cut to a window around the column as
+    the TUI does, so a huge file or a megabyte minified line prints as quickly as a small one.
+    """
+    lineno = frame.lineno or 0
+    context = tuple(c for c in frame.context if abs(c.lineno - lineno) <= CONTEXT_AROUND)
     language = language_for(frame.filename or frame.abs_path, frame.platform or platform)
-    code = "\n".join(sanitize(c.line) for c in context)
+    code = "\n".join(_window(sanitize(c.line), frame.colno)[0] for c in context)
     lines = Syntax("", language, theme="ansi_dark").highlight(code).split("\n", allow_blank=True)
     width = len(str(context[-1].lineno))
     out = Text()

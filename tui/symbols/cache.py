@@ -21,9 +21,14 @@ from typing import Any
 
 from tui.symbols.binary import BinaryMap, open_binary, write_binary
 from tui.symbols.decode import decode_map
+from tui.symbols.errors import SourceMapError
 
 INDEX_VERSION = 1
 _SUFFIX = ".sdmap"
+
+
+class UnsafeCacheDir(SourceMapError):
+    """A cache directory is a symbolic link or not a directory: maps are not cached there."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,8 @@ class SymbolCache:
         """Map the cached binary for `digest`; None when absent or written by another version."""
         if digest in self._open:
             return self._open[digest]
+        if self.directory.is_symlink() or (self.directory / "maps").is_symlink():
+            return None  # whoever made the link would choose the maps we read
         binary = open_binary(self.path_for(digest))
         if binary is not None:
             self._open[digest] = binary
@@ -111,6 +118,8 @@ class SymbolCache:
         decoded = decode_map(map_bytes)
         self._open.pop(digest, None)
         path = self.path_for(digest)
+        _private_dir(self.directory)
+        _private_dir(path.parent)
         write_binary(path, decoded, minified, {"origin": origin, "created": self._clock()})
         binary = open_binary(path)
         if binary is None:  # pragma: no cover - we just wrote it
@@ -199,7 +208,7 @@ class SymbolCache:
         self._write_index(index)
 
     def _write_index(self, index: dict[str, Any]) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
+        _private_dir(self.directory)
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".index-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
@@ -208,3 +217,18 @@ class SymbolCache:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _private_dir(path: Path) -> None:
+    """Create `path` (and its missing parents) for this user alone; refuse a symbolic link.
+
+    Cached maps hold source code, and a link would let whoever made it choose where they are
+    written and read from.
+    """
+    missing = [p for p in (path, *path.parents) if not os.path.lexists(p)]
+    for directory in reversed(missing):
+        directory.mkdir(mode=0o700, exist_ok=True)
+    if path.is_symlink() or not path.is_dir():
+        raise UnsafeCacheDir(f"{path} is a symbolic link or not a directory: remove it")
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)

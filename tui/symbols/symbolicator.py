@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tui.model import Event, ExceptionValue, Frame
 from tui.symbols.binary import BinaryMap
@@ -158,7 +159,8 @@ class Symbolicator:
             (CacheKey("chunk_id", request.chunk_id), FoundBy.CHUNK_ID),
         ):
             if key.value and (cached := self.cache.find(key)):
-                return cached.binary, Provenance(how, cached.location, "cache", cached=True)
+                location = shown_path(cached.location)
+                return cached.binary, Provenance(how, location, "cache", cached=True)
         looked: list[str] = []
         url_checked = False
         for source in self.sources:
@@ -181,7 +183,7 @@ class Symbolicator:
             how = FoundBy(hit.how)
         except ValueError:
             how = FoundBy.URL_SUFFIX
-        return hit.binary, Provenance(how, hit.location, "cache", cached=True)
+        return hit.binary, Provenance(how, shown_path(hit.location), "cache", cached=True)
 
     async def _ask(
         self, source: SymbolSource, request: MapRequest, looked: list[str]
@@ -189,14 +191,15 @@ class Symbolicator:
         try:
             found = await source.find(request)
         except LookupFailed as exc:
-            looked.append(f"{source.name}: {exc}")
+            looked.append(shown_path(f"{source.name}: {exc}"))
             return None
         except Exception as exc:  # a plug-in source failing must not lose the other frames
-            looked.append(f"{source.name}: {type(exc).__name__}: {exc}")
+            looked.append(shown_path(f"{source.name}: {type(exc).__name__}: {exc}"))
             return None
         if found is None:
-            looked.append(f"{source.name}: no match")
+            looked.append(f"{shown_path(source.name)}: no match")
             return None
+        location = _in_folder(found.location, getattr(source, "directory", None))
         keys = [CacheKey("url", normalize_url(request.abs_path))]
         if request.debug_id:
             keys.append(CacheKey("debug_id", request.debug_id))
@@ -209,17 +212,19 @@ class Symbolicator:
                 minified=found.minified,
                 keys=keys,
                 how=str(found.how),
-                location=found.location,
+                location=location,
             )
         except SourceMapError as exc:
-            return f"corrupt source map {found.location}: {exc}"
-        return binary, Provenance(found.how, found.location, source.name)
+            return f"corrupt source map {location}: {exc}"
+        return binary, Provenance(found.how, location, shown_path(source.name))
 
 
 _JS_PLATFORMS = frozenset({"javascript", "node", "web:javascript", "node:javascript"})
 _JS_SUFFIXES = (".js", ".mjs", ".cjs")
 _ORIGINAL_SUFFIXES = (".ts", ".tsx", ".jsx", ".mts", ".cts", ".vue", ".svelte", ".coffee")
 """Files a bundler reads, never emits: a frame pointing at one was resolved already."""
+_MAP_RELATIVE = ("../", "./")
+"""How a source map names its sources; a served or run file never has such a path."""
 
 
 def needs_symbolication(frame: Frame, platform: str = "") -> bool:
@@ -227,13 +232,13 @@ def needs_symbolication(frame: Frame, platform: str = "") -> bool:
 
     Left alone, as Sentry does: other languages, frames without file or line, native code,
     Node built-ins; and frames already pointing at original sources (PostHog sends resolved
-    `src/lib/cart.ts` frames).
+    `src/lib/cart.ts` and `../../src/lib/cart.js` frames, paths as the map's `sources` name them).
     """
     path = frame.abs_path
     if not path or frame.lineno is None or path in ("native", "[native code]"):
         return False
     bare = path.split("?", 1)[0].split("#", 1)[0]
-    if bare.endswith(_ORIGINAL_SUFFIXES):
+    if bare.endswith(_ORIGINAL_SUFFIXES) or bare.startswith(_MAP_RELATIVE):
         return False
     javascript = (frame.platform or platform) in _JS_PLATFORMS or bare.endswith(_JS_SUFFIXES)
     return (
@@ -252,6 +257,22 @@ def _debug_ids(event: Event) -> dict[str, str]:
 
 def _debug_id_for(frame: Frame, debug_ids: dict[str, str]) -> str:
     return debug_ids.get(frame.abs_path) or debug_ids.get(normalize_url(frame.abs_path), "")
+
+
+def shown_path(text: str) -> str:
+    """`text` with the home directory as `~`: this machine's paths stay out of screenshots."""
+    home = str(Path.home())
+    return text.replace(home + "/", "~/") if home not in ("", "/") else text
+
+
+def _in_folder(location: str, folder: Path | None) -> str:
+    """A map found in a symbol folder, named relative to it (the provenance names the folder)."""
+    if folder is not None:
+        try:
+            return str(Path(location).relative_to(folder))
+        except ValueError:
+            pass  # not inside the folder (a URL, a symlink target): fall through
+    return shown_path(location)
 
 
 def _no_map_reason(request: MapRequest, looked: list[str]) -> str:

@@ -1,6 +1,9 @@
 """Fetching a minified file and its map from public URLs, only for allowed hosts.
 
-http(s) only, hosts from an allow-list, a size limit on every body and a timeout. The map is
+http(s) only, hosts from an allow-list, a size limit on every body and a timeout. Without an
+explicit list ("*"), only hosts whose every address is public are fetched: never loopback,
+private or link-local ones (a hostile event must not make stackdeck probe the local network).
+The map is
 found by the `SourceMap`/`X-SourceMap` header or the file's last `//# sourceMappingURL=`
 comment, and as a last resort at `<url>.map` (what PostHog's cymbal tries). Redirects are
 followed by hand so that every hop passes the allow-list.
@@ -8,7 +11,10 @@ followed by hand so that every hop passes the allow-list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -20,6 +26,13 @@ from tui.symbols.sources import FoundBy, FoundMap, LookupFailed, MapRequest
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _MAX_REDIRECTS = 5
+Resolve = Callable[[str, int], Awaitable[list[str]]]
+
+
+async def resolve_addresses(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to (what the connection may use)."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
 
 
 @dataclass
@@ -31,6 +44,7 @@ class UrlSource:
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout: float = 20.0
     name: str = "public urls"
+    resolve: Resolve = resolve_addresses
     _hosts: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -41,13 +55,16 @@ class UrlSource:
         host = (parts.hostname or "").lower()
         if parts.scheme not in ("http", "https") or not host:
             return False
-        return "*" in self._hosts or any(host == h or host.endswith("." + h) for h in self._hosts)
+        return "*" in self._hosts or self._listed(host)
+
+    def _listed(self, host: str) -> bool:
+        return any(host == h or host.endswith("." + h) for h in self._hosts)
 
     async def find(self, request: MapRequest) -> FoundMap | None:
         url = request.abs_path.split("#", 1)[0]
         if urlsplit(url).scheme not in ("http", "https"):
             return None
-        self._check(url)
+        await self._check(url)
         minified, headers, url = await self._get(url)
         reference = map_reference(minified, headers)
         how = FoundBy.SOURCE_MAPPING_URL
@@ -59,14 +76,26 @@ class UrlSource:
             except SourceMapError as exc:
                 raise LookupFailed(f"{url}: {exc}") from None
         map_url = join_url(url, reference) if reference else url.split("?", 1)[0] + ".map"
-        self._check(map_url)
+        await self._check(map_url)
         data, _, _ = await self._get(map_url)
         return FoundMap(data, how, map_url, minified)
 
-    def _check(self, url: str) -> None:
+    async def _check(self, url: str) -> None:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
         if not self.allows(url):
-            host = urlsplit(url).hostname or url
-            raise LookupFailed(f"{host} is not an allowed host (symbols.allowed_hosts)")
+            raise LookupFailed(f"{host or url} is not an allowed host (symbols.url_hosts)")
+        if self._listed(host):
+            return  # named by the user: an internal host is what they asked for
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            addresses = await self.resolve(host, port)
+        except (OSError, ValueError) as exc:
+            raise LookupFailed(f"cannot resolve {host}: {exc}") from None
+        if not addresses or not all(_public(a) for a in addresses):
+            raise LookupFailed(
+                f"{host} is not a public address; name it in symbols.url_hosts to allow it"
+            )
 
     async def _get(self, url: str) -> tuple[bytes, Mapping[str, str], str]:
         """GET with the size limit; redirects are followed only to allowed hosts.
@@ -77,7 +106,7 @@ class UrlSource:
             found = await self._get_once(url)
             if isinstance(found, str):
                 url = found
-                self._check(url)
+                await self._check(url)
                 continue
             return (*found, url)
         raise LookupFailed(f"GET {url}: too many redirects")
@@ -102,3 +131,10 @@ class UrlSource:
                 return bytes(body), dict(response.headers)
         except httpx.HTTPError as exc:
             raise LookupFailed(f"GET {url}: {type(exc).__name__}: {exc}") from None
+
+
+def _public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone (`fe80::1%eth0`)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global
