@@ -17,7 +17,8 @@ from tests.ui.driver import SIZE, make_app, settle, static_text, status_cell
 from tests.ui.fakes import NOW, FakeBackend, fixed_clock, make_issues
 from tui.app import StackdeckApp
 from tui.backends.errors import ServerError
-from tui.model import StatusAction
+from tui.model import IssueQuery, StatusAction
+from tui.render.issue import empty_result
 from tui.screens.help import HelpScreen
 from tui.screens.issue_detail import IssueDetailScreen
 from tui.screens.issue_list import IssueListScreen
@@ -294,6 +295,13 @@ async def test_empty_result_says_so_and_how_to_widen_it() -> None:
         text = static_text(app, "#empty-result")
         assert "no issues match is:unresolved" in text and "press /" in text
         assert "is:resolved" in text
+
+
+def test_empty_result_names_the_environment_and_how_to_leave_it() -> None:
+    staging = empty_result(IssueQuery(query="", environment="staging")).plain
+    assert staging.startswith("no issues in staging") and "press e" in staging
+    everything = empty_result(IssueQuery(query="")).plain
+    assert "press e" not in everything and "press /" not in everything
 
 
 async def test_a_result_after_an_empty_one_shows_the_table_again() -> None:

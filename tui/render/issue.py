@@ -9,7 +9,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.content import Content
 
-from tui.model import Issue, IssueStatus
+from tui.model import Issue, IssueQuery, IssueStatus
 from tui.render.text import absolute_time, plain, plain_text, relative_time
 
 LEVEL_THEME_COLOR = {
@@ -168,3 +168,20 @@ def issue_header(issue: Issue, now: datetime) -> Content:
 
 def seen_range(issue: Issue) -> str:
     return f"{absolute_time(issue.first_seen)} → {absolute_time(issue.last_seen)}"
+
+
+def empty_result(query: IssueQuery) -> Content:
+    """What an empty list says instead of a bare table: what matched nothing, how to widen it."""
+    where = plain(f" in {query.environment}", "bold") if query.environment else Content("")
+    hints = []
+    if query.query:
+        head = Content.assemble(
+            ("no issues match ", "bold"), plain(query.query, "bold $text-accent")
+        )
+        hints = ["press / to edit the query", "try is:ignored, is:resolved or a wider period"]
+    else:
+        head = Content.styled("no issues", "bold")
+    if query.environment:
+        hints.append("press e for every environment")
+    hints = hints or ["nothing has been reported yet"]
+    return Content.assemble(head, where, "\n", (" · ".join(hints), "$text-muted"))

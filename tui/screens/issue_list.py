@@ -16,14 +16,13 @@ from textual.widgets import Static
 from tui.backends.base import Backend
 from tui.backends.errors import BackendError
 from tui.model import Issue, IssueQuery, StatusAction
+from tui.render.issue import empty_result
 from tui.render.text import plain
 from tui.screens.issue_detail import IssueDetailScreen, Symbolicate
 from tui.screens.status import ACTION_FOR, PROGRESS, can_apply, why_not
 from tui.widgets.footer import KeyFooter
 from tui.widgets.issue_table import IssueTable
 from tui.widgets.query_bar import QueryBar
-
-WIDEN = "press / to edit the query, or try is:ignored, is:resolved or a wider period"
 
 
 class IssueListScreen(Screen[None]):
@@ -165,21 +164,7 @@ class IssueListScreen(Screen[None]):
         message = self.query_one("#empty-result", Static)
         message.display = empty
         if empty:
-            query = self.issue_query.query or "(all)"
-            environment = self.issue_query.environment
-            where = f" in {environment}" if environment else ""
-            message.update(
-                Content.assemble(
-                    ("no issues match ", "bold"),
-                    plain(query, "bold $text-accent"),
-                    plain(where, "bold"),
-                    "\n",
-                    (
-                        WIDEN + (", or press e for every environment" if where else ""),
-                        "$text-muted",
-                    ),
-                )
-            )
+            message.update(empty_result(self.issue_query))
         else:
             self.table.focus()
 
