@@ -177,15 +177,15 @@ class IssueTable(DataTable[Text]):
             self._rebuild(self.current_issue.id if self.current_issue else None)
 
     def refresh_times(self) -> None:
-        """Re-render the ages ("3m") so they stay true as the clock moves: one cell per row.
-
-        DataTable renders only the rows on screen, so setting a cell is a dict write.
-        """
+        """Re-render the ages ("3m") so they stay true as the clock moves: one cell per row,
+        and only the cells whose text changed (most of a long list is days old)."""
         if not any(column.key == "last_seen" for column in self._columns):
             return
         now = self.clock()
         for issue in self.issues:
-            self.update_cell(issue.id, "last_seen", age_cell(issue, now))
+            age = age_cell(issue, now)
+            if self.get_cell(issue.id, "last_seen").plain != age.plain:
+                self.update_cell(issue.id, "last_seen", age)
 
     def _post_highlight(self) -> None:
         # Ask for the next page a screen ahead, so that scrolling rarely waits for it.
