@@ -133,9 +133,8 @@ class IssueTable(DataTable[Text]):
         queued, self.queued_rows = self.queued_rows, 0
         if queued:
             self._move_down(queued)
-        else:
-            # The next page may land with the cursor still near the end: ask again.
-            self._post_highlight()
+        # The cursor may still be near the end (or not have moved at all): ask again.
+        self._post_highlight()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cursor_down" and self.cursor_row >= self.last_row:
