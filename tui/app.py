@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import work
+from textual.actions import parse
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
     from tui.screens.issue_detail import Symbolicate
 
 OpenProfile = Callable[[str], Session]
+TEXTUAL_COMMANDS = {"Theme", "Quit", "Screenshot"}
 
 
 def utc_now() -> datetime:
@@ -100,8 +104,47 @@ class StackdeckApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick_profile":
-            return len(self.profiles) > 1 and self.open_profile is not None
+            return True if len(self.profiles) > 1 and self.open_profile is not None else None
         return True
+
+    def disabled_reason(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        if action == "pick_profile":
+            return "only one profile is configured: add another to config.toml to switch"
+        return None
+
+    async def _check_bindings(self, key: str, priority: bool = False) -> bool:
+        """Run the key's binding; when it is greyed out, say why instead of staying silent.
+
+        Textual skips a binding whose `check_action` is falsy and drops the key: this is the
+        one place that sees such a key after every widget, the screen and the app passed it.
+        """
+        handled = await super()._check_bindings(key, priority)
+        if handled or priority:
+            return handled
+        active = self.screen.active_bindings.get(key)
+        if active is not None and not active.enabled:
+            self.explain_disabled(active.node, active.binding)
+        return False
+
+    def explain_disabled(self, node: DOMNode, binding: Binding) -> None:
+        """Ask the binding's node, then its screen and the app, for `disabled_reason`."""
+        namespace, action, parameters = parse(binding.action)
+        owners: list[DOMNode] = node.ancestors_with_self
+        if namespace:
+            owners = [self] if namespace == "app" else [self.screen]
+        reason = None
+        for owner in owners:
+            explain = getattr(owner, "disabled_reason", None)
+            if callable(explain) and (reason := explain(action, parameters)):
+                break
+        description = binding.description or action.replace("_", " ")
+        self.notify(
+            reason or f"{description} does not apply here",
+            title=f"{self.get_key_display(binding)} {description}".strip(),
+            severity="warning",
+            timeout=3,
+            markup=False,
+        )
 
     def action_pick_profile(self) -> None:
         if not isinstance(self.screen, ProfilePicker):
@@ -116,10 +159,14 @@ class StackdeckApp(App[None]):
     async def switch_profile(self, name: str) -> None:
         """Open the other profile first; only when that worked, leave the current one."""
         assert self.open_profile is not None
+        self.notify(f"opening {name}…", markup=False, timeout=2)
         try:
-            session = self.open_profile(name)
-        except (ConfigError, BackendError) as error:
-            self.notify(str(error), title=f"Cannot open {name}", severity="error", markup=False)
+            # A profile's token_command may take seconds: the UI keeps running meanwhile.
+            session = await asyncio.to_thread(self.open_profile, name)
+        except Exception as error:  # anything else would close the app
+            known = isinstance(error, ConfigError | BackendError)
+            detail = str(error) if known else f"{type(error).__name__}: {error}"
+            self.notify(detail, title=f"Cannot open {name}", severity="error", markup=False)
             return
         close_previous, previous_mode = self.close_session, self.current_mode
         self.backend, self.symbolicate = session.backend, session.symbolicate
@@ -142,16 +189,20 @@ class StackdeckApp(App[None]):
         self.push_screen(HelpScreen(self.screen.active_bindings.values()))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette offers every binding that applies right now, plus each sort order."""
-        yield from super().get_system_commands(screen)
-        seen: set[str] = set()
+        """The palette offers every binding of ours that applies right now, each sort order,
+        and of Textual's own only Theme, Quit and Screenshot (its cursor and focus keys,
+        maximize and key panel mean nothing here)."""
+        for command in super().get_system_commands(screen):
+            if command.title in TEXTUAL_COMMANDS:
+                yield command
+        seen: set[str] = {"quit", "app.quit"}  # Textual's Quit is the one Quit
         for active in screen.active_bindings.values():
             binding = active.binding
-            if not active.enabled or not binding.description or binding.action in seen:
+            if not active.enabled or binding.id is None or binding.action in seen:
                 continue
             seen.add(binding.action)
             run = partial(self.run_action, binding.action, active.node)
-            yield SystemCommand(binding.description, f"key: {binding.key}", run)
+            yield SystemCommand(binding.description, f"key: {self.get_key_display(binding)}", run)
         if isinstance(screen, IssueListScreen):
             for sort in self.backend.sort_options:
                 yield SystemCommand(

@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from tui.backends.errors import BackendError, NotFound
+from tui.backends.errors import NotFound
 from tui.model import (
     Breadcrumb,
     Event,
@@ -205,7 +205,9 @@ class FakeBackend:
     """Implements the Backend protocol over in-memory data.
 
     `hold_status`/`hold_list` (asyncio.Events) keep `set_status`/`list_issues` pending until
-    set; `fail_status`/`fail_list` make them raise. Every call is recorded for assertions.
+    set, `hold_more` only the requests for a next page; `fail_status`/`fail_list` make them
+    raise (any exception, to test what the UI does with the unexpected). Every call is
+    recorded for assertions.
     """
 
     name = "fake"
@@ -221,15 +223,18 @@ class FakeBackend:
         self.event_calls: list[tuple[str, str]] = []
         self.issue_calls: list[str] = []
         self.hold_status: asyncio.Event | None = None
-        self.fail_status: BackendError | None = None
-        self.fail_list: BackendError | None = None
+        self.fail_status: Exception | None = None
+        self.fail_list: Exception | None = None
         self.hold_list: asyncio.Event | None = None
+        self.hold_more: asyncio.Event | None = None
         self.events: dict[str, Event] = {}
 
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
         self.queries.append((query, cursor))
         if self.hold_list is not None:
             await self.hold_list.wait()
+        if self.hold_more is not None and cursor is not None:
+            await self.hold_more.wait()
         if self.fail_list is not None:
             raise self.fail_list
         issues = list(self.issues.values())

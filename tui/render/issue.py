@@ -9,7 +9,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.content import Content
 
-from tui.model import Issue, IssueStatus
+from tui.model import Issue, IssueQuery, IssueStatus
 from tui.render.text import absolute_time, plain, plain_text, relative_time
 
 LEVEL_THEME_COLOR = {
@@ -25,6 +25,8 @@ STATUS_THEME_COLOR = {
     IssueStatus.IGNORED: "secondary",
 }
 STATUS_GLYPH = {IssueStatus.UNRESOLVED: "●", IssueStatus.RESOLVED: "✓", IssueStatus.IGNORED: "⊘"}
+LEVEL_LETTER = {"fatal": "F", "error": "E", "warning": "W", "info": "I", "debug": "D"}
+"""Narrow tables show the level as a letter: a coloured dot made fatal and error look alike."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ def issue_columns(total_width: int, id_width: int = 12) -> list[Column]:
         Column("count", "events", 6),
         Column("users", "users", 5) if wide else None,
         Column("last_seen", "seen", 4),
-        Column("status", "status", 10 if wide else 1),
+        Column("status", "status", 10 if wide else 6),
     ]
     kept = [column for column in columns if column is not None]
     # DataTable pads each cell by one on both sides; 2 more for the vertical scrollbar.
@@ -90,21 +92,35 @@ def issue_cells(
     muted = "dim"
     narrow = next(c for c in columns if c.key == "level").width == 1
     cells = {
-        "level": plain_text("●" if narrow else issue.level, f"bold {level_color}"),
+        "level": plain_text(
+            level_letter(issue.level) if narrow else issue.level, f"bold {level_color}"
+        ),
         "short_id": plain_text(issue.short_id, muted),
         "title": plain_text(issue.title, "bold" if issue.status is IssueStatus.UNRESOLVED else ""),
         "culprit": plain_text(issue.culprit, muted),
         "count": Text(compact_count(issue.count), justify="right"),
         "users": Text(compact_count(issue.user_count), justify="right"),
-        "last_seen": Text(relative_time(issue.last_seen, now), justify="right"),
+        "last_seen": age_cell(issue, now),
         "status": Text(
-            STATUS_GLYPH[issue.status] if narrow else issue.status.value, style=status_color
+            STATUS_GLYPH[issue.status] if narrow else issue.status.value,
+            style=status_color,
+            justify="center" if narrow else "left",
         ),
     }
     for column in columns:
         if column.width is not None and column.key in {"title", "culprit", "short_id"}:
             cells[column.key].truncate(column.width, overflow="ellipsis")
     return [cells[column.key] for column in columns]
+
+
+def age_cell(issue: Issue, now: datetime) -> Text:
+    """The "seen" cell alone: the only one that changes as the clock moves."""
+    return Text(relative_time(issue.last_seen, now), justify="right")
+
+
+def level_letter(level: str) -> str:
+    # Levels outside Sentry's five (a custom "critical") still get their initial.
+    return LEVEL_LETTER.get(level, level[:1].upper() or "?")
 
 
 def status_badge(issue: Issue) -> Content:
@@ -133,8 +149,6 @@ def issue_header(issue: Issue, now: datetime) -> Content:
         Content(f"first seen {relative_time(issue.first_seen, now)} ago"),
         Content(f"last seen {relative_time(issue.last_seen, now)} ago"),
     ]
-    if issue.permalink:
-        facts.append(plain(issue.permalink, "$text-muted underline"))
     title = Content.assemble(
         level_badge(issue.level),
         " ",
@@ -146,8 +160,28 @@ def issue_header(issue: Issue, now: datetime) -> Content:
     if issue.culprit:
         lines.append(plain(issue.culprit, "$text-muted"))
     lines.append(Content(" · ").join(facts))
+    # On a line of its own so that narrow terminals cut the facts, never the link.
+    if issue.permalink:
+        lines.append(plain(issue.permalink, "$text-muted underline"))
     return Content("\n").join(lines)
 
 
 def seen_range(issue: Issue) -> str:
     return f"{absolute_time(issue.first_seen)} → {absolute_time(issue.last_seen)}"
+
+
+def empty_result(query: IssueQuery) -> Content:
+    """What an empty list says instead of a bare table: what matched nothing, how to widen it."""
+    where = plain(f" in {query.environment}", "bold") if query.environment else Content("")
+    hints = []
+    if query.query:
+        head = Content.assemble(
+            ("no issues match ", "bold"), plain(query.query, "bold $text-accent")
+        )
+        hints = ["press / to edit the query", "try is:ignored, is:resolved or a wider period"]
+    else:
+        head = Content.styled("no issues", "bold")
+    if query.environment:
+        hints.append("press e for every environment")
+    hints = hints or ["nothing has been reported yet"]
+    return Content.assemble(head, where, "\n", (" · ".join(hints), "$text-muted"))

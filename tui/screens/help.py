@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-BUILTIN = {"quit", "command_palette"}
+QUIT_ACTIONS = {"quit", "app.quit"}
 GROUP_NAMES = {
     "IssueListScreen": "Issue list",
     "IssueTable": "Issue list",
@@ -24,12 +24,18 @@ GROUP_NAMES = {
 def binding_groups(
     bindings: Iterable[ActiveBinding], key_display: dict[str, str]
 ) -> list[tuple[str, list[tuple[str, ActiveBinding]]]]:
-    """Bindings grouped by the widget that defines them, one entry per action."""
+    """Bindings grouped by the widget that defines them, one entry per action.
+
+    Ours carry an id; Textual's own (cursor left/right, focus, palette) would bury them. Its
+    ctrl+q stays only where no key of ours quits, so that there is always exactly one Quit.
+    """
+    bindings = list(bindings)
+    quits = any(a.binding.id and a.binding.action in QUIT_ACTIONS for a in bindings)
     groups: dict[str, dict[str, tuple[str, ActiveBinding]]] = {}
     for active in bindings:
         binding = active.binding
-        # Ours carry an id; Textual's own scrolling and focus keys would bury them.
-        if not binding.description or (binding.id is None and binding.action not in BUILTIN):
+        textual_quit = binding.action in QUIT_ACTIONS and not quits
+        if not binding.description or (binding.id is None and not textual_quit):
             continue
         group = GROUP_NAMES.get(type(active.node).__name__, "Everywhere")
         entries = groups.setdefault(group, {})

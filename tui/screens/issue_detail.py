@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from tui.backends.base import EVENT_LATEST, Backend
@@ -21,6 +21,7 @@ from tui.render.issue import issue_header
 from tui.render.text import plain, sanitize
 from tui.render.trace import has_minified, minified_view
 from tui.screens.status import ACTION_FOR, PROGRESS, TARGET, can_apply
+from tui.widgets.footer import KeyFooter
 from tui.widgets.lines import LineList
 from tui.widgets.stack_trace import StackTraceView
 
@@ -87,7 +88,7 @@ class IssueDetailScreen(Screen[Issue]):
             with TabPane("Tags & context", id="context"):
                 yield LineList(id="context-list")
         yield Static(id="status-line")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._draw_header()

@@ -12,13 +12,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.backends.base import Backend
 from tui.backends.errors import BackendError
 from tui.model import Issue, IssueQuery, StatusAction
+from tui.render.issue import empty_result
 from tui.render.text import plain
-from tui.screens.status import ACTION_FOR, PROGRESS, can_apply
+from tui.screens.status import ACTION_FOR, PROGRESS, can_apply, why_not
+from tui.widgets.footer import KeyFooter
 from tui.widgets.issue_table import IssueTable
 from tui.widgets.query_bar import QueryBar
 
@@ -56,14 +58,16 @@ class IssueListScreen(Screen[None]):
         self.loading_more = False
         self.pending: set[str] = set()
         """Issues with a status change in flight; their status keys stay disabled."""
-        self.message: Content = Content("")
+        self._bindings_seen: tuple[tuple[str, str, bool], ...] = ()
+        """The enabled state of every key when the footer was last rebuilt."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar")
         yield IssueTable(self.clock, id="issues")
+        yield Static(id="empty-result")
         yield QueryBar(id="query-bar")
         yield Static(id="status-line")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._draw_title()
@@ -84,15 +88,15 @@ class IssueListScreen(Screen[None]):
         self._set_status(Content.styled("loading…", "$text-muted"))
         try:
             page = await self.backend.list_issues(self.issue_query)
-        except BackendError as error:
+        except Exception as error:  # anything else would close the app
             self._show_error("Could not load issues", error)
             return
         finally:
             self.table.loading = False
-        self.next_cursor = page.next_cursor
+        self._set_next_cursor(page.next_cursor)
         self.table.show_issues(page.issues)
+        self._show_empty(not page.issues)
         self._set_status(Content(""))
-        self.table.focus()
 
     @work(exclusive=True, group="issues")
     async def load_more(self) -> None:
@@ -102,13 +106,14 @@ class IssueListScreen(Screen[None]):
         self._set_status(Content.styled("loading more…", "$text-muted"))
         try:
             page = await self.backend.list_issues(self.issue_query, self.next_cursor)
-        except BackendError as error:
+        except Exception as error:  # anything else would close the app
+            self.table.queued_rows = 0
             self._show_error("Could not load more issues", error)
             return
         finally:
             self.loading_more = False
-        self.next_cursor = page.next_cursor
-        known = {issue.id for issue in self.table.issues}
+        self._set_next_cursor(page.next_cursor)
+        known = self.table.known_ids
         self.table.show_issues([i for i in page.issues if i.id not in known], append=True)
         self._set_status(Content(""))
 
@@ -120,7 +125,7 @@ class IssueListScreen(Screen[None]):
         self._set_status(plain(f"{PROGRESS[action]} {issue.short_id}…", "$text-muted"))
         try:
             updated = await self.backend.set_status(issue.id, action)
-        except BackendError as error:
+        except Exception as error:  # anything else would close the app
             self._show_error(f"{PROGRESS[action]} {issue.short_id} failed", error)
             return
         finally:
@@ -152,16 +157,47 @@ class IssueListScreen(Screen[None]):
         line = counter if not message else counter + Content("  ·  ") + message
         self.query_one("#status-line", Static).update(line)
 
-    def _show_error(self, what: str, error: BackendError) -> None:
-        self._set_status(plain(f"{what}: {error}", "$text-error"))
-        self.notify(f"{what}: {error}", title="Error", severity="error", markup=False)
+    def _set_next_cursor(self, cursor: str | None) -> None:
+        self.next_cursor = cursor
+        self.table.more_coming = cursor is not None
+
+    def _show_empty(self, empty: bool) -> None:
+        """An empty result says so, and how to widen it, instead of a bare table."""
+        self.table.display = not empty
+        message = self.query_one("#empty-result", Static)
+        message.display = empty
+        if empty:
+            message.update(empty_result(self.issue_query))
+        else:
+            self.table.focus()
+
+    def _show_error(self, what: str, error: Exception) -> None:
+        # Our own errors speak to the user; anything else is a bug, named by its type.
+        detail = (
+            str(error) if isinstance(error, BackendError) else f"{type(error).__name__}: {error}"
+        )
+        self._set_status(plain(f"{what}: {detail}", "$text-error"))
+        self.notify(f"{what}: {detail}", title="Error", severity="error", markup=False)
 
     # -- events and actions --------------------------------------------------------------
 
+    def _binding_state(self) -> tuple[tuple[str, str, bool], ...]:
+        bindings = self.active_bindings.items()
+        return tuple((key, active.binding.action, active.enabled) for key, active in bindings)
+
+    def refresh_bindings(self) -> None:
+        self._bindings_seen = self._binding_state()
+        super().refresh_bindings()
+
+    def _refresh_changed_bindings(self) -> None:
+        # Each refresh rebuilds the footer: on every cursor move that adds up over a session.
+        if self._binding_state() != self._bindings_seen:
+            self.refresh_bindings()
+
     @on(IssueTable.Highlighted)
     def _highlighted(self, event: IssueTable.Highlighted) -> None:
-        self.refresh_bindings()
-        if event.at_end and self.next_cursor and not self.loading_more:
+        self._refresh_changed_bindings()
+        if event.near_end and self.next_cursor and not self.loading_more:
             self.load_more()
 
     @on(IssueTable.Opened)
@@ -188,8 +224,19 @@ class IssueListScreen(Screen[None]):
         if action == "open_issue":
             return True if self.table.current_issue else None
         if action == "cycle_sort":
-            return len(self.backend.sort_options) > 1
+            return True if len(self.backend.sort_options) > 1 else None
         return True
+
+    def disabled_reason(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """Why a greyed key does nothing; the app shows it when such a key is pressed."""
+        if action in ACTION_FOR:
+            issue = self.table.current_issue
+            if issue is not None and issue.id in self.pending:
+                return f"{issue.short_id} is still waiting for the server"
+            return why_not(issue, ACTION_FOR[action], self.backend)
+        if action == "cycle_sort":
+            return f"{self.backend.name} lists issues in one order only"
+        return None
 
     def action_open_issue(self) -> None:
         if (issue := self.table.current_issue) is not None:

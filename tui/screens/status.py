@@ -24,8 +24,15 @@ ACTION_FOR = {
 
 def can_apply(issue: Issue | None, action: StatusAction, backend: Backend) -> bool:
     """True when the server supports `action` and it would change the issue's status."""
-    return (
-        issue is not None
-        and action in backend.status_actions
-        and TARGET.get(action) is not issue.status
-    )
+    return why_not(issue, action, backend) is None
+
+
+def why_not(issue: Issue | None, action: StatusAction, backend: Backend) -> str | None:
+    """The reason `can_apply` is False, said to the user; None when it applies."""
+    if issue is None:
+        return "no issue under the cursor"
+    if action not in backend.status_actions:
+        return f"{backend.name} cannot {action.value.replace('_', ' ')} issues"
+    if TARGET.get(action) is issue.status:
+        return f"{issue.short_id} is already {issue.status.value}"
+    return None

@@ -1,4 +1,7 @@
-"""The issue list as a DataTable: one row per issue, columns sized to the terminal."""
+"""The issue list as a DataTable: one row per issue, columns sized to the terminal.
+
+Moves past the last loaded row are queued while the next page is on its way, so no key is lost.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.model import Issue
-from tui.render.issue import Column, issue_cells, issue_columns
+from tui.render.issue import Column, age_cell, issue_cells, issue_columns
 
 
 class IssueTable(DataTable[Text]):
@@ -27,11 +30,11 @@ class IssueTable(DataTable[Text]):
     ]
 
     class Highlighted(Message):
-        def __init__(self, issue: Issue | None, at_end: bool) -> None:
+        def __init__(self, issue: Issue | None, near_end: bool) -> None:
             super().__init__()
             self.issue = issue
-            self.at_end = at_end
-            """The cursor is on the last row: time to fetch the next page."""
+            self.near_end = near_end
+            """The cursor is within a screen of the last row: time to fetch the next page."""
 
     class Opened(Message):
         def __init__(self, issue: Issue) -> None:
@@ -42,7 +45,13 @@ class IssueTable(DataTable[Text]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.clock = clock
         self.issues: list[Issue] = []
+        self._rows: dict[str, int] = {}
+        """Row index by issue id: updating one issue must not scan the list."""
         self._columns: list[Column] = []
+        self.more_coming = False
+        """Set by the screen while the server has another page for this list."""
+        self.queued_rows = 0
+        """Rows the user moved past the last loaded one; taken as the next page lands."""
 
     def on_mount(self) -> None:
         # Cells carry concrete colours taken from the theme; redraw them when it changes.
@@ -60,21 +69,27 @@ class IssueTable(DataTable[Text]):
     def show_issues(self, issues: list[Issue] | tuple[Issue, ...], *, append: bool = False) -> None:
         """Replace (or extend) the rows, keeping the cursor on the same issue when it stays."""
         current = self.current_issue
-        self.issues = [*self.issues, *issues] if append else list(issues)
+        if not append:
+            self.issues, self._rows, self.queued_rows = [], {}, 0
+        for issue in issues:
+            self._rows[issue.id] = len(self.issues)
+            self.issues.append(issue)
         if append and self._fit(self.size.width) == self._columns:
             for issue in issues:
                 self._add_row(issue)
-            return
-        self._rebuild(current.id if current else None)
+        else:
+            self._rebuild(current.id if current else None)
+        if append:
+            self._take_queued_rows()
 
     def update_issue(self, issue: Issue) -> None:
         """Redraw one row from the server's latest copy of the issue."""
-        for index, existing in enumerate(self.issues):
-            if existing.id == issue.id:
-                self.issues[index] = issue
-                cells = self._cells(issue)
-                for column, cell in zip(self._columns, cells, strict=True):
-                    self.update_cell(issue.id, column.key, cell)
+        index = self._rows.get(issue.id)
+        if index is None:
+            return
+        self.issues[index] = issue
+        for column, cell in zip(self._columns, self._cells(issue), strict=True):
+            self.update_cell(issue.id, column.key, cell)
         self._post_highlight()
 
     def _fit(self, width: int) -> list[Column]:
@@ -94,30 +109,88 @@ class IssueTable(DataTable[Text]):
             self.add_column(Text(column.label), width=column.width, key=column.key)
         for issue in self.issues:
             self._add_row(issue)
-        ids = [issue.id for issue in self.issues]
-        if keep in ids:
-            self.move_cursor(row=ids.index(keep), animate=False)
+        if keep in self._rows:
+            self.move_cursor(row=self._rows[keep], animate=False)
         self._post_highlight()
 
+    # -- cursor movement: queued past the end while more rows are coming -----------------
+
+    @property
+    def known_ids(self) -> set[str]:
+        return set(self._rows)
+
+    @property
+    def last_row(self) -> int:
+        return max(0, len(self.issues) - 1)
+
+    def _move_down(self, rows: int) -> None:
+        target = self.cursor_row + rows
+        if target > self.last_row and self.more_coming:
+            self.queued_rows += target - self.last_row
+        self.move_cursor(row=min(target, self.last_row))
+
+    def _take_queued_rows(self) -> None:
+        queued, self.queued_rows = self.queued_rows, 0
+        if queued:
+            self._move_down(queued)
+        # The cursor may still be near the end (or not have moved at all): ask again.
+        self._post_highlight()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cursor_down" and self.cursor_row >= self.last_row:
+            # Greyed (not hidden) so that the key says why nothing happens.
+            return True if self.more_coming else None
+        return True
+
+    def disabled_reason(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        if action == "cursor_down" and self.issues:
+            return f"no more issues: this is the last of {len(self.issues)}"
+        return None
+
+    def action_cursor_down(self) -> None:
+        self._move_down(1)
+
+    def action_page_down(self) -> None:
+        header = self.header_height if self.show_header else 0
+        self._move_down(max(1, self.scrollable_content_region.height - header))
+
+    def action_cursor_up(self) -> None:
+        # Going back up means the user no longer wants the rows still to come.
+        self.queued_rows = 0
+        super().action_cursor_up()
+
+    def action_page_up(self) -> None:
+        self.queued_rows = 0
+        super().action_page_up()
+
     def action_first_row(self) -> None:
+        self.queued_rows = 0
         self.move_cursor(row=0)
 
     def action_last_row(self) -> None:
         # Reaching the last row is also what asks the screen for the next page.
-        self.move_cursor(row=max(0, len(self.issues) - 1))
+        self.move_cursor(row=self.last_row)
 
     def on_resize(self, event: Resize) -> None:
         if self._fit(event.size.width) != self._columns:
             self._rebuild(self.current_issue.id if self.current_issue else None)
 
     def refresh_times(self) -> None:
-        """Re-render rows so relative ages ("3m") stay true as the clock moves."""
-        for issue in list(self.issues):
-            self.update_issue(issue)
+        """Re-render the ages ("3m") so they stay true as the clock moves: one cell per row,
+        and only the cells whose text changed (most of a long list is days old)."""
+        if not any(column.key == "last_seen" for column in self._columns):
+            return
+        now = self.clock()
+        for issue in self.issues:
+            age = age_cell(issue, now)
+            if self.get_cell(issue.id, "last_seen").plain != age.plain:
+                self.update_cell(issue.id, "last_seen", age)
 
     def _post_highlight(self) -> None:
-        at_end = bool(self.issues) and self.cursor_row >= len(self.issues) - 1
-        self.post_message(self.Highlighted(self.current_issue, at_end))
+        # Ask for the next page a screen ahead, so that scrolling rarely waits for it.
+        ahead = max(1, self.scrollable_content_region.height)
+        near_end = bool(self.issues) and self.cursor_row >= len(self.issues) - ahead
+        self.post_message(self.Highlighted(self.current_issue, near_end))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()

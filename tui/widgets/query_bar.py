@@ -29,7 +29,8 @@ class QueryBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="query-label")
-        yield Input(id="query-input", compact=True)
+        # Focus would select the whole query, and the first key typed would replace it.
+        yield Input(id="query-input", compact=True, select_on_focus=False)
 
     def ask(self, field: str, label: str, value: str, placeholder: str = "") -> None:
         """Show the bar prefilled with `value` and focus it."""
