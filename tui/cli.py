@@ -33,7 +33,8 @@ STATUS_COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    for name, default in (("demo", False), ("profile", None), ("config", None)):
+    defaults = (("demo", False), ("profile", None), ("config", None), ("read_only", False))
+    for name, default in defaults:
         # Not parser defaults: the option actions are shared with the subcommands, and a
         # default set on one parser would overwrite what the user gave another.
         setattr(args, name, getattr(args, name, default))
@@ -41,11 +42,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.standalone(args))  # the symbol tools need no profile or server
     try:
         config = _config(args)
+        if args.read_only:
+            config = config.read_only()
         for warning in config.warnings:
             echo(f"stackdeck: warning: {warning}", file=sys.stderr)
         profile = config.profile(args.profile)
         if args.command is None:
             return _run_tui(args, config, profile)
+        if profile.read_only and getattr(args, "mutates", False):
+            echo(f"stackdeck: profile {profile.name!r} is read-only: nothing changed", file=sys.stderr)
+            return EXIT_USAGE
         return int(args.handler(args, profile))
     except ConfigError as exc:
         echo(f"stackdeck: config error: {exc}", file=sys.stderr)
@@ -71,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common.add_argument("--profile", default=argparse.SUPPRESS, help="profile name from the config")
     common.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="config file (TOML)")
+    common.add_argument(
+        "--read-only",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="refuse every change to the server (as read_only = true in the profile)",
+    )
     parser = argparse.ArgumentParser(
         prog="stackdeck",
         description="Error tracking in the terminal: Sentry, GlitchTip, Bugsink and PostHog.",
@@ -100,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, action in STATUS_COMMANDS.items():
         change = issue_commands.add_parser(name, help=f"{name} issues", parents=[common])
         change.add_argument("issues", nargs="+", metavar="ISSUE")
-        change.set_defaults(handler=_issues_set_status, action=action)
+        change.set_defaults(handler=_issues_set_status, action=action, mutates=True)
         if action is StatusAction.RESOLVE:
             change.add_argument(
                 "--next-release",
