@@ -27,7 +27,8 @@ def test_defaults_without_the_new_keys(tmp_path: Path) -> None:
 
 def test_all_new_keys_load(tmp_path: Path) -> None:
     text = (
-        'watch_interval = 30\n[keys]\n"issues.resolve" = "x, ctrl+r"\n"app.help" = "question_mark"\n'
+        'watch_interval = 30\n[keys]\n"issues.resolve" = "x, ctrl+r"\n'
+        + '"app.help" = "question_mark"\n'
         + PROFILE
         + "read_only = true\n"
         + '[[profiles.a.code_mappings]]\nstack_root = "/srv/app/"\nsource_root = "~/src/app/"\n'

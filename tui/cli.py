@@ -50,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return _run_tui(args, config, profile)
         if profile.read_only and getattr(args, "mutates", False):
-            echo(f"stackdeck: profile {profile.name!r} is read-only: nothing changed", file=sys.stderr)
+            refusal = f"stackdeck: profile {profile.name!r} is read-only: nothing changed"
+            echo(refusal, file=sys.stderr)
             return EXIT_USAGE
         return int(args.handler(args, profile))
     except ConfigError as exc:

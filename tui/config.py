@@ -348,7 +348,7 @@ class _Reader:
             token_value=self.string(table, key, "token"),
             symbols=self.symbols(table.get("symbols", {}), f"{key}.symbols"),
             read_only=self.boolean(table, key, "read_only"),
-            code_mappings=self.code_mappings(table.get("code_mappings", []), f"{key}.code_mappings"),
+            code_mappings=self.code_mappings(table.get("code_mappings", []), key),
             origin=str(self.path),
         )
 
@@ -375,7 +375,8 @@ class _Reader:
             url_hosts=self.string_list(table, key, "url_hosts"),
         )
 
-    def code_mappings(self, tables: Any, key: str) -> tuple[CodeMapping, ...]:
+    def code_mappings(self, tables: Any, profile_key: str) -> tuple[CodeMapping, ...]:
+        key = f"{profile_key}.code_mappings"
         if not isinstance(tables, list):
             self.fail(key, "a list of [[...code_mappings]] tables", tables)
         return tuple(self.code_mapping(table, f"{key}[{i}]") for i, table in enumerate(tables))
