@@ -33,20 +33,8 @@ DEFAULT_URLS = {
     "glitchtip": "https://app.glitchtip.com",
     "posthog": "https://us.posthog.com",
 }
-PROFILE_KEYS = frozenset(
-    {
-        "backend",
-        "url",
-        "org",
-        "project",
-        "token",
-        "token_env",
-        "token_command",
-        "symbols",
-        "read_only",
-        "code_mappings",
-    }
-)
+SERVER_KEYS = frozenset({"backend", "url", "org", "project", "token", "token_env", "token_command"})
+PROFILE_KEYS = SERVER_KEYS | {"symbols", "read_only", "code_mappings"}
 SYMBOL_KEYS = frozenset({"paths", "fetch_urls", "url_hosts"})
 CODE_MAPPING_KEYS = frozenset({"stack_root", "source_root"})
 TOP_KEYS = frozenset({"default_profile", "profiles", "keys", "watch_interval"})
