@@ -16,6 +16,8 @@ from tui.config import CodeMapping, Profile
 from tui.model import Frame
 from tui.symbols.resolve import CONTEXT_LINES, trim_line
 
+MAX_PATH = 4096
+"""Longer frame paths are not looked up (PATH_MAX on Linux; the OS would refuse them)."""
 MAX_LOCAL_FILE = 16 * 1024 * 1024
 """A bigger file is not source to show beside a frame (a bundle, a log, a database)."""
 TRUSTED = ("mapping", "symbols")
@@ -49,7 +51,7 @@ def find_local_file(frame: Frame, profile: Profile, cwd: Path | None = None) -> 
         if shown in tried:
             continue
         tried.append(shown)
-        if candidate.is_file():
+        if _is_file(candidate):
             return LocalFile(candidate, tuple(tried), via, root)
     return LocalFile(None, tuple(tried))
 
@@ -65,7 +67,9 @@ Candidate = tuple[str, Path | None, Path]
 
 
 def _candidates(frame: Frame, profile: Profile, cwd: Path) -> Iterator[Candidate]:
-    paths = [p for p in dict.fromkeys((frame.filename, frame.abs_path)) if p]
+    # A NUL byte or an overlong name makes the OS calls raise, not answer "no such file".
+    given = (frame.filename, frame.abs_path)
+    paths = [p for p in dict.fromkeys(given) if p and "\0" not in p and len(p) <= MAX_PATH]
     for mapping in sorted_mappings(profile.code_mappings):
         for path in paths:
             if path.startswith(mapping.stack_root):
@@ -89,6 +93,13 @@ def _inside(via: str, root: Path, rest: str) -> Iterator[Candidate]:
     real_root = os.path.realpath(root)
     if Path(os.path.realpath(candidate)).is_relative_to(real_root):
         yield via, root, candidate
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the OS once joined to its root
+        return False
 
 
 def _is_absolute(path: str) -> bool:
