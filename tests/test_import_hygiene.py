@@ -27,6 +27,10 @@ ENGINE_MODULES = [
     "tui.sanitize",
     "tui.cli_output",
     "tui.cli",
+    "tui.terminal.clipboard",
+    "tui.terminal.opener",
+    "tui.terminal.editor",
+    "tui.terminal.local_files",
 ]
 
 

@@ -33,7 +33,8 @@ STATUS_COMMANDS = ("resolve", "reopen", "ignore")
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(words).parse_args(words)
-    for name, default in (("demo", False), ("profile", None), ("config", None)):
+    defaults = (("demo", False), ("profile", None), ("config", None), ("read_only", False))
+    for name, default in defaults:
         # Not parser defaults: the option actions are shared with the subcommands, and a
         # default set on one parser would overwrite what the user gave another.
         setattr(args, name, getattr(args, name, default))
@@ -44,11 +45,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         config = _config(args)
+        if args.read_only:
+            config = config.read_only()
         for warning in config.warnings:
             echo(f"stackdeck: warning: {warning}", file=sys.stderr)
         profile = config.profile(args.profile)
         if args.command is None:
             return _run_tui(args, config, profile)
+        if profile.read_only and getattr(args, "mutates", False):
+            refusal = f"stackdeck: profile {profile.name!r} is read-only: nothing changed"
+            echo(refusal, file=sys.stderr)
+            return EXIT_USAGE
         return int(args.handler(args, profile))
     except ConfigError as exc:
         echo(f"stackdeck: config error: {exc}", file=sys.stderr)
@@ -85,6 +92,12 @@ def build_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     common.add_argument("--profile", default=argparse.SUPPRESS, help="profile name from the config")
     common.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="config file (TOML)")
+    common.add_argument(
+        "--read-only",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="refuse every change to the server (as read_only = true in the profile)",
+    )
     parser = argparse.ArgumentParser(
         prog="stackdeck",
         description="Error tracking in the terminal: Sentry, GlitchTip, Bugsink and PostHog.",
@@ -128,7 +141,7 @@ def _add_issue_actions(issues: argparse.ArgumentParser, common: argparse.Argumen
     for name in STATUS_COMMANDS:
         change = issue_commands.add_parser(name, help=f"{name} issues", parents=[common])
         change.add_argument("issues", nargs="+", metavar="ISSUE")
-        change.set_defaults(handler=_issues_set_status, action=name)
+        change.set_defaults(handler=_issues_set_status, action=name, mutates=True)
         if name == "resolve":
             change.add_argument(
                 "--next-release",

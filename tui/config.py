@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import ipaddress
 import os
 import selectors
@@ -22,17 +23,22 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from tui.terminal.keys import BINDING_ID, normalize_keys
+
 BACKENDS = ("sentry", "glitchtip", "bugsink", "posthog")
 DEFAULT_URLS = {
     "sentry": "https://sentry.io",
     "glitchtip": "https://app.glitchtip.com",
     "posthog": "https://us.posthog.com",
 }
-PROFILE_KEYS = frozenset(
-    {"backend", "url", "org", "project", "token", "token_env", "token_command", "symbols"}
-)
+SERVER_KEYS = frozenset({"backend", "url", "org", "project", "token", "token_env", "token_command"})
+PROFILE_KEYS = SERVER_KEYS | {"symbols", "read_only", "code_mappings"}
 SYMBOL_KEYS = frozenset({"paths", "fetch_urls", "url_hosts"})
-TOP_KEYS = frozenset({"default_profile", "profiles"})
+CODE_MAPPING_KEYS = frozenset({"stack_root", "source_root"})
+TOP_KEYS = frozenset({"default_profile", "profiles", "keys", "watch_interval"})
+WATCH_INTERVAL = 60
+MIN_WATCH_INTERVAL = 10
+"""Seconds; polling faster than this earns 429s from hosted Sentry for little gain."""
 TOKEN_COMMAND_TIMEOUT = 30
 MAX_TOKEN_OUTPUT = 64 * 1024
 """More than this before the first line break is not a token."""
@@ -70,6 +76,14 @@ class SymbolSettings:
 
 
 @dataclass(frozen=True)
+class CodeMapping:
+    """Sentry's code mapping: a frame path starting with `stack_root` lives under `source_root`."""
+
+    stack_root: str
+    source_root: Path
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     backend: str
@@ -80,6 +94,9 @@ class Profile:
     token_command: str = ""
     token_value: str = field(default="", repr=False)
     symbols: SymbolSettings = SymbolSettings()
+    read_only: bool = False
+    """Every mutating action is hidden and refused (`read_only = true`, or `--read-only`)."""
+    code_mappings: tuple[CodeMapping, ...] = ()
     origin: str = ""
     """Where the profile came from: a file path, or `environment`."""
 
@@ -184,6 +201,14 @@ class Config:
     warnings: tuple[str, ...] = ()
     broken: Mapping[str, ConfigError] = field(default_factory=dict)
     """Profiles that failed to load, each with its error: the others still work."""
+    keys: Mapping[str, str] = field(default_factory=dict)
+    """Binding id -> comma-separated key names, for Textual's `App.set_keymap`."""
+    watch_interval: int = WATCH_INTERVAL
+
+    def read_only(self) -> Config:
+        """This config with every profile read-only (`--read-only` for one run)."""
+        profiles = {n: dataclasses.replace(p, read_only=True) for n, p in self.profiles.items()}
+        return dataclasses.replace(self, profiles=profiles)
 
     def profile(self, name: str | None = None) -> Profile:
         chosen = name or self.default_profile
@@ -238,7 +263,15 @@ def parse_config_file(path: Path) -> Config:
     warnings = tuple(f"profile {name!r} is unusable: {exc}" for name, exc in broken.items())
     holds_token = any(p.token_value for p in profiles.values())
     warnings += _token_file_warnings(path, holds_token) + _plain_http_warnings(profiles.values())
-    return Config(profiles, default, path, warnings, broken)
+    return Config(
+        profiles,
+        default,
+        path,
+        warnings,
+        broken,
+        keys=reader.keymap(data.get("keys", {})),
+        watch_interval=reader.watch_interval(data.get("watch_interval", WATCH_INTERVAL)),
+    )
 
 
 def config_from_sentry_cli(env: Mapping[str, str], rc_path: Path, config_path: Path) -> Config:
@@ -304,6 +337,8 @@ class _Reader:
             token_command=self.string(table, key, "token_command"),
             token_value=self.string(table, key, "token"),
             symbols=self.symbols(table.get("symbols", {}), f"{key}.symbols"),
+            read_only=self.boolean(table, key, "read_only"),
+            code_mappings=self.code_mappings(table.get("code_mappings", []), key),
             origin=str(self.path),
         )
 
@@ -324,14 +359,56 @@ class _Reader:
             self.fail(key, "a table", table)
         self.unknown_keys(table, SYMBOL_KEYS, key)
         paths = self.string_list(table, key, "paths")
-        fetch = table.get("fetch_urls", False)
-        if not isinstance(fetch, bool):
-            self.fail(f"{key}.fetch_urls", "true or false", fetch)
         return SymbolSettings(
             paths=tuple(self.path_value(p, f"{key}.paths") for p in paths),
-            fetch_urls=fetch,
+            fetch_urls=self.boolean(table, key, "fetch_urls"),
             url_hosts=self.string_list(table, key, "url_hosts"),
         )
+
+    def code_mappings(self, tables: Any, profile_key: str) -> tuple[CodeMapping, ...]:
+        key = f"{profile_key}.code_mappings"
+        if not isinstance(tables, list):
+            self.fail(key, "a list of [[...code_mappings]] tables", tables)
+        return tuple(self.code_mapping(table, f"{key}[{i}]") for i, table in enumerate(tables))
+
+    def code_mapping(self, table: Any, key: str) -> CodeMapping:
+        if not isinstance(table, dict):
+            self.fail(key, "a table with stack_root and source_root", table)
+        self.unknown_keys(table, CODE_MAPPING_KEYS, key)
+        # An empty stack root is allowed, as in Sentry: it prefixes every path.
+        stack_root = table.get("stack_root")
+        if not isinstance(stack_root, str):
+            self.fail(f"{key}.stack_root", "a string (the path prefix in stack traces)", stack_root)
+        source_root = self.string(table, key, "source_root", required=True)
+        return CodeMapping(stack_root, self.path_value(source_root, f"{key}.source_root"))
+
+    def keymap(self, table: Any) -> dict[str, str]:
+        if not isinstance(table, dict):
+            self.fail("keys", 'a table of "binding.id" = "key,key"', table)
+        return {binding_id: self.keys(binding_id, keys) for binding_id, keys in table.items()}
+
+    def keys(self, binding_id: str, keys: Any) -> str:
+        where = f'keys."{binding_id}"'
+        if not BINDING_ID.fullmatch(binding_id):
+            self.fail(where, "a binding id such as issues.resolve", binding_id)
+        if not isinstance(keys, str):
+            self.fail(where, "a string of comma-separated key names", keys)
+        try:
+            return normalize_keys(keys)
+        except ValueError as exc:
+            raise ConfigError(f"{self.path}: {where}: {exc}") from None
+
+    def watch_interval(self, value: Any) -> int:
+        valid = isinstance(value, int) and not isinstance(value, bool)
+        if not valid or value < MIN_WATCH_INTERVAL:
+            self.fail("watch_interval", f"whole seconds, {MIN_WATCH_INTERVAL} or more", value)
+        return int(value)
+
+    def boolean(self, table: dict[str, Any], key: str, name: str) -> bool:
+        value = table.get(name, False)
+        if not isinstance(value, bool):
+            self.fail(f"{key}.{name}", "true or false", value)
+        return value
 
     def path_value(self, text: str, key: str) -> Path:
         try:

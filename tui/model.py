@@ -90,6 +90,9 @@ class Frame:
     a Sentry processing error); kept beside the local attempt, never replaced by it."""
     provenance: str = ""
     """For a frame resolved locally: which source map, found how."""
+    context_source: str = ""
+    """"" when the context lines came with the event, `local` when read from this machine's
+    copy of the file (the event had none)."""
 
     @property
     def display_path(self) -> str:
