@@ -13,22 +13,17 @@ from typing import TypeVar
 from tui import __version__
 from tui.backends.base import Backend
 from tui.backends.errors import BackendError, NotFound
-from tui.backends.writes import status_reached
 from tui.cli_output import echo, print_json
 from tui.cli_symbols import add_symbol_commands
+from tui.cli_triage import add_triage_commands, positive
 from tui.config import Config, ConfigError, Profile, load_config
-from tui.model import Event, Issue, IssueQuery, StatusAction, to_jsonable
+from tui.model import Event, Issue, IssueQuery, to_jsonable
 from tui.sanitize import sanitize
 from tui.session import Session, open_session
 
 T = TypeVar("T")
 EXIT_ERROR = 1
 EXIT_USAGE = 2
-STATUS_COMMANDS = {
-    "resolve": StatusAction.RESOLVE,
-    "reopen": StatusAction.REOPEN,
-    "ignore": StatusAction.IGNORE,
-}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing = issue_commands.add_parser("list", help="list issues", parents=[common])
     listing.add_argument("--query", default="is:unresolved", help="server search query")
     listing.add_argument("--sort", default="date", help="date, new, freq, ... (by backend)")
-    listing.add_argument("--limit", type=_positive, default=25, help="how many issues at most")
+    listing.add_argument("--limit", type=positive, default=25, help="how many issues at most")
     listing.add_argument("--environment", default="", help="only this environment")
     listing.add_argument("--project", action="append", default=[], help="project slug or id")
     listing.add_argument("--json", action="store_true", help="print JSON (the model, see README)")
@@ -97,18 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="print JSON")
     show.set_defaults(handler=_issues_show)
 
-    for name, action in STATUS_COMMANDS.items():
-        change = issue_commands.add_parser(name, help=f"{name} issues", parents=[common])
-        change.add_argument("issues", nargs="+", metavar="ISSUE")
-        change.set_defaults(handler=_issues_set_status, action=action)
-        if action is StatusAction.RESOLVE:
-            change.add_argument(
-                "--next-release",
-                dest="action",
-                action="store_const",
-                const=StatusAction.RESOLVE_NEXT_RELEASE,
-                help="resolved once the next release is out (Sentry, Bugsink)",
-            )
+    add_triage_commands(issue_commands, common, _on_backend)
 
     config = commands.add_parser("config", help="check the configuration", parents=[common])
     config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
@@ -126,13 +110,6 @@ def _config(args: argparse.Namespace) -> Config:
     return load_config(args.config)
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
-
-
 def _session(args: argparse.Namespace, profile: Profile) -> Session:
     return open_session(profile, demo=args.demo)
 
@@ -148,6 +125,12 @@ def _with_session(
             await session.aclose()
 
     return asyncio.run(run())
+
+
+def _on_backend(
+    args: argparse.Namespace, profile: Profile, work: Callable[[Backend], Awaitable[T]]
+) -> T:
+    return _with_session(args, profile, lambda session: work(session.backend))
 
 
 def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
@@ -217,55 +200,6 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
     return 0
 
 
-def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
-    """Exit 1 unless every issue is now where the server was asked to put it."""
-
-    async def apply(session: Session) -> int:
-        backend = session.backend
-        bulk = getattr(backend, "bulk_set_status", None)
-        if bulk is not None and len(args.issues) > 1:
-            # One write for all of them; each is then read back by the backend.
-            results = await bulk(args.issues, args.action)
-        else:
-            results = [await _set_status(backend, args.action, i) for i in args.issues]
-        reports = [
-            _status_report(i, r, args.action, profile)
-            for i, r in zip(args.issues, results, strict=True)
-        ]
-        for changed, line in reports:
-            echo(line, file=sys.stdout if changed else sys.stderr)
-        return 0 if all(changed for changed, _ in reports) else EXIT_ERROR
-
-    return _with_session(args, profile, apply)
-
-
-async def _set_status(
-    backend: Backend, action: StatusAction, issue_id: str
-) -> Issue | BackendError:
-    try:
-        return await backend.set_status(issue_id, action)
-    except BackendError as exc:
-        return exc
-
-
-def _status_report(
-    issue_id: str, result: Issue | BackendError, action: StatusAction, profile: Profile
-) -> tuple[bool, str]:
-    """Whether the change happened, and the line that says so (what the server confirmed)."""
-    if isinstance(result, NotFound):
-        return False, _no_issue(issue_id, profile)
-    if isinstance(result, BackendError):
-        return False, f"{sanitize(issue_id)}: {sanitize(result)}"
-    if not status_reached(result, action):
-        verb = action.value.replace("_", " ")
-        return (
-            False,
-            f"{sanitize(result.short_id)}: still {sanitize(_status_words(result))}; "
-            f"the server did not {verb} it",
-        )
-    return True, f"{sanitize(result.short_id)}: {sanitize(_status_words(result))}"
-
-
 def _config_check(args: argparse.Namespace, profile: Profile) -> int:
     where = profile.origin or "config"
     echo(f"profile {profile.name!r} from {where}: {profile.backend} at {profile.url}")
@@ -277,11 +211,6 @@ def _config_check(args: argparse.Namespace, profile: Profile) -> int:
 def _no_issue(issue_id: str, profile: Profile) -> str:
     """The server's 404 names an API URL; the user asked about an id in a profile."""
     return f"no issue {sanitize(issue_id)} in {profile.name}"
-
-
-def _status_words(issue: Issue) -> str:
-    detail = issue.status_detail
-    return f"{issue.status.value} ({detail})" if detail else issue.status.value
 
 
 if __name__ == "__main__":
