@@ -70,6 +70,8 @@ class PostHogBackend:
     public_url: str = ""
     _prefixes: dict[str, str] = field(default_factory=dict, init=False)
     _seen: dict[str, str] = field(default_factory=dict, init=False)
+    _people: dict[tuple[str, str], Assignee] = field(default_factory=dict, init=False)
+    """Members and roles once listed, to name the bare `{type, id}` assignees of issues."""
 
     @classmethod
     def connect(
@@ -182,6 +184,7 @@ class PostHogBackend:
             roles = pt.parse_roles(await self.client.get_json(ORG_API + "roles/"))
         except (NotFound, AuthError):
             roles = []
+        self._people = {a.key: a for a in (*users, *roles)}
         return (*users, *roles)
 
     async def me(self) -> Assignee:
@@ -264,6 +267,7 @@ class PostHogBackend:
         raw = as_str(rest.get("status")) or issue.raw_status
         status = STATUS_MAP.get(raw, issue.status)
         assignee = pt.parse_assignee(rest.get("assignee"))
+        assignee = self._people.get(assignee.key, assignee) if assignee else None
         return dataclasses.replace(issue, raw_status=raw, status=status, assignee=assignee)
 
     async def _query_issue(self, key: str) -> Issue | None:
