@@ -190,6 +190,10 @@ class BugsinkBackend:
         issue = await self.get_issue(issue_id)
         if change.reached(issue) and not change.until:
             return issue  # Bugsink answers 400 to a change to the current state
+        if change.action is StatusAction.IGNORE and issue.status is IssueStatus.RESOLVED:
+            # Bugsink mutes only open issues (400 otherwise): reopen first, as its web UI would
+            # have the user do; `undo` of a resolve needs this to restore a mute.
+            issue = await self.apply(issue.id, StatusChange(StatusAction.REOPEN))
         verb, body = _verb(issue, change)
         url = f"issues/{issue.id}/{verb}/"
 
@@ -335,8 +339,6 @@ def _verb(issue: Issue, change: StatusChange) -> tuple[str, dict[str, Any] | Non
     """Bugsink's endpoint and body for `change` from the issue's current state."""
     if change.action is StatusAction.REOPEN:
         return ("reopen" if issue.status is IssueStatus.RESOLVED else "unmute"), None
-    if change.action is StatusAction.IGNORE and issue.status is IssueStatus.RESOLVED:
-        raise Unsupported("Bugsink cannot mute a resolved issue; reopen it first")
     until = change.until
     if until and until.events:
         unit, count = _period(until.events_window or DEFAULT_MUTE_WINDOW)
