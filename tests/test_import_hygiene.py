@@ -24,6 +24,8 @@ ENGINE_MODULES = [
     "tui.sanitize",
     "tui.cli_output",
     "tui.cli",
+    "tui.triage",
+    "tui.cli_triage",
 ]
 
 
