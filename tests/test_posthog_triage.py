@@ -46,9 +46,9 @@ async def test_assign_to_a_user_and_a_role_with_exact_bodies() -> None:
     assert all(r.after and r.after.assignee == grace for r in record.results)
     role = await triage.find_assignee(backend, "role:Support")
     await triage.apply_change(backend, ids[:1], AssignChange(role))
-    assert server.bodies(f"/error_tracking/issues/{ids[0]}/")[-1] == {
-        "assignee": {"type": "role", "id": role.id if role else ""}
-    }
+    assert server.bodies(f"/error_tracking/issues/{ids[0]}/assign/") == [
+        {"assignee": {"type": "role", "id": role.id if role else ""}}
+    ]
     undone = await triage.undo(backend, record)
     assert [r.ok for r in undone.results] == [False, True]
     assert server.issues[ids[1]]["assignee"] is None

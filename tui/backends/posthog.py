@@ -34,6 +34,7 @@ from tui.backends.search import issue_matches
 from tui.backends.writes import bulk_confirmed, confirmed_change, same_issue
 from tui.model import (
     Activity,
+    AssignChange,
     Assignee,
     Capabilities,
     Change,
@@ -47,7 +48,10 @@ from tui.model import (
 )
 from tui.symbols.sources import LookupFailed
 
-SCOPES = "error_tracking:read query:read (and error_tracking:write to change status)"
+SCOPES = (
+    "error_tracking:read query:read (error_tracking:write to change status or assign, "
+    "activity_log:read for activity)"
+)
 OLD_SERVER = (
     "this PostHog server refuses personal API keys on its error-tracking issue endpoints "
     "(older PostHog versions do): change the status in PostHog's web app, or upgrade the server"
@@ -150,9 +154,11 @@ class PostHogBackend:
     async def apply(self, issue_id: str, change: Change) -> Issue:
         body = pt.issue_body(change)
         key = await self._issue_key(issue_id)
+        # An assignment has its own route, which answers only `{"success": true}`.
+        route = "assign/" if isinstance(change, AssignChange) else ""
 
         async def write() -> Issue | None:
-            response = await self._write("PATCH", f"error_tracking/issues/{key}/", body)
+            response = await self._write("PATCH", f"error_tracking/issues/{key}/{route}", body)
             try:
                 updated = _mapping(decode_json(response), "issue")
             except InvalidResponse:

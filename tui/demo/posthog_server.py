@@ -51,6 +51,7 @@ PERSONAL_KEY_REFUSED = "This action does not support Personal API Key access"
 _ROUTE = re.compile(r"^/api/(?P<prefix>projects|environments)/(?P<project>\d+)/(?P<rest>.*)$")
 _ISSUE = re.compile(r"^error_tracking/issues/(?P<id>[0-9a-f-]{36})/$")
 _ACTIVITY = re.compile(r"^error_tracking/issues/(?P<id>[0-9a-f-]{36})/activity/$")
+_ASSIGN = re.compile(r"^error_tracking/issues/(?P<id>[0-9a-f-]{36})/assign/$")
 _DOWNLOAD = re.compile(r"^error_tracking/symbol_sets/(?P<id>[0-9a-f-]{36})/download/$")
 _WHERE = (
     ("issue", re.compile(r"^properties\.\$exception_issue_id = '(?P<v>[0-9a-f-]{36})'$")),
@@ -150,6 +151,9 @@ class DemoPostHogServer:
         if (match := _ACTIVITY.match(rest)) and method == "GET":
             refused = self._guarded("error_tracking:read", issue_route=True)
             return refused or self._activity(match["id"])
+        if (match := _ASSIGN.match(rest)) and method == "PATCH":
+            refused = self._guarded("error_tracking:write", issue_route=True)
+            return refused or self._assign(match["id"], body)
         if match := _ISSUE.match(rest):
             needs = "error_tracking:read" if method == "GET" else "error_tracking:write"
             refused = self._guarded(needs, issue_route=True)
@@ -270,7 +274,8 @@ class DemoPostHogServer:
         if issue is None:
             return _detail(404, "Not found.")
         if method == "PATCH":
-            _check_keys(body, {"status", "name", "description", "assignee"}, set(), "issue")
+            # The assignee is read-only here, as on PostHog: it changes through `assign/`.
+            _check_keys(body, {"status", "name", "description"}, set(), "issue")
             self._change(issue, body)
         elif method != "GET":
             return _detail(405, f'Method "{method}" not allowed.')
@@ -279,6 +284,12 @@ class DemoPostHogServer:
         fields = ("id", "status", "name", "description", "assignee")
         rest: dict[str, Any] = {"first_seen": first_seen, "external_issues": [], "cohort": None}
         return httpx.Response(200, json={**{k: issue.get(k) for k in fields}, **rest})
+
+    def _assign(self, issue_id: str, body: dict[str, Any]) -> httpx.Response:
+        if issue_id not in self.issues:
+            return _detail(404, "Not found.")
+        self._change(self.issues[issue_id], {"assignee": body.get("assignee")})
+        return httpx.Response(200, json={"success": True})
 
     def _bulk(self, body: dict[str, Any]) -> httpx.Response:
         _check_keys(body, {"action", "ids", "status", "assignee"}, {"action", "ids"}, "bulk")
