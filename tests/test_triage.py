@@ -265,21 +265,37 @@ async def test_comment_then_activity_shows_it_newest_first() -> None:
     ]
 
 
+GLITCHTIP_COMMENT = {
+    "id": 4,
+    "data": {"text": "seen in prod"},
+    "type": "note",
+    "dateCreated": "2026-11-20T11:00:00Z",
+    "user": {"id": "1", "email": "ada@shop.example"},
+}
+
+
 def glitchtip() -> tuple[list[httpx.Request], SentryBackend]:
+    """GlitchTip's routes for issue 3, its projects and its comments (shapes from its schema)."""
     sent: list[httpx.Request] = []
+    routes = {
+        "GET /api/0/organizations/acme/projects/": "org_projects.json",
+        "GET /api/0/issues/3/": "issue3_detail.json",
+    }
 
     def answer(request: httpx.Request) -> httpx.Response:
         sent.append(request)
-        return httpx.Response(
-            200, json=json.loads((FIXTURES / "glitchtip" / "issue2_detail.json").read_text())
-        )
+        key = f"{request.method} {request.url.path}"
+        if key in routes:
+            return httpx.Response(200, content=(FIXTURES / "glitchtip" / routes[key]).read_bytes())
+        if key == "GET /api/0/issues/3/comments/":
+            return httpx.Response(200, json=[GLITCHTIP_COMMENT])
+        if key == "POST /api/0/issues/3/comments/":
+            return httpx.Response(201, json=GLITCHTIP_COMMENT)
+        return httpx.Response(404, json={"detail": "Not Found"})
 
+    transport = httpx.MockTransport(answer)
     backend = SentryBackend.connect(
-        "https://gt.example",
-        "t",
-        "acme",
-        dialect="glitchtip",
-        transport=httpx.MockTransport(answer),
+        "https://gt.example", "t", "acme", dialect="glitchtip", transport=transport
     )
     return sent, backend
 
@@ -297,19 +313,23 @@ async def test_glitchtip_refuses_what_it_cannot_do_before_any_request(
 ) -> None:
     sent, backend = glitchtip()
     with pytest.raises(Unsupported, match=reason):
-        await triage.apply_change(backend, ["2"], change)
+        await triage.apply_change(backend, ["3"], change)
     with pytest.raises(Unsupported, match=reason):
-        await backend.apply("2", change)
+        await backend.apply("3", change)
     assert sent == []
 
 
-async def test_glitchtip_capabilities_say_why() -> None:
-    _, backend = glitchtip()
-    caps = backend.capabilities
-    assert not caps.supports(Feature.ACTIVITY) and caps.why_not(Feature.ACTIVITY)
-    assert not caps.supports(Feature.ASSIGN)
-    with pytest.raises(Unsupported, match="no activity"):
-        await triage.issue_activity(backend, "2")
+async def test_glitchtip_comments_are_its_activity() -> None:
+    sent, backend = glitchtip()
+    history = await triage.issue_activity(backend, "3")
+    assert [(a.kind, a.text, a.author) for a in history] == [
+        ("note", "seen in prod", "ada@shop.example")
+    ]
+    note = await triage.add_comment(backend, "3", "seen in prod")
+    assert note.text == "seen in prod"
+    posted = [json.loads(r.content) for r in sent if r.method == "POST"]
+    assert posted == [{"data": {"text": "seen in prod"}}]
+    assert not backend.capabilities.supports(Feature.ASSIGN)
 
 
 def test_require_writable_refuses_a_read_only_profile() -> None:

@@ -19,6 +19,7 @@ from tui.backends.sentry_artifacts import SentryArtifactSource
 from tui.backends.sentry_dialects import DIALECTS, SENTRY, Dialect
 from tui.backends.sentry_parse import event_level, parse_event, parse_issue
 from tui.backends.sentry_triage import (
+    comment_body,
     parse_activities,
     parse_activity,
     parse_member,
@@ -180,9 +181,14 @@ class SentryBackend:
         return parse_user(await self.client.get_json("/api/0/users/me/"))
 
     async def activity(self, issue_id: str) -> tuple[Activity, ...]:
-        """The issue's history and comments, newest first (as Sentry lists them)."""
+        """The issue's history and comments, newest first (as Sentry lists them); on GlitchTip,
+        which keeps no history, its comments."""
         self._require(Feature.ACTIVITY)
         key = await self._issue_key(issue_id)
+        if self.dialect is not SENTRY:
+            return parse_activities(
+                await self.client.get_json(await self._issue_url(key, "comments/"))
+            )
         data = _mapping(await self.client.get_json(await self._issue_url(key)), "issue")
         return parse_activities(data.get("activity"))
 
@@ -190,7 +196,8 @@ class SentryBackend:
         self._require(Feature.COMMENT)
         key = await self._issue_key(issue_id)
         url = await self._issue_url(key, "comments/")
-        response = await self.client.request("POST", url, json={"text": text})
+        body = comment_body(text, self.dialect.name)
+        response = await self.client.request("POST", url, json=body)
         return parse_activity(decode_json(response))
 
     async def check(self) -> str:

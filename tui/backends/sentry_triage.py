@@ -1,7 +1,8 @@
 """Sentry's triage wire formats: update bodies, assignees, members, activity.
 
-GlitchTip shares none of this beyond the plain status body (its issues have no `assignedTo`,
-`substatus` or `activity`), which is why its capabilities list them as missing.
+GlitchTip shares only the plain status bodies and comments (its issues have no `assignedTo`,
+`substatus` or `activity`; its comments come in the shape of Sentry's `note` activity), which
+is why its capabilities list the rest as missing.
 """
 
 from __future__ import annotations
@@ -32,8 +33,6 @@ GLITCHTIP_CAPABILITIES = Capabilities(
         Feature.RESOLVE_NEXT_RELEASE: "GlitchTip resolves without a release",
         Feature.RESOLVE_IN_RELEASE: "GlitchTip resolves without a release",
         Feature.ASSIGN: "GlitchTip issues have no assignee",
-        Feature.ACTIVITY: "GlitchTip's issue API has no activity",
-        Feature.COMMENT: "stackdeck does not write GlitchTip comments",
     }
 )
 
@@ -104,6 +103,11 @@ def parse_activity(data: Any) -> Activity:
         kind=as_str(item.get("type")),
         text=_activity_text(details),
     )
+
+
+def comment_body(text: str, dialect: str) -> dict[str, Any]:
+    """A new comment: Sentry takes `{"text"}`, GlitchTip `{"data": {"text"}}`."""
+    return {"data": {"text": text}} if dialect == "glitchtip" else {"text": text}
 
 
 def parse_activities(data: Any) -> tuple[Activity, ...]:
