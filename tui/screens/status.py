@@ -20,6 +20,17 @@ ACTION_FOR = {
     "reopen_issue": StatusAction.REOPEN,
     "ignore_issue": StatusAction.IGNORE,
 }
+MUTATING_ACTIONS = frozenset(ACTION_FOR)
+"""Every action, on any screen, that changes the server: a read-only profile hides and refuses
+them all. A new mutating action (assign, undo, bulk) joins this set."""
+
+
+def read_only_reason(action: str, read_only_profile: str | None) -> str | None:
+    """Why `action` is refused in the read-only profile `read_only_profile`; None when it is
+    not a mutating action or the profile may change the server (`read_only_profile` None)."""
+    if read_only_profile is None or action not in MUTATING_ACTIONS:
+        return None
+    return f"profile {read_only_profile} is read-only"
 
 
 def can_apply(issue: Issue | None, action: StatusAction, backend: Backend) -> bool:
