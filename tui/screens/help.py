@@ -22,6 +22,10 @@ GROUP_NAMES = {
     "IssueDetailScreen": "Issue",
     "StackTraceView": "Stack trace",
     "QueryBar": "Search",
+    "LineList": "Breadcrumbs & context",
+    "StackdeckApp": "Everywhere",
+    "HelpScreen": "Help",
+    "ProfilePicker": "Profiles",
 }
 
 
