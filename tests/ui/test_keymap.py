@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from tests.ui.driver import SIZE, settle
+from tests.ui.driver import SIZE, notices, settle
 from tests.ui.fakes import FakeBackend, fixed_clock
 from tui.app import StackdeckApp
 from tui.model import StatusAction
@@ -14,10 +14,6 @@ from tui.screens.help import HelpScreen, all_bindings, unknown_binding_ids
 
 def keyed_app(backend: FakeBackend, keys: dict[str, str]) -> StackdeckApp:
     return StackdeckApp(backend, profile_name="test", clock=fixed_clock, keys=keys)
-
-
-def notices(app: StackdeckApp) -> list[str]:
-    return [str(notification.message) for notification in app._notifications]
 
 
 async def test_a_remapped_key_resolves_and_the_default_no_longer_does() -> None:

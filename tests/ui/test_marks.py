@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from tests.ui.driver import SIZE, make_app, settle, static_text
+from tests.ui.driver import SIZE, list_screen, make_app, settle, static_text
 from tests.ui.fakes import FakeBackend, make_issues
 from tui.app import StackdeckApp
-from tui.screens.issue_list import IssueListScreen
 from tui.widgets.issue_table import IssueTable
-
-
-def list_screen(app: StackdeckApp) -> IssueListScreen:
-    assert isinstance(app.screen, IssueListScreen)
-    return app.screen
 
 
 def marked_ids(app: StackdeckApp) -> list[str]:

@@ -7,17 +7,13 @@ import dataclasses
 
 from textual.widgets._footer import FooterKey
 
-from tests.ui.driver import SIZE, settle, static_text
+from tests.ui.driver import SIZE, notices, settle, static_text
 from tests.ui.fakes import FakeBackend, fixed_clock
 from tui.app import StackdeckApp
 from tui.demo import demo_config
 from tui.screens.issue_detail import IssueDetailScreen
 from tui.screens.issue_list import IssueListScreen
 from tui.session import Session, open_session
-
-
-def notices(app: StackdeckApp) -> list[str]:
-    return [str(notification.message) for notification in app._notifications]
 
 
 def footer_descriptions(app: StackdeckApp) -> set[str]:

@@ -8,8 +8,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
+from textual.pilot import Pilot
 
-from tests.ui.driver import SIZE, settle, static_text
+from tests.ui.driver import SIZE, list_screen, settle, static_text
 from tests.ui.fakes import NOW, FakeBackend, fixed_clock, make_issues
 from tui.app import StackdeckApp
 from tui.backends.errors import RateLimited, ServerError
@@ -22,9 +23,12 @@ def watching_app(backend: FakeBackend, clock: Callable[[], datetime] = fixed_clo
     return StackdeckApp(backend, profile_name="test", clock=clock, watch_interval=30)
 
 
-def list_screen(app: StackdeckApp) -> IssueListScreen:
-    assert isinstance(app.screen, IssueListScreen)
-    return app.screen
+async def start_watching(app: StackdeckApp, pilot: Pilot[None]) -> IssueListScreen:
+    """Load the list, then press W: its first look sets what counts as seen."""
+    await settle(app, pilot)
+    await pilot.press("W")
+    await settle(app, pilot)
+    return list_screen(app)
 
 
 def badge(app: StackdeckApp, issue_id: str) -> str:
@@ -51,10 +55,8 @@ async def test_watch_flags_a_new_issue_rings_and_notifies(
     backend = FakeBackend()
     app = watching_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
         terminal = Terminal(app, monkeypatch)
-        await pilot.press("W")
-        await settle(app, pilot)
+        await start_watching(app, pilot)
         assert terminal.bells == 0  # the first look only sets what counts as seen
         assert "watching every 30s" in static_text(app, "#status-line")
         newcomer = replace(make_issues(4)[3], id="999", short_id="BILLING-API-NEW")
@@ -79,10 +81,8 @@ async def test_watch_flags_regressed_and_growing_and_rings_only_for_regressed(
     )
     app = watching_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
         terminal = Terminal(app, monkeypatch)
-        await pilot.press("W")
-        await settle(app, pilot)
+        await start_watching(app, pilot)
         first, _, third = backend.issues
         backend.issues[first] = replace(backend.issues[first], count=5000)
         backend.issues[third] = replace(
@@ -104,10 +104,7 @@ async def test_watch_backs_off_on_429_keeps_rows_and_says_what_failed() -> None:
     backend = FakeBackend()
     app = watching_app(backend, clock=lambda: now[0])
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("W")
-        await settle(app, pilot)
-        screen = list_screen(app)
+        screen = await start_watching(app, pilot)
         backend.fail_list = RateLimited("rate limited by the server", retry_after=120)
         screen.watch_refresh()
         await settle(app, pilot)
@@ -132,9 +129,7 @@ async def test_w_stops_watching_and_clears_the_badges() -> None:
     backend = FakeBackend()
     app = watching_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("W")
-        await settle(app, pilot)
+        await start_watching(app, pilot)
         first = next(iter(backend.issues))
         backend.issues[first] = replace(backend.issues[first], count=9999)
         list_screen(app).watch_refresh()
