@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -12,20 +11,22 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Static
 
 from tui.backends.base import Backend
-from tui.backends.errors import BackendError
 from tui.config import WATCH_INTERVAL
 from tui.model import Issue, IssueQuery, StatusAction
 from tui.render.issue import empty_result
-from tui.render.text import plain, relative_time
-from tui.screens.status import ACTION_FOR, PROGRESS, can_apply, read_only_reason, why_not
-from tui.terminal.clipboard import driver_writer
-from tui.terminal.notify import notification
-from tui.watch import Backoff, Change, changes
+from tui.render.text import plain
+from tui.screens.status import (
+    ACTION_FOR,
+    PROGRESS,
+    can_apply,
+    describe_error,
+    read_only_reason,
+    why_not,
+)
+from tui.screens.watched_list import WatchedListScreen
 from tui.widgets.footer import KeyFooter
 from tui.widgets.issue_table import IssueTable
 from tui.widgets.query_bar import QueryBar
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from tui.screens.issue_detail import Symbolicate
 
 
-class IssueListScreen(Screen[None]):
+class IssueListScreen(WatchedListScreen):
     BINDINGS = [
         Binding("slash", "search", "Search", id="issues.search"),
         Binding("s", "cycle_sort", "Sort", id="issues.sort"),
@@ -70,7 +71,7 @@ class IssueListScreen(Screen[None]):
         watch: bool = False,
         watch_interval: float = WATCH_INTERVAL,
     ) -> None:
-        super().__init__()
+        super().__init__(watch, watch_interval)
         self.backend = backend
         self.read_only_profile = read_only_profile
         """The profile's name when it is read-only: every mutating key is hidden and refused."""
@@ -90,13 +91,6 @@ class IssueListScreen(Screen[None]):
         """Ids of the marked issues, for the bulk actions; kept across reloads while listed."""
         self.mark_anchor: str | None = None
         """The issue last marked or unmarked: where `V` starts its range."""
-        self.watching = watch
-        self.badges: dict[str, Change] = {}
-        """What watch mode saw change, by issue id; a badge goes when the issue is opened."""
-        self.backoff = Backoff(watch_interval)
-        self.watch_timer: Timer | None = None
-        self.watch_failure: tuple[datetime, str] | None = None
-        """When the last watch refresh failed, and why; None once one succeeds."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar")
@@ -110,16 +104,11 @@ class IssueListScreen(Screen[None]):
         self._draw_title()
         self.load_issues()
         self.set_interval(60, self._clock_moved)
-        if self.watching:
-            self._schedule_watch(self.backoff.interval)
+        self.start_watch_timer()
 
     def _clock_moved(self) -> None:
         self.table.refresh_times()
         self._draw_status()  # "failed 2m ago" ages too
-
-    @property
-    def table(self) -> IssueTable:
-        return self.query_one(IssueTable)
 
     # -- workers -------------------------------------------------------------------------
 
@@ -181,47 +170,6 @@ class IssueListScreen(Screen[None]):
         self._set_status(Content(""))
         self.notify(f"{updated.short_id} is now {updated.status.value}", markup=False)
 
-    @work(exclusive=True, group="watch")
-    async def watch_refresh(self) -> None:
-        """Reload the first page, flag what changed since the last look, and plan the next look;
-        on failure keep every row and say so, and wait longer before trying again."""
-        self.watch_timer = None
-        try:
-            page = await self.backend.list_issues(self.issue_query)
-        except Exception as error:  # anything else would stop watching for good
-            self.watch_failure = (self.clock(), _describe(error))
-            self._draw_status()
-            self._schedule_watch(self.backoff.failed(error))
-            return
-        self.watch_failure = None
-        found = changes({issue.id: issue for issue in self.table.issues}, page.issues)
-        self.badges.update(found)
-        listed = {issue.id for issue in page.issues}
-        # The rows already loaded below the first page stay: the user may be reading them.
-        below = [issue for issue in self.table.issues if issue.id not in listed]
-        self.table.show_issues([*page.issues, *below])
-        self._show_empty(not self.table.issues)
-        self._draw_status()
-        self._alert([i for i in page.issues if i.id in found and found[i.id].alerts])
-        self._schedule_watch(self.backoff.succeeded())
-
-    def _schedule_watch(self, delay: float) -> None:
-        if self.watching:
-            self.watch_timer = self.set_timer(delay, self.watch_refresh)
-
-    def _alert(self, issues: list[Issue]) -> None:
-        """The bell and a desktop notification for new or regressed issues."""
-        if not issues:
-            return
-        self.app.bell()
-        counts = {change: 0 for change in Change}
-        for issue in issues:
-            counts[self.badges[issue.id]] += 1
-        summary = ", ".join(f"{n} {change.value}" for change, n in counts.items() if n)
-        body = f"{summary}: {issues[0].short_id} {issues[0].title}"
-        if (write := driver_writer(self.app)) is not None:
-            write(notification(f"stackdeck {self.heading}".strip(), body, os.environ))
-
     # -- display -------------------------------------------------------------------------
 
     def _draw_title(self) -> None:
@@ -255,14 +203,6 @@ class IssueListScreen(Screen[None]):
             parts.append(self._message)
         self.query_one("#status-line", Static).update(Content("  ·  ").join(parts))
 
-    def _watch_state(self) -> Content:
-        if self.watch_failure is None:
-            return Content.styled(f"watching every {self.backoff.delay:g}s", "$text-muted")
-        when, error = self.watch_failure
-        ago = relative_time(when, self.clock())
-        retry = f" (next try in {self.backoff.delay:g}s)"
-        return plain(f"watch: last refresh failed {ago} ago: {error}{retry}", "$text-error")
-
     def _set_next_cursor(self, cursor: str | None) -> None:
         self.next_cursor = cursor
         self.table.more_coming = cursor is not None
@@ -278,7 +218,7 @@ class IssueListScreen(Screen[None]):
             self.table.focus()
 
     def _show_error(self, what: str, error: Exception) -> None:
-        detail = _describe(error)
+        detail = describe_error(error)
         self._set_status(plain(f"{what}: {detail}", "$text-error"))
         self.notify(f"{what}: {detail}", title="Error", severity="error", markup=False)
 
@@ -381,6 +321,28 @@ class IssueListScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.load_issues()
 
+    def action_search(self) -> None:
+        bar = self.query_one(QueryBar)
+        bar.ask("query", "search", self.issue_query.query, "is:unresolved level:error …")
+
+    def action_environment(self) -> None:
+        bar = self.query_one(QueryBar)
+        bar.ask("environment", "environment", self.issue_query.environment, "empty for all")
+
+    def action_cycle_sort(self) -> None:
+        options = self.backend.sort_options
+        current = options.index(self.issue_query.sort) if self.issue_query.sort in options else -1
+        self.set_sort(options[(current + 1) % len(options)])
+
+    def set_sort(self, sort: str) -> None:
+        self._apply(replace(self.issue_query, sort=sort))
+
+    def _apply(self, query: IssueQuery) -> None:
+        self.issue_query = query
+        self.next_cursor = None
+        self._draw_title()
+        self.load_issues()
+
     # -- marks: plain data here, drawn by the table ----------------------------------------
 
     @property
@@ -423,45 +385,6 @@ class IssueListScreen(Screen[None]):
         self._draw_status()
         self._refresh_changed_bindings()  # esc appears or goes
 
-    # -- watch mode --------------------------------------------------------------------------
-
-    def action_toggle_watch(self) -> None:
-        self.watching = not self.watching
-        if self.watch_timer is not None:
-            self.watch_timer.stop()
-            self.watch_timer = None
-        if self.watching:
-            self.watch_refresh()  # the first look now: the user asked for it
-        else:
-            self.workers.cancel_group(self, "watch")
-            self.watch_failure = None
-            self.badges.clear()
-            self.table.redraw_flags()
-        self.notify("watching for changes" if self.watching else "stopped watching")
-        self._draw_status()
-
-    def action_search(self) -> None:
-        bar = self.query_one(QueryBar)
-        bar.ask("query", "search", self.issue_query.query, "is:unresolved level:error …")
-
-    def action_environment(self) -> None:
-        bar = self.query_one(QueryBar)
-        bar.ask("environment", "environment", self.issue_query.environment, "empty for all")
-
-    def action_cycle_sort(self) -> None:
-        options = self.backend.sort_options
-        current = options.index(self.issue_query.sort) if self.issue_query.sort in options else -1
-        self.set_sort(options[(current + 1) % len(options)])
-
-    def set_sort(self, sort: str) -> None:
-        self._apply(replace(self.issue_query, sort=sort))
-
-    def _apply(self, query: IssueQuery) -> None:
-        self.issue_query = query
-        self.next_cursor = None
-        self._draw_title()
-        self.load_issues()
-
     @on(QueryBar.Submitted)
     def _query_submitted(self, event: QueryBar.Submitted) -> None:
         if event.field == "environment":
@@ -476,8 +399,3 @@ class IssueListScreen(Screen[None]):
 
 
 MARK_ACTIONS = frozenset({"toggle_mark", "mark_range", "mark_all"})
-
-
-def _describe(error: BaseException) -> str:
-    # Our own errors speak to the user; anything else is a bug, named by its type.
-    return str(error) if isinstance(error, BackendError) else f"{type(error).__name__}: {error}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tui.backends.base import Backend
+from tui.backends.errors import BackendError
 from tui.model import Issue, IssueStatus, StatusAction
 
 TARGET = {
@@ -47,3 +48,9 @@ def why_not(issue: Issue | None, action: StatusAction, backend: Backend) -> str 
     if TARGET.get(action) is issue.status:
         return f"{issue.short_id} is already {issue.status.value}"
     return None
+
+
+def describe_error(error: BaseException) -> str:
+    """An error for the status line: ours speak to the user; anything else is a bug, named by
+    its type."""
+    return str(error) if isinstance(error, BackendError) else f"{type(error).__name__}: {error}"
