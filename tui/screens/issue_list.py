@@ -50,7 +50,7 @@ class IssueListScreen(WatchedListScreen):
             "mark_range",
             "Mark range",
             show=False,
-            tooltip="from the last marked row to the cursor",
+            tooltip="anchor to cursor",
             id="issues.mark_range",
         ),
         Binding("ctrl+a", "mark_all", "Mark all", show=False, id="issues.mark_all"),
