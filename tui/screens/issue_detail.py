@@ -20,7 +20,7 @@ from tui.render.event import breadcrumb_line, detail_line, detail_rows, event_ba
 from tui.render.issue import issue_header
 from tui.render.text import plain, sanitize
 from tui.render.trace import has_minified, minified_view
-from tui.screens.status import ACTION_FOR, PROGRESS, TARGET, can_apply
+from tui.screens.status import ACTION_FOR, PROGRESS, TARGET, can_apply, read_only_reason
 from tui.widgets.footer import KeyFooter
 from tui.widgets.lines import LineList
 from tui.widgets.stack_trace import StackTraceView
@@ -64,9 +64,13 @@ class IssueDetailScreen(Screen[Issue]):
         issue: Issue,
         clock: Callable[[], datetime],
         symbolicate: Symbolicate | None = None,
+        *,
+        read_only_profile: str | None = None,
     ) -> None:
         super().__init__()
         self.backend = backend
+        self.read_only_profile = read_only_profile
+        """The profile's name when it is read-only: every mutating key is hidden and refused."""
         self.issue = issue
         self.clock = clock
         self.symbolicate = symbolicate
@@ -226,6 +230,8 @@ class IssueDetailScreen(Screen[Issue]):
     # -- actions -------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if read_only_reason(action, self.read_only_profile):
+            return False  # hidden from the footer; pressing it still says why
         if action in ACTION_FOR:
             if self.pending:
                 return None
@@ -244,6 +250,8 @@ class IssueDetailScreen(Screen[Issue]):
         does not (the app shows this when a dimmed or hidden key is pressed)."""
         if self.check_action(action, parameters):
             return None
+        if refusal := read_only_reason(action, self.read_only_profile):
+            return refusal
         if action in ACTION_FOR:
             status_action = ACTION_FOR[action]
             if self.pending:
