@@ -80,13 +80,13 @@ def main() -> None:
     python = symbolic_python(args.cache_dir)
     if python:
         columns["symbolic 13.9"] = sentry(python)
-    print(f"{'bundle':<17} {'V8 reported':<20} {'original (truth)':<26} " + " ".join(
-        f"{name:<26}" for name in columns
-    ))
+    print(
+        f"{'bundle':<17} {'V8 reported':<20} {'original (truth)':<26} "
+        + " ".join(f"{name:<26}" for name in columns)
+    )
     for i, (bundle, frame) in enumerate(frames):
-        cells = " ".join(
-            f"{('ok ' if c[i] == frame['original'] else '-- ') + c[i]:<26}" for c in columns.values()
-        )
+        marks = [("ok " if c[i] == frame["original"] else "-- ") + c[i] for c in columns.values()]
+        cells = " ".join(f"{mark:<26}" for mark in marks)
         print(f"{bundle:<17} {frame['function']:<20} {frame['original']:<26} {cells}")
     for name, column in columns.items():
         right = sum(got == f["original"] for got, (_, f) in zip(column, frames, strict=True))

@@ -17,9 +17,7 @@ from tui.symbols.decode import decode_map
 from tui.symbols.mapview import MapView
 from tui.symbols.resolve import resolve_frame
 
-STACKS: list[dict[str, Any]] = json.loads(
-    (FIXTURES / "expected" / "ctor-stacks.json").read_text()
-)
+STACKS: list[dict[str, Any]] = json.loads((FIXTURES / "expected" / "ctor-stacks.json").read_text())
 
 
 def _view(bundle: str) -> MapView:
