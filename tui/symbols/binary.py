@@ -13,6 +13,7 @@ import json
 import mmap
 import operator
 import os
+import re
 import struct
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -84,6 +85,8 @@ def _string_table(strings: Sequence[str]) -> tuple[array[int], bytes]:
     return array("I", accumulate(map(len, encoded), initial=0)), b"".join(encoded)
 
 
+_NEWLINE = re.compile(b"\n")
+_END = operator.methodcaller("end")
 _TEXTS = 13
 """The section of the text blob, written first and streamed (see `write_binary`)."""
 
@@ -103,11 +106,14 @@ def _write_texts(
             continue
         data = text if isinstance(text, bytes) else text.encode("utf-8", errors="surrogatepass")
         del text
-        lines = data.split(b"\n")
-        table.extend((len(offsets), len(lines)))
-        # each line plus its b"\n": C-level maps, no per-line Python frame
-        offsets.extend(accumulate(map(operator.add, map(len, lines), repeat(1)), initial=length))
-        del lines
+        first = len(offsets)
+        # Where each line starts, then the end of the text plus its b"\n": C-level maps over
+        # the newlines, no per-line Python frame and no copy of the lines (a minified file is
+        # one multi-megabyte line).
+        offsets.append(length)
+        offsets.extend(map(operator.add, map(_END, _NEWLINE.finditer(data)), repeat(length)))
+        offsets.append(length + len(data) + 1)
+        table.extend((first, len(offsets) - first - 1))
         out.write(data)
         out.write(b"\n")
         length += len(data) + 1

@@ -37,7 +37,7 @@ _PACK = struct.Struct("=6q").pack
 _FLAGS_BYTE = 40 if sys.byteorder == "little" else 47
 _BATCH = 1 << 14
 """Characters decoded at a time, which bounds the transient list of segment strings."""
-_MEMO_LIMIT = 1 << 12
+_MEMO_LIMIT = 1 << 13
 """Decoded segments kept for reuse; bounded, because 70k memo entries cost 15 MB."""
 
 Columns: TypeAlias = "tuple[array[int], array[int], array[int], array[int], array[int]]"
