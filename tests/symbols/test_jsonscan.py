@@ -91,3 +91,17 @@ def test_invalid_long_strings_are_invalid_json(bad: bytes, every_string_a_span: 
 
 def test_a_real_string_starting_with_nul_is_not_taken_for_a_placeholder() -> None:
     assert _resolved(load_skeleton(TRICKY)) == json.loads(TRICKY)
+
+
+@pytest.mark.parametrize("big", [0, 1 << 30])
+def test_invalid_utf8_reads_as_replacement_characters(
+    big: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(jsonscan, "BIG", big)
+    raw = (
+        b'{"version": 3, "sources": ["a\xff.js"], "names": [], "mappings": "AAAA",'
+        b' "sourcesContent": ["caf\xc3 x"]}'
+    )
+    decoded = decode_map(raw)
+    assert decoded.sources == ["a\ufffd.js"]
+    assert decoded.contents[0] == "caf\ufffd x"

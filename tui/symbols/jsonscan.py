@@ -54,10 +54,10 @@ def load_skeleton(data: bytes) -> Any:
         parts.append(b'"\\u0000%d"' % len(spans))
         spans.append(Span(data, start, end))
         position = end
-    if not spans:
-        return json.loads(data)
     parts.append(data[position:])
-    return _restore(json.loads(b"".join(parts)), spans)
+    # Invalid UTF-8 reads as U+FFFD, as browsers read a map, rather than rejecting the map.
+    skeleton = b"".join(parts).decode("utf-8", errors="replace")
+    return _restore(json.loads(skeleton), spans)
 
 
 def _strings(data: bytes) -> Iterator[tuple[int, int]]:
