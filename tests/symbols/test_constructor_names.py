@@ -13,6 +13,7 @@ import pytest
 
 from tests.symbols.conftest import FIXTURES, fixture_bytes
 from tui.model import Frame
+from tui.symbols import names
 from tui.symbols.decode import decode_map
 from tui.symbols.mapview import MapView
 from tui.symbols.resolve import resolve_frame
@@ -72,3 +73,20 @@ def test_getter_frames_keep_v8_s_name() -> None:
 def test_a_constructor_name_not_defined_around_the_frame_is_kept() -> None:
     bundle, frame = _frames("new Amount")[0]
     assert _resolved(bundle, {**frame, "function": "new zz"}) == "new zz"
+
+
+@pytest.mark.parametrize(
+    ("name", "written", "decorated"),
+    [
+        ("_DateTime", "DateTime", True),
+        ("DateTime2", "DateTime", True),
+        ("DateTime", "DateTime", False),
+        ("getDateTime", "DateTime", False),
+        ("DateTimeX", "DateTime", False),
+        ("n", "export", False),
+    ],
+)
+def test_only_a_bundler_s_renames_give_way_to_the_source_identifier(
+    name: str, written: str, decorated: bool
+) -> None:
+    assert names._decorated(name, written) is decorated

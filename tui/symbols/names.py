@@ -127,7 +127,7 @@ class _Walker:
             return wanted
         name = self.view.names[candidate.name]
         written = self._source_identifier(candidate)
-        return written if written and written != name and written in name else name
+        return written if written and _decorated(name, written) else name
 
     def _source_identifier(self, token: Token) -> str:
         if token.source is None or not self.view.texts.has(token.source):
@@ -137,6 +137,14 @@ class _Walker:
             return ""
         match = _IDENT.match(found[0], utf16_to_index(found[0], token.src_col))
         return match.group() if match else ""
+
+
+def _decorated(name: str, written: str) -> bool:
+    """Whether `name` is `written` as a bundler renames it: `_DateTime`, `DateTime2`."""
+    suffix = name.removeprefix(written)
+    return name != written and (
+        name.lstrip("_") == written or (suffix != name and suffix.isdigit())
+    )
 
 
 def _still_open(
