@@ -1,9 +1,10 @@
 """The compact binary form of a decoded map, written once and memory-mapped by later processes.
 
 Layout: a header (magic, format version, byte-order marker, section count), a table of
-`(offset, length)` pairs, then 8-byte aligned sections: six `u32` token columns, a `u8` flags
-column, string tables for sources and names, the texts (`sourcesContent`, then the minified
-file) as one UTF-8 blob with a per-text line-offset index, and a small JSON sidecar.
+`(offset, length)` pairs, then 8-byte aligned sections, found through the table (the texts come
+first in the file, streamed): six `u32` token columns, a `u8` flags column, string tables for
+sources and names, the texts (`sourcesContent`, then the minified file) as one UTF-8 blob with
+a per-text line-offset index, and a small JSON sidecar.
 Opening it parses nothing: a lookup reads a few `u32`s, a context line is one slice.
 """
 
