@@ -18,7 +18,7 @@ from textual.screen import Screen
 
 from tui.backends.base import Backend
 from tui.backends.errors import BackendError
-from tui.config import ConfigError
+from tui.config import ConfigError, Profile
 from tui.model import IssueQuery
 from tui.sanitize import sanitize
 from tui.screens.help import HelpScreen
@@ -42,6 +42,7 @@ class StackdeckApp(App[None]):
 
     `symbolicate`, when given, resolves minified JavaScript frames after each event loads.
     `profiles` and `open_profile` let the user switch to another configured server.
+    `profile`, the one open, leads frames to local files (code mappings, symbol paths).
     """
 
     CSS_PATH = "app.tcss"
@@ -64,8 +65,10 @@ class StackdeckApp(App[None]):
         close: Callable[[], Awaitable[None]] | None = None,
         profiles: Sequence[str] = (),
         open_profile: OpenProfile | None = None,
+        profile: Profile | None = None,
     ) -> None:
         super().__init__()
+        self.profile = profile
         self.symbolicate = symbolicate
         self.backend = backend
         self.profile_name = profile_name
@@ -100,7 +103,9 @@ class StackdeckApp(App[None]):
 
     def _issue_list(self, query: IssueQuery | None) -> IssueListScreen:
         title = " · ".join(part for part in (self.profile_name, self.backend.name) if part)
-        return IssueListScreen(self.backend, self.clock, title, query, self.symbolicate)
+        return IssueListScreen(
+            self.backend, self.clock, title, query, self.symbolicate, profile=self.profile
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick_profile":
@@ -170,6 +175,7 @@ class StackdeckApp(App[None]):
             return
         close_previous, previous_mode = self.close_session, self.current_mode
         self.backend, self.symbolicate = session.backend, session.symbolicate
+        self.profile = session.profile
         self.close_session, self.profile_name = session.aclose, name
         # Each profile gets a mode of its own: its screen stack starts afresh, and the old
         # one goes away whole (Textual keeps the first, default mode for good).

@@ -201,6 +201,7 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
         close=session.aclose,
         profiles=(*config.profiles, *config.broken),  # picking a broken one shows its error
         open_profile=lambda name: _session(args, config.profile(name)),
+        profile=session.profile,
     ).run()
     return 0
 

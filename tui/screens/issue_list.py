@@ -16,9 +16,11 @@ from textual.widgets import Static
 
 from tui.backends.base import Backend
 from tui.backends.errors import BackendError
+from tui.config import Profile
 from tui.model import Issue, IssueQuery, StatusAction
 from tui.render.issue import empty_result
 from tui.render.text import plain
+from tui.screens.outside import copy_text, open_in_browser, url_problem
 from tui.screens.status import ACTION_FOR, PROGRESS, can_apply, why_not
 from tui.widgets.footer import KeyFooter
 from tui.widgets.issue_table import IssueTable
@@ -36,6 +38,9 @@ class IssueListScreen(Screen[None]):
         Binding("r", "resolve_issue", "Resolve", id="issues.resolve"),
         Binding("u", "reopen_issue", "Reopen", id="issues.reopen"),
         Binding("i", "ignore_issue", "Ignore", id="issues.ignore"),
+        Binding("y", "copy_id", "Copy id", show=False, id="issues.copy_id"),
+        Binding("Y", "copy_url", "Copy URL", show=False, id="issues.copy_url"),
+        Binding("o", "open_in_browser", "Open", tooltip="in the browser", id="issues.browser"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="issues.refresh"),
         Binding("q", "app.quit", "Quit", id="issues.quit"),
     ]
@@ -47,10 +52,13 @@ class IssueListScreen(Screen[None]):
         title: str = "",
         query: IssueQuery | None = None,
         symbolicate: Symbolicate | None = None,
+        *,
+        profile: Profile | None = None,
     ) -> None:
         super().__init__()
         self.backend = backend
         self.symbolicate = symbolicate
+        self.profile = profile
         self.clock = clock
         self.heading = title
         self.issue_query = query or IssueQuery(sort=(backend.sort_options or ("date",))[0])
@@ -208,7 +216,9 @@ class IssueListScreen(Screen[None]):
         # Imported on the first open: the trace view and its highlighter stay out of start-up.
         from tui.screens.issue_detail import IssueDetailScreen
 
-        screen = IssueDetailScreen(self.backend, issue, self.clock, self.symbolicate)
+        screen = IssueDetailScreen(
+            self.backend, issue, self.clock, self.symbolicate, profile=self.profile
+        )
         self.app.push_screen(screen, callback=self._detail_closed)
 
     def _detail_closed(self, issue: Issue | None) -> None:
@@ -225,6 +235,10 @@ class IssueListScreen(Screen[None]):
             return True if self.table.current_issue else None
         if action == "cycle_sort":
             return True if len(self.backend.sort_options) > 1 else None
+        if action == "copy_id":
+            return True if self.table.current_issue else None
+        if action in ("copy_url", "open_in_browser"):
+            return None if url_problem(self.table.current_issue) else True
         return True
 
     def disabled_reason(self, action: str, parameters: tuple[object, ...]) -> str | None:
@@ -236,11 +250,29 @@ class IssueListScreen(Screen[None]):
             return why_not(issue, ACTION_FOR[action], self.backend)
         if action == "cycle_sort":
             return f"{self.backend.name} lists issues in one order only"
+        if action == "copy_id":
+            return "no issue is selected"
+        if action in ("copy_url", "open_in_browser"):
+            return url_problem(self.table.current_issue)
         return None
 
     def action_open_issue(self) -> None:
         if (issue := self.table.current_issue) is not None:
             self._open(issue)
+
+    def action_copy_id(self) -> None:
+        if (issue := self.table.current_issue) is not None:
+            copy_text(self, issue.short_id, "Issue id")
+
+    def action_copy_url(self) -> None:
+        issue = self.table.current_issue
+        if issue is not None and not url_problem(issue):
+            copy_text(self, issue.permalink, "Issue URL")
+
+    def action_open_in_browser(self) -> None:
+        issue = self.table.current_issue
+        if issue is not None and not url_problem(issue):
+            open_in_browser(self, issue.permalink, self._set_status)
 
     def _status_action(self, action: StatusAction) -> None:
         issue = self.table.current_issue
