@@ -73,7 +73,13 @@ class IssueDetailScreen(Screen[Issue]):
         Binding("y", "copy_location", "Copy path:line", id="detail.copy_location"),
         Binding("y", "copy_id", "Copy id", id="detail.copy_id"),
         Binding("Y", "copy_url", "Copy URL", show=False, id="detail.copy_url"),
-        Binding("o", "open_in_browser", "Open", tooltip="the issue's web page", id="detail.open"),
+        Binding(
+            "o",
+            "open_in_browser",
+            "Browser",
+            tooltip="open the issue's web page",
+            id="detail.browser",
+        ),
         Binding("T", "copy_trace", "Copy trace", show=False, id="detail.copy_trace"),
         Binding("e", "edit_frame", "Edit", tooltip="the frame's file", id="detail.edit"),
     ]

@@ -40,7 +40,13 @@ class IssueListScreen(Screen[None]):
         Binding("i", "ignore_issue", "Ignore", id="issues.ignore"),
         Binding("y", "copy_id", "Copy id", show=False, id="issues.copy_id"),
         Binding("Y", "copy_url", "Copy URL", show=False, id="issues.copy_url"),
-        Binding("o", "open_in_browser", "Open", tooltip="in the browser", id="issues.browser"),
+        Binding(
+            "o",
+            "open_in_browser",
+            "Browser",
+            tooltip="open the issue's web page",
+            id="issues.browser",
+        ),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="issues.refresh"),
         Binding("q", "app.quit", "Quit", id="issues.quit"),
     ]
