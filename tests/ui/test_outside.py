@@ -334,3 +334,17 @@ async def test_a_minified_line_opens_at_its_column_and_scrolls_to_the_rest() -> 
         assert "› 42 │ …aaaa" in text and "CRASH" in text and "TAIL" not in text
         assert await scroll_until(app, pilot, "l", "TAIL")
         assert "cccc" in visible_text(trace_view(app))
+
+
+async def test_a_minified_line_scrolls_left_to_what_precedes_its_column() -> None:
+    line = "a" * 900 + "HEAD" + "a" * 96 + "CRASH" + "b" * 300
+    backend = FakeBackend()
+    backend.events["latest"] = long_line_event(line, 1001)
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_issue(app, pilot)
+        assert "HEAD" not in visible_text(trace_view(app))
+        assert await scroll_until(app, pilot, "h", "HEAD")
+        # Only the long line's window moved: the frame titles stay where they were.
+        assert "▌  app/services/billing.py:42:1001 in charge" in visible_text(trace_view(app))
+        assert await scroll_until(app, pilot, "l", "CRASH")

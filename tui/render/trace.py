@@ -38,6 +38,8 @@ LINK_LABELS = {
 }
 MAX_LINE = 160
 """Minified lines run to megabytes; show a window of this many characters around the column."""
+WINDOW_LEAD = 30
+"""Characters of a long line shown before its crash column."""
 
 
 @dataclass(frozen=True)
@@ -255,13 +257,14 @@ def _window(line: str, colno: int | None, reveal: int = 0) -> tuple[str, int | N
 
     Minified bundles put a whole program on one line, so the window starts just before the
     column: the terminal's right edge would otherwise hide the very token that failed.
-    `reveal` more characters are kept at the end, for a view scrolled that far sideways.
+    A view scrolled sideways passes how far: right (`reveal` > 0), the window keeps that many
+    characters more at its end; left (< 0), it starts that many earlier.
     """
     column = colno - 1 if colno and 0 < colno <= len(line) else None
     size = MAX_LINE + max(reveal, 0)
     if len(line) <= size and (column is None or column < 60):
         return line, column
-    start = 0 if column is None else max(0, column - 30)
+    start = 0 if column is None else max(0, column - WINDOW_LEAD + min(reveal, 0))
     text = line[start : start + size]
     prefix = "…" if start else ""
     suffix = "…" if start + size < len(line) else ""

@@ -20,6 +20,7 @@ from textual.strip import Strip
 
 from tui.model import Event, Frame
 from tui.render.text import plain
+from tui.render.trace import WINDOW_LEAD
 from tui.render.trace_lines import (
     Block,
     FrameBlock,
@@ -38,8 +39,9 @@ MIN_SIDEWAYS_STEP = 8
 class StackTraceView(ScrollView, can_focus=True):
     """Renders `Event.exceptions`; a cursor on one frame moves with `j`/`k`.
 
-    Rows never wrap: `h`/`l` scroll the whole view sideways, and a long source line, shown as
-    a window from just before its crash column, grows as far as the view is scrolled.
+    Rows never wrap: `l` scrolls the whole view sideways, and a long source line, shown as a
+    window from just before its crash column, grows as far as the view is scrolled. `h` back
+    past the left edge moves only such windows, to what comes before the crash column.
     """
 
     BINDINGS = [
@@ -79,7 +81,9 @@ class StackTraceView(ScrollView, can_focus=True):
         """Position in `_frames` of the frame under the cursor."""
         self._width = 0
         self.x_offset = 0
-        """Columns scrolled sideways."""
+        """Columns scrolled sideways; below 0, how far long lines' windows start earlier."""
+        self._left_limit = 0
+        """How far left of 0 `x_offset` may go: the latest start of a long line's window."""
         self._widest = 0
         """Cells of the widest row rendered so far: how far a sideways scroll may go."""
         self._strips: LRUCache[tuple[int, int, bool, bool, bool], list[Strip]] = LRUCache(256)
@@ -100,6 +104,8 @@ class StackTraceView(ScrollView, can_focus=True):
         frames = [(i, block) for i, block in enumerate(blocks) if isinstance(block, FrameBlock)]
         self._frames = [i for i, _ in frames]
         self._frame_blocks = [block for _, block in frames]
+        columns = (block.row.frame.colno or 0 for block in self._frame_blocks)
+        self._left_limit = max((column - 1 - WINDOW_LEAD for column in columns), default=0)
         crashed = [i for i, block in enumerate(self._frame_blocks) if block.row.crashed]
         if not same_event:
             self.expanded.update(self._frame_blocks[i].key for i in crashed)
@@ -200,7 +206,7 @@ class StackTraceView(ScrollView, can_focus=True):
 
     def _line_strip(self, line: Content, cursor: bool) -> Strip:
         self._widest = max(self._widest, line.cell_length)
-        x, width = self.x_offset, self._width
+        x, width = max(self.x_offset, 0), self._width
         line = line.truncate(width + x, ellipsis=True, pad=True)
         if cursor:
             line = line.stylize_before("on $boost")
@@ -251,7 +257,7 @@ class StackTraceView(ScrollView, can_focus=True):
         """Scroll a third of the width left or right, no further than the widest row seen."""
         step = max(MIN_SIDEWAYS_STEP, self._width // 3)
         limit = max(0, self._widest - self._width)
-        offset = max(0, min(limit, self.x_offset + direction * step))
+        offset = max(-max(self._left_limit, 0), min(limit, self.x_offset + direction * step))
         if offset != self.x_offset:
             self.x_offset = offset
             self._strips.clear()  # rows are cut (and long lines windowed) for the old offset
