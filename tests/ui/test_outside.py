@@ -348,3 +348,11 @@ async def test_a_minified_line_scrolls_left_to_what_precedes_its_column() -> Non
         # Only the long line's window moved: the frame titles stay where they were.
         assert "▌  app/services/billing.py:42:1001 in charge" in visible_text(trace_view(app))
         assert await scroll_until(app, pilot, "l", "CRASH")
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24), (60, 20)])
+async def test_the_issue_url_is_on_screen_at_every_size(size: tuple[int, int]) -> None:
+    app = make_app(FakeBackend())
+    async with app.run_test(size=size) as pilot:
+        await open_issue(app, pilot)
+        assert URL in app.export_screenshot()
