@@ -44,7 +44,12 @@ Symbolicate = Callable[[Event], Awaitable[Event]]
 
 
 class IssueDetailScreen(Screen[Issue]):
-    """Dismisses with the issue as last reported by the server, so the list can redraw it."""
+    """Dismisses with the issue as last reported by the server, so the list can redraw it.
+
+    `y` copies where the user is looking: on the stack trace tab the cursor frame's
+    `path:line`, on the other tabs the issue's short id (the footer names which); `Y` always
+    copies the issue's URL, `T` the whole trace as text.
+    """
 
     BINDINGS = [
         Binding("escape,q", "back", "Back", id="detail.back"),
