@@ -200,6 +200,7 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
         keys=config.keys,
         watch=args.watch,
         watch_interval=config.watch_interval,
+        profile=session.profile,
     ).run()
     return 0
 
