@@ -1,0 +1,176 @@
+"""Backends around the on-disk store: `CachingBackend` records what the server answers (and
+serves events by id from disk), `OfflineBackend` browses that record with no network at all."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from tui.ages import relative_time
+from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED, Backend
+from tui.backends.errors import BackendError, NotFound
+from tui.model import Event, Issue, IssuePage, IssueQuery, StatusAction
+from tui.store import Store
+
+if TYPE_CHECKING:
+    from tui.backends.http import RateLimit  # imports httpx, which offline never needs
+
+MOVING_REFS = frozenset({EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED})
+"""Event references whose answer changes as events arrive: never served from the store."""
+
+
+class OfflineRefused(BackendError):
+    """A change asked for while offline."""
+
+
+class NotCached(NotFound):
+    """Offline, and the store does not hold what was asked for."""
+
+
+class CachingBackend:
+    """`backend`, with every issue and event it answers recorded in `store`.
+
+    Anything else the wrapped backend offers (`bulk_set_status`, `symbol_source`, ...) is
+    passed through unchanged.
+    """
+
+    def __init__(self, backend: Backend, store: Store) -> None:
+        self.backend = backend
+        self.store = store
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for what this class does not define: the backend's optional extras.
+        return getattr(self.backend, name)
+
+    @property
+    def name(self) -> str:
+        return self.backend.name
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The request budget the server last reported, if it reports one."""
+        client = getattr(self.backend, "client", None)
+        return getattr(client, "rate_limit", None)
+
+    @property
+    def sort_options(self) -> tuple[str, ...]:
+        return self.backend.sort_options
+
+    @property
+    def status_actions(self) -> frozenset[StatusAction]:
+        return self.backend.status_actions
+
+    @property
+    def event_refs(self) -> frozenset[str]:
+        return self.backend.event_refs
+
+    async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
+        page = await self.backend.list_issues(query, cursor)
+        self.store.save_issues(page.issues, listing=cursor is None)
+        return page
+
+    async def get_issue(self, issue_id: str) -> Issue:
+        issue = await self.backend.get_issue(issue_id)
+        self.store.save_issues([issue])
+        return issue
+
+    async def get_event(self, issue_id: str, event: str = EVENT_LATEST) -> Event:
+        if event not in MOVING_REFS and (stored := self.store.event(issue_id, event)):
+            return stored.value  # an event id names the same event for ever
+        answer = await self.backend.get_event(issue_id, event)
+        self.store.save_event(issue_id, event, answer)
+        return answer
+
+    async def set_status(self, issue_id: str, action: StatusAction) -> Issue:
+        issue = await self.backend.set_status(issue_id, action)
+        self.store.save_issues([issue])
+        return issue
+
+    async def check(self) -> str:
+        return await self.backend.check()
+
+    async def aclose(self) -> None:
+        await self.backend.aclose()
+
+
+class OfflineBackend:
+    """The last synced issues and events of one profile, read from its store only."""
+
+    def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
+        self.store = store
+        self._clock = clock
+
+    @property
+    def stale_since(self) -> datetime | None:
+        """When the data was synced; None when nothing ever was."""
+        synced = self.store.synced
+        return None if synced is None else datetime.fromtimestamp(synced, UTC)
+
+    @property
+    def age_words(self) -> str:
+        """`2h ago`, or `never synced`."""
+        if (since := self.stale_since) is None:
+            return "never synced"
+        return f"{relative_time(since, datetime.fromtimestamp(self._clock(), UTC))} ago"
+
+    @property
+    def synced_words(self) -> str:
+        """`synced 2h ago`, or `never synced`."""
+        words = self.age_words
+        return words if self.stale_since is None else f"synced {words}"
+
+    @property
+    def name(self) -> str:
+        return f"offline · {self.synced_words}"
+
+    @property
+    def sort_options(self) -> tuple[str, ...]:
+        return ("date",)  # the order the server last listed them in
+
+    @property
+    def status_actions(self) -> frozenset[StatusAction]:
+        return frozenset()
+
+    @property
+    def event_refs(self) -> frozenset[str]:
+        return frozenset({EVENT_LATEST})
+
+    async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
+        listed = self.store.listed_issues()
+        if listed is None or cursor:
+            return IssuePage(())
+        return IssuePage(tuple(listed.value))
+
+    async def get_issue(self, issue_id: str) -> Issue:
+        stored = self.store.issue(issue_id)
+        if stored is None:
+            raise NotCached(f"issue {issue_id} is {self._missing()}")
+        return stored.value
+
+    async def get_event(self, issue_id: str, event: str = EVENT_LATEST) -> Event:
+        stored = self.store.event(issue_id, event)
+        if stored is None:
+            issue = self.store.issue(issue_id)
+            # Events are stored under the id the server uses, which a short id is not.
+            stored = self.store.event(issue.value.id, event) if issue else None
+        if stored is None:
+            raise NotCached(f"the {event} event of issue {issue_id} is {self._missing()}")
+        return stored.value
+
+    async def set_status(self, issue_id: str, action: StatusAction) -> Issue:
+        raise OfflineRefused("offline: changes need the server; nothing changed")
+
+    async def check(self) -> str:
+        return f"offline: no server contacted; {self.synced_words}"
+
+    async def aclose(self) -> None:
+        return None
+
+    def _missing(self) -> str:
+        return f"not in the offline cache ({self._last_synced()})"
+
+    def _last_synced(self) -> str:
+        words = self.synced_words
+        return words if words == "never synced" else f"last {words}"
