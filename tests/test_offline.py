@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import FIXTURES
+from tui import config
 from tui import session as session_module
 from tui.backends.sentry import SentryBackend
 from tui.cli import main
@@ -22,6 +23,7 @@ ISSUE = json.loads((FIXTURES / "sentry" / "sentry_issue_list_item.json").read_te
 EVENT = json.loads((FIXTURES / "sentry" / "sentry_event_python_chained.json").read_text())
 ISSUE_ID = str(ISSUE["id"])
 SHORT_ID = str(ISSUE["shortId"])
+TOKEN = "tok-kept-out-of-the-store"
 
 
 def sentry_answer(request: httpx.Request) -> httpx.Response:
@@ -53,7 +55,7 @@ class Network:
         def open_backend(profile: Profile) -> SentryBackend:
             return SentryBackend.connect(
                 profile.url,
-                "tok",
+                profile.token(),
                 profile.org,
                 profile.projects,
                 transport=httpx.MockTransport(record),
@@ -81,7 +83,7 @@ def config_file(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(
         '[profiles.prod]\nbackend = "sentry"\nurl = "https://sentry.example.com"\n'
-        f'org = "acme"\ntoken = "tok"\n{request.param}'
+        f'org = "acme"\ntoken = "{TOKEN}"\n{request.param}'
     )
     path.chmod(0o600)
     return path
@@ -149,6 +151,8 @@ def test_offline_browses_the_last_sync_without_any_request(
     assert shown["event"]["id"] == EVENT["eventID"]
     assert shown["stale_since"] == listed[0]["stale_since"]
     assert len(network.requests) == online
+    stored = [p.read_text() for p in (config.app_dirs().cache / "store").rglob("*.json")]
+    assert stored and not any(TOKEN in text for text in stored)
 
 
 def test_offline_says_what_is_missing(
