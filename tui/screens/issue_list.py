@@ -154,6 +154,10 @@ class IssueListScreen(Screen[None]):
         more = "+" if self.next_cursor else ""
         noun = "issue" if count == 1 and not more else "issues"
         counter = Content.styled(f"{count}{more} {noun}", "$text-muted")
+        if budget := getattr(self.backend, "rate_limit", None):  # when the server reports one
+            counter += Content.styled(
+                f"  ·  {budget.describe(self.clock().timestamp())}", "$text-muted"
+            )
         line = counter if not message else counter + Content("  ·  ") + message
         self.query_one("#status-line", Static).update(line)
 
