@@ -78,15 +78,19 @@ def network(monkeypatch: pytest.MonkeyPatch) -> Network:
     return Network(monkeypatch)
 
 
-@pytest.fixture(params=["", 'project = "billing-api"\n'], ids=["organisation", "project"])
-def config_file(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
-    path = tmp_path / "config.toml"
+def write_config(folder: Path, extra: str = "") -> Path:
+    path = folder / "config.toml"
     path.write_text(
         '[profiles.prod]\nbackend = "sentry"\nurl = "https://sentry.example.com"\n'
-        f'org = "acme"\ntoken = "{TOKEN}"\n{request.param}'
+        f'org = "acme"\ntoken = "{TOKEN}"\n{extra}'
     )
     path.chmod(0o600)
     return path
+
+
+@pytest.fixture(params=["", 'project = "billing-api"\n'], ids=["organisation", "project"])
+def config_file(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    return write_config(tmp_path, request.param)
 
 
 def cli(capsys: pytest.CaptureFixture[str], config: Path, *argv: str) -> tuple[int, str, str]:
@@ -190,3 +194,16 @@ def test_an_event_by_id_is_read_from_disk_the_second_time(
     assert network.paths().count(event_path) == 1
     assert cli(capsys, config_file, *argv) == first
     assert network.paths().count(event_path) == 1  # the issue is asked again; the event not
+
+
+def test_a_project_slug_is_looked_up_once_across_runs(
+    network: Network, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_file = write_config(tmp_path, 'project = "billing-api"\n')
+    for _ in range(2):
+        assert cli(capsys, config_file, "issues", "list")[0] == 0
+    assert [p for p in network.paths() if p.endswith("/projects/")] == [
+        "/api/0/organizations/acme/projects/"
+    ]
+    lists = [r for r in network.requests if r.url.path.endswith("/issues/")]
+    assert [r.url.params.get_list("project") for r in lists] == [["4504211"], ["4504211"]]

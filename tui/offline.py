@@ -39,6 +39,8 @@ class CachingBackend:
     def __init__(self, backend: Backend, store: Store) -> None:
         self.backend = backend
         self.store = store
+        if callable(seed := getattr(backend, "seed_project_ids", None)):
+            seed(store.project_ids())
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for what this class does not define: the backend's optional extras.
@@ -69,6 +71,9 @@ class CachingBackend:
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
         page = await self.backend.list_issues(query, cursor)
         self.store.save_issues(page.issues, listing=cursor is None)
+        ids = getattr(self.backend, "project_ids", None)
+        if ids and ids != self.store.project_ids():
+            self.store.save_project_ids(ids)
         return page
 
     async def get_issue(self, issue_id: str) -> Issue:

@@ -203,6 +203,16 @@ class SentryBackend:
         await self._resolve_projects(self.projects)  # a configured project that does not exist
         return f"{self.dialect.name}: organisation {self.org!r}, {len(listed)} projects visible"
 
+    @property
+    def project_ids(self) -> dict[str, str]:
+        """The configured projects' ids (slug or id -> id), once looked up."""
+        return dict(zip(self.projects, self._project_ids or (), strict=False))
+
+    def seed_project_ids(self, ids: Mapping[str, str]) -> None:
+        """Ids remembered from an earlier run: they spare the projects lookup a slug costs."""
+        if self.projects and all(p in ids for p in self.projects):
+            self._project_ids = tuple(ids[p] for p in self.projects)
+
     def symbol_source(self) -> SentryArtifactSource:
         """Source maps uploaded to this server, found by debug id."""
         default = self.projects[0] if len(self.projects) == 1 else ""
