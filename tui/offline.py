@@ -3,6 +3,8 @@ serves events by id from disk), `OfflineBackend` browses that record with no net
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,6 +21,9 @@ if TYPE_CHECKING:
 
 MOVING_REFS = frozenset({EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED})
 """Event references whose answer changes as events arrive: never served from the store."""
+PREFETCH_FRESH_SECONDS = 60.0
+"""A prefetched latest event older than this is fetched again when the issue opens."""
+MAX_PREFETCHED = 8
 
 
 class OfflineRefused(BackendError):
@@ -36,9 +41,14 @@ class CachingBackend:
     passed through unchanged.
     """
 
-    def __init__(self, backend: Backend, store: Store) -> None:
+    def __init__(
+        self, backend: Backend, store: Store, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.backend = backend
         self.store = store
+        self._clock = clock
+        self._prefetched: dict[str, tuple[float, asyncio.Task[Event]]] = {}
+        """Issue id -> latest event asked for ahead of time (when, and the answer)."""
         if callable(seed := getattr(backend, "seed_project_ids", None)):
             seed(store.project_ids())
 
@@ -84,9 +94,31 @@ class CachingBackend:
     async def get_event(self, issue_id: str, event: str = EVENT_LATEST) -> Event:
         if event not in MOVING_REFS and (stored := self.store.event(issue_id, event)):
             return stored.value  # an event id names the same event for ever
+        if event == EVENT_LATEST and (early := self._take_prefetched(issue_id)):
+            with contextlib.suppress(BackendError):  # failed early: ask again now
+                return await early
+        return await self._fetch_event(issue_id, event)
+
+    async def _fetch_event(self, issue_id: str, event: str) -> Event:
         answer = await self.backend.get_event(issue_id, event)
         self.store.save_event(issue_id, event, answer)
         return answer
+
+    async def prefetch_event(self, issue_id: str) -> None:
+        """Fetch the latest event now, for a `get_event` soon after (see `tui.prefetch`)."""
+        task = asyncio.ensure_future(self._fetch_event(issue_id, EVENT_LATEST))
+        task.add_done_callback(_retrieve)
+        self._prefetched[issue_id] = (self._clock(), task)
+        while len(self._prefetched) > MAX_PREFETCHED:
+            self._prefetched.pop(next(iter(self._prefetched)))
+        with contextlib.suppress(BackendError):
+            await asyncio.shield(task)  # the cursor moving on must not lose the answer
+
+    def _take_prefetched(self, issue_id: str) -> asyncio.Task[Event] | None:
+        when, task = self._prefetched.pop(issue_id, (0.0, None))
+        if task is None or task.cancelled() or self._clock() - when > PREFETCH_FRESH_SECONDS:
+            return None
+        return task
 
     async def set_status(self, issue_id: str, action: StatusAction) -> Issue:
         issue = await self.backend.set_status(issue_id, action)
@@ -179,3 +211,9 @@ class OfflineBackend:
     def _last_synced(self) -> str:
         words = self.synced_words
         return words if words == "never synced" else f"last {words}"
+
+
+def _retrieve(task: asyncio.Task[Event]) -> None:
+    """A prefetch nobody opened may fail unseen: asyncio must not log it as lost."""
+    if not task.cancelled():
+        task.exception()

@@ -17,6 +17,7 @@ from textual.widgets import Static
 from tui.backends.base import Backend
 from tui.backends.errors import BackendError
 from tui.model import Issue, IssueQuery, StatusAction
+from tui.prefetch import EventPrefetcher
 from tui.render.issue import empty_result
 from tui.render.text import plain
 from tui.screens.status import ACTION_FOR, PROGRESS, can_apply, why_not
@@ -58,6 +59,7 @@ class IssueListScreen(Screen[None]):
         self.loading_more = False
         self.pending: set[str] = set()
         """Issues with a status change in flight; their status keys stay disabled."""
+        self.prefetcher = EventPrefetcher(backend)
         self._bindings_seen: tuple[tuple[str, str, bool], ...] = ()
         """The enabled state of every key when the footer was last rebuilt."""
 
@@ -201,6 +203,7 @@ class IssueListScreen(Screen[None]):
     @on(IssueTable.Highlighted)
     def _highlighted(self, event: IssueTable.Highlighted) -> None:
         self._refresh_changed_bindings()
+        self.prefetcher.rest_on(event.issue)
         if event.near_end and self.next_cursor and not self.loading_more:
             self.load_more()
 
