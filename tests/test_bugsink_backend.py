@@ -320,13 +320,21 @@ async def test_refused_change_that_did_not_happen_raises_the_servers_reason() ->
         await backend_for(fake).set_status("PYAPP-1", StatusAction.RESOLVE)
 
 
-async def test_muting_a_resolved_issue_is_refused_before_asking() -> None:
+async def test_muting_a_resolved_issue_reopens_it_first() -> None:
     fake = with_projects(
-        {"GET /issues/PYAPP-1/": httpx.Response(200, json=issue(is_resolved=True))}
+        {
+            "GET /issues/PYAPP-1/": httpx.Response(200, json=issue(is_resolved=True)),
+            f"GET /issues/{ISSUE_UUID}/": httpx.Response(200, json=issue(is_resolved=True)),
+            f"POST /issues/{ISSUE_UUID}/reopen/": httpx.Response(200, json=issue()),
+            f"POST /issues/{ISSUE_UUID}/mute/": httpx.Response(200, json=issue(is_muted=True)),
+        }
     )
-    with pytest.raises(Unsupported, match="reopen it first"):
-        await backend_for(fake).set_status("PYAPP-1", StatusAction.IGNORE)
-    assert fake.sent("POST") == []
+    result = await backend_for(fake).set_status("PYAPP-1", StatusAction.IGNORE)
+    assert fake.sent("POST") == [
+        f"POST /issues/{ISSUE_UUID}/reopen/",
+        f"POST /issues/{ISSUE_UUID}/mute/",
+    ]
+    assert result.status is IssueStatus.IGNORED
 
 
 async def test_unknown_project_and_bad_token_say_so() -> None:

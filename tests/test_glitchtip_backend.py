@@ -16,7 +16,8 @@ import pytest
 from tests.conftest import FIXTURES
 from tui.backends.errors import InvalidResponse, NotFound, ServerError
 from tui.backends.http import ApiClient, decode_json
-from tui.backends.sentry import GLITCHTIP, SentryBackend
+from tui.backends.sentry import SentryBackend
+from tui.backends.sentry_dialects import GLITCHTIP
 from tui.model import IssueQuery, IssueStatus, StatusAction
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}

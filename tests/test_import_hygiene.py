@@ -33,6 +33,8 @@ ENGINE_MODULES = [
     "tui.terminal.opener",
     "tui.terminal.editor",
     "tui.terminal.local_files",
+    "tui.triage",
+    "tui.cli_triage",
 ]
 
 

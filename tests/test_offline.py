@@ -182,7 +182,7 @@ def test_offline_refuses_changes(
     network.fail_on_any_request()
     code, out, err = cli(capsys, config_file, "--offline", "issues", "resolve", SHORT_ID)
     assert (code, out) == (2, "")
-    assert err == "stackdeck: offline: changes need the server; nothing changed\n"
+    assert err == "stackdeck: offline (changes need the server): nothing changed\n"
 
 
 def test_an_event_by_id_is_read_from_disk_the_second_time(

@@ -25,7 +25,7 @@ from tui.demo.posthog_server import (
     STORAGE_URL,
     DemoPostHogServer,
 )
-from tui.model import IssueQuery, IssueStatus, StatusAction
+from tui.model import IssueQuery, IssueStatus, StatusAction, StatusChange
 from tui.symbols import SymbolCache, Symbolicator
 from tui.symbols.sources import LookupFailed
 
@@ -389,7 +389,7 @@ async def test_resolve_in_next_release_is_unsupported() -> None:
 async def test_bulk_status_change() -> None:
     server, backend = serve()
     ids = [by_name(server, n)["id"] for n in ("KeyError", "ValueError")]
-    await backend.bulk_set_status([ids[0], ids[1][-8:]], StatusAction.IGNORE)
+    await backend.bulk_apply([ids[0], ids[1][-8:]], StatusChange(StatusAction.IGNORE))
     assert server.bodies("/error_tracking/issues/bulk/") == [
         {"action": "set_status", "ids": ids, "status": "suppressed"}
     ]

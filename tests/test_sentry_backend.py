@@ -20,7 +20,8 @@ from tui.backends.errors import (
     Unsupported,
 )
 from tui.backends.http import ApiClient
-from tui.backends.sentry import GLITCHTIP, SENTRY, SentryBackend
+from tui.backends.sentry import SentryBackend
+from tui.backends.sentry_dialects import GLITCHTIP, SENTRY
 from tui.model import IssueQuery, IssueStatus, StatusAction
 
 ISSUE = json.loads((FIXTURES / "sentry" / "sentry_issue_list_item.json").read_text())

@@ -12,22 +12,20 @@ from typing import TYPE_CHECKING, TypeVar
 from tui import __version__
 from tui.cli_output import echo, print_json
 from tui.cli_symbols import add_symbol_commands
+from tui.cli_triage import add_triage_commands, positive
 from tui.sanitize import sanitize
 
 if TYPE_CHECKING:
     # Each command imports its machinery when it runs: `--help` and the offline symbol
     # commands must not pay for the model, config, httpx, asyncio or any backend.
     from tui.backends.base import Backend
-    from tui.backends.errors import BackendError
     from tui.config import Config, Profile
-    from tui.model import Event, Issue, StatusAction
+    from tui.model import Event, Issue
     from tui.session import Session
 
 T = TypeVar("T")
 EXIT_ERROR = 1
 EXIT_USAGE = 2
-# `StatusAction` values, turned into the enum when the command runs (see `_issues_set_status`).
-STATUS_COMMANDS = ("resolve", "reopen", "ignore")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,12 +56,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         profile = config.profile(args.profile)
         if args.command is None:
             return _run_tui(args, config, profile)
-        if profile.read_only and getattr(args, "mutates", False):
-            refusal = f"stackdeck: profile {profile.name!r} is read-only: nothing changed"
-            if args.offline:
-                refusal = "stackdeck: offline: changes need the server; nothing changed"
-            echo(refusal, file=sys.stderr)
-            return EXIT_USAGE
+        if getattr(args, "mutates", False):
+            from tui import triage
+
+            try:
+                triage.require_writable(profile)  # the one guard the TUI uses too
+            except triage.ReadOnlyProfile as exc:
+                why = "offline (changes need the server)" if args.offline else exc
+                echo(f"stackdeck: {why}: nothing changed", file=sys.stderr)
+                return EXIT_USAGE
         return int(args.handler(args, profile))
     except ConfigError as exc:
         echo(f"stackdeck: config error: {exc}", file=sys.stderr)
@@ -140,7 +141,7 @@ def _add_issue_actions(issues: argparse.ArgumentParser, common: argparse.Argumen
     listing = issue_commands.add_parser("list", help="list issues", parents=[common])
     listing.add_argument("--query", default="is:unresolved", help="server search query")
     listing.add_argument("--sort", default="date", help="date, new, freq, ... (by backend)")
-    listing.add_argument("--limit", type=_positive, default=25, help="how many issues at most")
+    listing.add_argument("--limit", type=positive, default=25, help="how many issues at most")
     listing.add_argument("--environment", default="", help="only this environment")
     listing.add_argument("--project", action="append", default=[], help="project slug or id")
     listing.add_argument("--json", action="store_true", help="print JSON (the model, see README)")
@@ -152,18 +153,7 @@ def _add_issue_actions(issues: argparse.ArgumentParser, common: argparse.Argumen
     show.add_argument("--json", action="store_true", help="print JSON")
     show.set_defaults(handler=_issues_show)
 
-    for name in STATUS_COMMANDS:
-        change = issue_commands.add_parser(name, help=f"{name} issues", parents=[common])
-        change.add_argument("issues", nargs="+", metavar="ISSUE")
-        change.set_defaults(handler=_issues_set_status, action=name, mutates=True)
-        if name == "resolve":
-            change.add_argument(
-                "--next-release",
-                dest="action",
-                action="store_const",
-                const="resolve_next_release",
-                help="resolved once the next release is out (Sentry, Bugsink)",
-            )
+    add_triage_commands(issue_commands, common, _on_backend)
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -174,13 +164,6 @@ def _config(args: argparse.Namespace) -> Config:
     from tui.config import load_config
 
     return load_config(args.config)
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
 
 
 def _session(args: argparse.Namespace, profile: Profile) -> Session:
@@ -204,6 +187,12 @@ def _with_session(
     import asyncio
 
     return asyncio.run(run())
+
+
+def _on_backend(
+    args: argparse.Namespace, profile: Profile, work: Callable[[Backend], Awaitable[T]]
+) -> T:
+    return _with_session(args, profile, lambda session: work(session.backend))
 
 
 def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
@@ -273,63 +262,6 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
     return 0
 
 
-def _issues_set_status(args: argparse.Namespace, profile: Profile) -> int:
-    """Exit 1 unless every issue is now where the server was asked to put it."""
-    from tui.model import StatusAction
-
-    args.action = StatusAction(args.action)
-
-    async def apply(session: Session) -> int:
-        backend = session.backend
-        bulk = getattr(backend, "bulk_set_status", None)
-        if bulk is not None and len(args.issues) > 1:
-            # One write for all of them; each is then read back by the backend.
-            results = await bulk(args.issues, args.action)
-        else:
-            results = [await _set_status(backend, args.action, i) for i in args.issues]
-        reports = [
-            _status_report(i, r, args.action, profile)
-            for i, r in zip(args.issues, results, strict=True)
-        ]
-        for changed, line in reports:
-            echo(line, file=sys.stdout if changed else sys.stderr)
-        return 0 if all(changed for changed, _ in reports) else EXIT_ERROR
-
-    return _with_session(args, profile, apply)
-
-
-async def _set_status(
-    backend: Backend, action: StatusAction, issue_id: str
-) -> Issue | BackendError:
-    from tui.backends.errors import BackendError
-
-    try:
-        return await backend.set_status(issue_id, action)
-    except BackendError as exc:
-        return exc
-
-
-def _status_report(
-    issue_id: str, result: Issue | BackendError, action: StatusAction, profile: Profile
-) -> tuple[bool, str]:
-    """Whether the change happened, and the line that says so (what the server confirmed)."""
-    from tui.backends.errors import BackendError, NotFound
-    from tui.backends.writes import status_reached
-
-    if isinstance(result, NotFound):
-        return False, _no_issue(issue_id, profile)
-    if isinstance(result, BackendError):
-        return False, f"{sanitize(issue_id)}: {sanitize(result)}"
-    if not status_reached(result, action):
-        verb = action.value.replace("_", " ")
-        return (
-            False,
-            f"{sanitize(result.short_id)}: still {sanitize(_status_words(result))}; "
-            f"the server did not {verb} it",
-        )
-    return True, f"{sanitize(result.short_id)}: {sanitize(_status_words(result))}"
-
-
 def _config_check(args: argparse.Namespace, profile: Profile) -> int:
     where = profile.origin or "config"
     echo(f"profile {profile.name!r} from {where}: {profile.backend} at {profile.url}")
@@ -349,12 +281,6 @@ def _config_check(args: argparse.Namespace, profile: Profile) -> int:
     return 0
 
 
-def _no_issue(issue_id: str, profile: Profile) -> str:
-    from tui.session import no_issue_message
-
-    return no_issue_message(issue_id, profile.name)
-
-
 def _stale_since(session: Session) -> str | None:
     """Offline, when the data was synced (ISO 8601) for `--json`."""
     since = session.stale_since
@@ -364,11 +290,6 @@ def _stale_since(session: Session) -> str | None:
 def _say_stale(session: Session) -> None:
     if (note := session.offline_note) is not None:
         echo(note, file=sys.stderr)
-
-
-def _status_words(issue: Issue) -> str:
-    detail = issue.status_detail
-    return f"{issue.status.value} ({detail})" if detail else issue.status.value
 
 
 if __name__ == "__main__":

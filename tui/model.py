@@ -29,6 +29,161 @@ class StatusAction(enum.StrEnum):
     RESOLVE_NEXT_RELEASE = "resolve_next_release"
 
 
+class Feature(enum.StrEnum):
+    """Triage a backend may or may not offer; `Capabilities` says why not."""
+
+    IGNORE_FOR = "ignore_for"
+    IGNORE_UNTIL_EVENTS = "ignore_until_events"
+    IGNORE_UNTIL_USERS = "ignore_until_users"
+    IGNORE_UNTIL_ESCALATING = "ignore_until_escalating"
+    RESOLVE_NEXT_RELEASE = "resolve_next_release"
+    RESOLVE_IN_RELEASE = "resolve_in_release"
+    ASSIGN = "assign"
+    ACTIVITY = "activity"
+    COMMENT = "comment"
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend can do beyond resolve/reopen/ignore: every feature not in `missing` works."""
+
+    missing: dict[Feature, str] = field(default_factory=dict)
+    """Feature -> why this server cannot do it, in words for the user."""
+
+    def supports(self, feature: Feature) -> bool:
+        return feature not in self.missing
+
+    def why_not(self, *features: Feature) -> str:
+        """Why the first missing one of `features` is missing, "" when all are supported."""
+        return next((self.missing[f] for f in features if f in self.missing), "")
+
+
+@dataclass(frozen=True)
+class Assignee:
+    """Who an issue is assigned to: a Sentry user or team, a PostHog user or role."""
+
+    kind: str
+    """`user`, `team` or `role`."""
+    id: str
+    name: str = ""
+    email: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.kind, self.id
+
+    @property
+    def label(self) -> str:
+        shown = self.name or self.email or self.id
+        return shown if self.kind == "user" else f"{self.kind}:{shown}"
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One entry of an issue's history: a comment, a status change, an assignment, ..."""
+
+    when: datetime | None
+    author: str
+    kind: str
+    """The server's own word: `note`, `set_resolved`, `assigned`, `comment`, ..."""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class IgnoreUntil:
+    """The condition that ends an ignore (Sentry) or mute (Bugsink); windows in minutes."""
+
+    minutes: int | None = None
+    events: int | None = None
+    events_window: int | None = None
+    users: int | None = None
+    users_window: int | None = None
+    escalating: bool = False
+
+    @property
+    def features(self) -> tuple[Feature, ...]:
+        wanted = (
+            (self.minutes, Feature.IGNORE_FOR),
+            (self.events, Feature.IGNORE_UNTIL_EVENTS),
+            (self.users, Feature.IGNORE_UNTIL_USERS),
+            (self.escalating, Feature.IGNORE_UNTIL_ESCALATING),
+        )
+        return tuple(feature for value, feature in wanted if value)
+
+    def describe(self) -> str:
+        parts = []
+        if self.minutes:
+            parts.append(f"for {self.minutes} min")
+        if self.events:
+            window = f" in {self.events_window} min" if self.events_window else ""
+            parts.append(f"until {self.events} more events{window}")
+        if self.users:
+            window = f" in {self.users_window} min" if self.users_window else ""
+            parts.append(f"until {self.users} more users{window}")
+        if self.escalating:
+            parts.append("until escalating")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """Resolve, reopen or ignore, optionally with a condition or a release."""
+
+    action: StatusAction
+    until: IgnoreUntil | None = None
+    """Only with IGNORE."""
+    release: str = ""
+    """Only with RESOLVE: resolved in this named release."""
+
+    def reached(self, issue: Issue) -> bool:
+        """Whether `issue` is in the state this change asks for."""
+        wanted = {
+            StatusAction.IGNORE: IssueStatus.IGNORED,
+            StatusAction.REOPEN: IssueStatus.UNRESOLVED,
+        }.get(self.action, IssueStatus.RESOLVED)
+        return issue.status is wanted
+
+    @property
+    def features(self) -> tuple[Feature, ...]:
+        if self.action is StatusAction.RESOLVE_NEXT_RELEASE:
+            return (Feature.RESOLVE_NEXT_RELEASE,)
+        if self.release:
+            return (Feature.RESOLVE_IN_RELEASE,)
+        return self.until.features if self.until else ()
+
+    def describe(self) -> str:
+        words = self.action.value.replace("_", " ")
+        if self.release:
+            return f"{words} in release {self.release}"
+        condition = self.until.describe() if self.until else ""
+        return f"{words} {condition}" if condition else words
+
+
+@dataclass(frozen=True)
+class AssignChange:
+    """Assign an issue, or unassign it (`assignee` None)."""
+
+    assignee: Assignee | None
+
+    def reached(self, issue: Issue) -> bool:
+        return same_assignee(issue.assignee, self.assignee)
+
+    @property
+    def features(self) -> tuple[Feature, ...]:
+        return (Feature.ASSIGN,)
+
+    def describe(self) -> str:
+        return f"assign to {self.assignee.label}" if self.assignee else "unassign"
+
+
+Change = StatusChange | AssignChange
+
+
+def same_assignee(a: Assignee | None, b: Assignee | None) -> bool:
+    """By kind and id: servers name the same person differently from one answer to the next."""
+    return (a.key if a else None) == (b.key if b else None)
+
+
 @dataclass(frozen=True)
 class Issue:
     id: str
@@ -49,6 +204,21 @@ class Issue:
     permalink: str = ""
     type: str = ""
     value: str = ""
+    assignee: Assignee | None = None
+    ignore_until: IgnoreUntil | None = None
+    """The condition the server reports for an ignored issue, where it says one."""
+
+    @property
+    def triage_state(self) -> tuple[object, ...]:
+        """What a triage change sets; counts and times move on their own and are left out."""
+        return (
+            self.status,
+            self.raw_status,
+            # Sentry moves an open issue from `new` to `ongoing` by itself; only an ignored
+            # issue's substatus (`archived_until_escalating`, ...) is a triage choice.
+            self.substatus if self.status is IssueStatus.IGNORED else None,
+            self.assignee.key if self.assignee else None,
+        )
 
     @property
     def status_detail(self) -> str:

@@ -13,7 +13,18 @@ from typing import TYPE_CHECKING, Any
 from tui.ages import relative_time
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED, Backend
 from tui.backends.errors import BackendError, NotFound
-from tui.model import Event, Issue, IssuePage, IssueQuery, StatusAction
+from tui.model import (
+    Activity,
+    Assignee,
+    Capabilities,
+    Change,
+    Event,
+    Feature,
+    Issue,
+    IssuePage,
+    IssueQuery,
+    StatusAction,
+)
 from tui.store import Store
 
 if TYPE_CHECKING:
@@ -24,6 +35,8 @@ MOVING_REFS = frozenset({EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED})
 PREFETCH_FRESH_SECONDS = 60.0
 """A prefetched latest event older than this is fetched again when the issue opens."""
 MAX_PREFETCHED = 8
+OFFLINE_REFUSAL = "offline: changes need the server; nothing changed"
+OFFLINE_UNKNOWN = "offline: only issues and events are kept offline"
 
 
 class OfflineRefused(BackendError):
@@ -78,6 +91,10 @@ class CachingBackend:
     def event_refs(self) -> frozenset[str]:
         return self.backend.event_refs
 
+    @property
+    def capabilities(self) -> Capabilities:
+        return self.backend.capabilities
+
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
         page = await self.backend.list_issues(query, cursor)
         self.store.save_issues(page.issues, listing=cursor is None)
@@ -124,6 +141,23 @@ class CachingBackend:
         issue = await self.backend.set_status(issue_id, action)
         self.store.save_issues([issue])
         return issue
+
+    async def apply(self, issue_id: str, change: Change) -> Issue:
+        issue = await self.backend.apply(issue_id, change)
+        self.store.save_issues([issue])
+        return issue
+
+    async def members(self) -> tuple[Assignee, ...]:
+        return await self.backend.members()
+
+    async def me(self) -> Assignee:
+        return await self.backend.me()
+
+    async def activity(self, issue_id: str) -> tuple[Activity, ...]:
+        return await self.backend.activity(issue_id)
+
+    async def comment(self, issue_id: str, text: str) -> Activity:
+        return await self.backend.comment(issue_id, text)
 
     async def check(self) -> str:
         return await self.backend.check()
@@ -174,6 +208,10 @@ class OfflineBackend:
     def event_refs(self) -> frozenset[str]:
         return frozenset({EVENT_LATEST})
 
+    @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities({feature: OFFLINE_REFUSAL for feature in Feature})
+
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
         listed = self.store.listed_issues()
         if listed is None or cursor:
@@ -197,7 +235,22 @@ class OfflineBackend:
         return stored.value
 
     async def set_status(self, issue_id: str, action: StatusAction) -> Issue:
-        raise OfflineRefused("offline: changes need the server; nothing changed")
+        raise OfflineRefused(OFFLINE_REFUSAL)
+
+    async def apply(self, issue_id: str, change: Change) -> Issue:
+        raise OfflineRefused(OFFLINE_REFUSAL)
+
+    async def members(self) -> tuple[Assignee, ...]:
+        raise OfflineRefused(OFFLINE_UNKNOWN)
+
+    async def me(self) -> Assignee:
+        raise OfflineRefused(OFFLINE_UNKNOWN)
+
+    async def activity(self, issue_id: str) -> tuple[Activity, ...]:
+        raise OfflineRefused(OFFLINE_UNKNOWN)
+
+    async def comment(self, issue_id: str, text: str) -> Activity:
+        raise OfflineRefused(OFFLINE_REFUSAL)
 
     async def check(self) -> str:
         return f"offline: no server contacted; {self.synced_words}"

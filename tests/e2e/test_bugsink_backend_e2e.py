@@ -10,7 +10,7 @@ from bugsink_server import Project
 from sdk_events import JS_DEBUG_ID, JS_MINIFIED_URL, js_event, send_envelope, send_python_error
 
 from tui.backends.bugsink import BugsinkBackend
-from tui.backends.errors import AuthError, NotFound, Unsupported
+from tui.backends.errors import AuthError, NotFound
 from tui.model import DebugImage, Issue, IssueQuery, IssueStatus, StatusAction
 
 pytestmark = pytest.mark.e2e
@@ -163,11 +163,13 @@ async def test_mute_reopen_and_resolve_in_next_release(
         "resolved_next_release",
     )
     assert (await server_issue(server_api, issue.id))["is_resolved_by_next_release"] is True
-    with pytest.raises(Unsupported):
-        await backend.set_status(issue.id, StatusAction.IGNORE)
+    muted_again = await backend.set_status(issue.id, StatusAction.IGNORE)  # reopened, then muted
+    assert muted_again.status is IssueStatus.IGNORED
+    state = await server_issue(server_api, issue.id)
+    assert (state["is_resolved"], state["is_muted"]) == (False, True)
     reopened = await backend.set_status(issue.id, StatusAction.REOPEN)
     assert reopened.status is IssueStatus.UNRESOLVED
-    assert (await server_issue(server_api, issue.id))["is_resolved"] is False
+    assert (await server_issue(server_api, issue.id))["is_muted"] is False
 
 
 async def test_resolving_twice_keeps_it_resolved(

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from tui.model import Event, Issue, IssuePage, IssueQuery, StatusAction
+from tui.model import (
+    Activity,
+    Assignee,
+    Capabilities,
+    Change,
+    Event,
+    Issue,
+    IssuePage,
+    IssueQuery,
+    StatusAction,
+)
 
 EVENT_LATEST = "latest"
 EVENT_OLDEST = "oldest"
@@ -15,7 +25,9 @@ class Backend(Protocol):
     """An error-tracking server, as stackdeck uses it.
 
     `event` arguments are `"latest"`, `"oldest"`, `"recommended"` or an event id; backends that
-    cannot serve one raise `Unsupported`.
+    cannot serve one raise `Unsupported`. Triage goes through `tui.triage`, which uses `apply`
+    and, where a backend has one, `bulk_apply(issue_ids, change) -> list[Issue | BackendError]`
+    (one request naming every id, each issue read back).
     """
 
     @property
@@ -34,6 +46,11 @@ class Backend(Protocol):
         """Which of latest/oldest/recommended the server can fetch."""
         ...
 
+    @property
+    def capabilities(self) -> Capabilities:
+        """Which richer triage features work, and why the others do not."""
+        ...
+
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage: ...
 
     async def get_issue(self, issue_id: str) -> Issue: ...
@@ -42,6 +59,24 @@ class Backend(Protocol):
 
     async def set_status(self, issue_id: str, action: StatusAction) -> Issue:
         """Ask the server to change the status; return the issue as the server then reports it."""
+        ...
+
+    async def apply(self, issue_id: str, change: Change) -> Issue:
+        """Send a status change or an assignment; return the issue as the server confirms it."""
+        ...
+
+    async def members(self) -> tuple[Assignee, ...]:
+        """Who issues can be assigned to: users, then teams or roles."""
+        ...
+
+    async def me(self) -> Assignee:
+        """The user the token belongs to."""
+        ...
+
+    async def activity(self, issue_id: str) -> tuple[Activity, ...]: ...
+
+    async def comment(self, issue_id: str, text: str) -> Activity:
+        """Add a comment; return it as the server stored it."""
         ...
 
     async def check(self) -> str:

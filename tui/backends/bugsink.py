@@ -21,11 +21,25 @@ from tui.backends.errors import InvalidResponse, NotFound, Unsupported
 from tui.backends.http import ApiClient, decode_json
 from tui.backends.search import issue_matches
 from tui.backends.sentry_parse import parse_datetime, parse_event
-from tui.backends.writes import confirmed_change, same_issue, status_reached
-from tui.model import Event, Issue, IssuePage, IssueQuery, IssueStatus, StatusAction
+from tui.backends.writes import confirmed_change, same_issue
+from tui.model import (
+    Activity,
+    AssignChange,
+    Assignee,
+    Capabilities,
+    Change,
+    Event,
+    Feature,
+    Issue,
+    IssuePage,
+    IssueQuery,
+    IssueStatus,
+    StatusAction,
+    StatusChange,
+)
 
 API_PATH = "/api/canonical/0"
-SCOPES = "issues:read events:read (and issues:triage to change status)"
+SCOPES = "issues:read events:read (and issues:triage to change status, issues:comment)"
 SORTS = {"date": "last_seen", "new": "digest_order", "freq": "digested_event_count"}
 """stackdeck sort name -> Bugsink's `sort`; always descending, the default first."""
 MAX_PAGES_PER_CALL = 20
@@ -33,6 +47,18 @@ MAX_PAGES_PER_CALL = 20
 MAX_EVENT_PAGES = 40
 """Pages scanned to find one event's neighbours (250 events a page)."""
 
+PERIODS = (("week", 7 * 24 * 60), ("day", 24 * 60), ("hour", 60), ("minute", 1))
+DEFAULT_MUTE_WINDOW = 24 * 60
+"""Bugsink unmutes when N events arrive within a window; "until N events" means N in a day."""
+CAPABILITIES = Capabilities(
+    {
+        Feature.IGNORE_UNTIL_USERS: "Bugsink counts events, not users",
+        Feature.IGNORE_UNTIL_ESCALATING: "Bugsink has no escalation; mute until N events instead",
+        Feature.RESOLVE_IN_RELEASE: "Bugsink resolves in the next release only, not a named one",
+        Feature.ASSIGN: "Bugsink issues have no assignee",
+        Feature.ACTIVITY: "Bugsink's API can add a comment but cannot read comments or history",
+    }
+)
 ENDPOINTS = {
     StatusAction.RESOLVE: "resolve",
     StatusAction.RESOLVE_NEXT_RELEASE: "resolve-next",
@@ -76,6 +102,7 @@ class BugsinkBackend:
     sort_options: tuple[str, ...] = tuple(SORTS)
     status_actions: frozenset[StatusAction] = frozenset(StatusAction)
     event_refs: frozenset[str] = frozenset({EVENT_LATEST, EVENT_OLDEST})
+    capabilities: Capabilities = CAPABILITIES
     _projects: dict[str, dict[str, Any]] = field(default_factory=dict, init=False)
 
     @classmethod
@@ -153,15 +180,25 @@ class BugsinkBackend:
         return await self._event_by_id(uuid, event)
 
     async def set_status(self, issue_id: str, action: StatusAction) -> Issue:
-        if action not in self.status_actions:
-            raise Unsupported(f"Bugsink cannot {action.value} an issue")
+        return await self.apply(issue_id, StatusChange(action))
+
+    async def apply(self, issue_id: str, change: Change) -> Issue:
+        if isinstance(change, AssignChange):
+            raise Unsupported(self.capabilities.why_not(Feature.ASSIGN))
+        if missing := self.capabilities.why_not(*change.features):
+            raise Unsupported(missing)
         issue = await self.get_issue(issue_id)
-        if status_reached(issue, action):
+        if change.reached(issue) and not change.until:
             return issue  # Bugsink answers 400 to a change to the current state
-        url = f"issues/{issue.id}/{_endpoint(issue, action)}/"
+        if change.action is StatusAction.IGNORE and issue.status is IssueStatus.RESOLVED:
+            # Bugsink mutes only open issues (400 otherwise): reopen first, as its web UI would
+            # have the user do; `undo` of a resolve needs this to restore a mute.
+            issue = await self.apply(issue.id, StatusChange(StatusAction.REOPEN))
+        verb, body = _verb(issue, change)
+        url = f"issues/{issue.id}/{verb}/"
 
         async def write() -> Issue | None:
-            response = await self.client.request("POST", url)
+            response = await self.client.request("POST", url, json=body)
             try:
                 answered = await self._issue(decode_json(response))
             except InvalidResponse:
@@ -172,7 +209,30 @@ class BugsinkBackend:
             # A new event may have changed the state since we looked: what counts is now.
             return same_issue(await self.get_issue(issue.id), issue.id, "described")
 
-        return await confirmed_change(self.client, action, write, read)
+        return await confirmed_change(self.client, change, write, read)
+
+    async def comment(self, issue_id: str, text: str) -> Activity:
+        """Bugsink takes comments but has no API to read them back."""
+        uuid = await self._issue_uuid(issue_id)
+        body = {"issue": uuid, "comment": text}
+        data = _mapping(
+            decode_json(await self.client.request("POST", "issue-comments/", json=body)), "comment"
+        )
+        return Activity(
+            when=parse_datetime(data.get("timestamp")),
+            author=f"user {as_id(data.get('user'))}" if data.get("user") else "",
+            kind="comment",
+            text=as_str(data.get("comment")),
+        )
+
+    async def activity(self, issue_id: str) -> tuple[Activity, ...]:
+        raise Unsupported(self.capabilities.why_not(Feature.ACTIVITY))
+
+    async def members(self) -> tuple[Assignee, ...]:
+        raise Unsupported(self.capabilities.why_not(Feature.ASSIGN))
+
+    async def me(self) -> Assignee:
+        raise Unsupported(self.capabilities.why_not(Feature.ASSIGN))
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -275,13 +335,27 @@ def _status(data: Mapping[str, Any]) -> tuple[IssueStatus, str]:
     return IssueStatus.UNRESOLVED, "unresolved"
 
 
-def _endpoint(issue: Issue, action: StatusAction) -> str:
-    """Bugsink's verb for `action` from the issue's current state."""
-    if action is StatusAction.REOPEN:
-        return "reopen" if issue.status is IssueStatus.RESOLVED else "unmute"
-    if action is StatusAction.IGNORE and issue.status is IssueStatus.RESOLVED:
-        raise Unsupported("Bugsink cannot mute a resolved issue; reopen it first")
-    return ENDPOINTS[action]
+def _verb(issue: Issue, change: StatusChange) -> tuple[str, dict[str, Any] | None]:
+    """Bugsink's endpoint and body for `change` from the issue's current state."""
+    if change.action is StatusAction.REOPEN:
+        return ("reopen" if issue.status is IssueStatus.RESOLVED else "unmute"), None
+    until = change.until
+    if until and until.events:
+        unit, count = _period(until.events_window or DEFAULT_MUTE_WINDOW)
+        body = {"gte_threshold": until.events, "period_name": unit, "nr_of_periods": count}
+        return "mute-until", body
+    if until and until.minutes:
+        unit, count = _period(until.minutes)
+        return "mute-for", {"period_name": unit, "nr_of_periods": count}
+    return ENDPOINTS[change.action], None
+
+
+def _period(minutes: int) -> tuple[str, int]:
+    """`minutes` in the largest of Bugsink's period units that measures it exactly."""
+    for unit, size in PERIODS:
+        if minutes % size == 0:
+            return unit, minutes // size
+    return "minute", minutes
 
 
 def _title(issue_type: str, value: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from tui.backends import posthog_query as pq
+from tui.backends import posthog_triage as pt
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST
 from tui.backends.coerce import as_dict, as_id, as_list, as_str, loads_json
 from tui.backends.errors import AuthError, BackendError, InvalidResponse, NotFound, Unsupported
@@ -30,20 +31,32 @@ from tui.backends.posthog_parse import (
 )
 from tui.backends.posthog_symbols import PostHogSymbolSource
 from tui.backends.search import issue_matches
-from tui.backends.writes import confirmed_change, in_doubt, same_issue, status_reached
-from tui.model import Event, Issue, IssuePage, IssueQuery, StatusAction
+from tui.backends.writes import bulk_confirmed, confirmed_change, same_issue
+from tui.model import (
+    Activity,
+    AssignChange,
+    Assignee,
+    Capabilities,
+    Change,
+    Event,
+    Feature,
+    Issue,
+    IssuePage,
+    IssueQuery,
+    StatusAction,
+    StatusChange,
+)
 from tui.symbols.sources import LookupFailed
 
-SCOPES = "error_tracking:read query:read (and error_tracking:write to change status)"
-STATUS_BODIES = {
-    StatusAction.RESOLVE: "resolved",
-    StatusAction.REOPEN: "active",
-    StatusAction.IGNORE: "suppressed",
-}
+SCOPES = (
+    "error_tracking:read query:read (error_tracking:write to change status or assign, "
+    "activity_log:read for activity)"
+)
 OLD_SERVER = (
     "this PostHog server refuses personal API keys on its error-tracking issue endpoints "
     "(older PostHog versions do): change the status in PostHog's web app, or upgrade the server"
 )
+ORG_API = "/api/organizations/@current/"
 MIN_FRAGMENT = 6
 SCAN_PAGES = 10
 MAX_SYMBOL_SET_BYTES = 128 * 1024 * 1024
@@ -61,6 +74,8 @@ class PostHogBackend:
     public_url: str = ""
     _prefixes: dict[str, str] = field(default_factory=dict, init=False)
     _seen: dict[str, str] = field(default_factory=dict, init=False)
+    _people: dict[tuple[str, str], Assignee] = field(default_factory=dict, init=False)
+    """Members and roles once listed, to name the bare `{type, id}` assignees of issues."""
 
     @classmethod
     def connect(
@@ -84,7 +99,11 @@ class PostHogBackend:
 
     @property
     def status_actions(self) -> frozenset[StatusAction]:
-        return frozenset(STATUS_BODIES)
+        return frozenset(pt.STATUS_BODIES)
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return pt.CAPABILITIES
 
     @property
     def event_refs(self) -> frozenset[str]:
@@ -130,50 +149,60 @@ class PostHogBackend:
         return await self._event(found[0], *await self._neighbours(key, found[0]))
 
     async def set_status(self, issue_id: str, action: StatusAction) -> Issue:
-        status = self._status_for(action)
+        return await self.apply(issue_id, StatusChange(action))
+
+    async def apply(self, issue_id: str, change: Change) -> Issue:
+        body = pt.issue_body(change)
         key = await self._issue_key(issue_id)
+        # An assignment has its own route, which answers only `{"success": true}`.
+        route = "assign/" if isinstance(change, AssignChange) else ""
 
         async def write() -> Issue | None:
-            rest = f"error_tracking/issues/{key}/"
-            response = await self._write("PATCH", rest, {"status": status})
+            response = await self._write("PATCH", f"error_tracking/issues/{key}/{route}", body)
             try:
                 updated = _mapping(decode_json(response), "issue")
             except InvalidResponse:
                 return None
-            # Only an answer about this issue that states its status confirms anything.
-            if as_str(updated.get("id")) != key or not as_str(updated.get("status")):
+            # Only an answer about this issue that states what was changed confirms anything.
+            if as_str(updated.get("id")) != key or any(k not in updated for k in body):
                 return None
             return await self._with_status_of(key, updated)
 
-        return await confirmed_change(self.client, action, write, lambda: self._confirmed(key))
+        return await confirmed_change(self.client, change, write, lambda: self._confirmed(key))
 
-    async def bulk_set_status(
-        self, issue_ids: Sequence[str], action: StatusAction
+    async def bulk_apply(
+        self, issue_ids: Sequence[str], change: Change
     ) -> list[Issue | BackendError]:
-        """One request for many issues (PostHog's `bulk` endpoint, `set_status`), then each read
-        back: the issue as the server now has it, or why that is unknown or unchanged."""
-        status = self._status_for(action)
+        """One request for many issues (PostHog's `bulk` endpoint), then each read back."""
         keys = [await self._issue_key(i) for i in issue_ids]
-        body = {"action": "set_status", "ids": keys, "status": status}
-        failure: BackendError | None = None
+        body: dict[str, Any] = {"ids": keys, **pt.bulk_body(change)}
+        return await bulk_confirmed(
+            keys,
+            change,
+            lambda: self._write("POST", "error_tracking/issues/bulk/", body),
+            self._confirmed,
+        )
+
+    async def members(self) -> tuple[Assignee, ...]:
+        """The organisation's users, then its roles (an enterprise feature: absent elsewhere)."""
+        users = pt.parse_members(await self.client.get_json(ORG_API + "members/"))
         try:
-            await self._write("POST", "error_tracking/issues/bulk/", body)
-        except BackendError as exc:
-            if not in_doubt(exc):
-                raise
-            failure = exc  # some may have changed all the same: the read-back tells
-        results: list[Issue | BackendError] = []
-        for key in keys:
-            try:
-                issue = await self._confirmed(key)
-            except BackendError as exc:
-                results.append(exc)
-                continue
-            if failure is not None and not status_reached(issue, action):
-                results.append(failure)
-            else:
-                results.append(issue)
-        return results
+            roles = pt.parse_roles(await self.client.get_json(ORG_API + "roles/"))
+        except (NotFound, AuthError):
+            roles = []
+        self._people = {a.key: a for a in (*users, *roles)}
+        return (*users, *roles)
+
+    async def me(self) -> Assignee:
+        return pt.parse_user(await self.client.get_json("/api/users/@me/"))
+
+    async def activity(self, issue_id: str) -> tuple[Activity, ...]:
+        key = await self._issue_key(issue_id)
+        response = await self._call("GET", f"error_tracking/issues/{key}/activity/")
+        return pt.parse_activity(decode_json(response))
+
+    async def comment(self, issue_id: str, text: str) -> Activity:
+        raise Unsupported(self.capabilities.why_not(Feature.COMMENT))
 
     async def check(self) -> str:
         await self._query(pq.issue_query(limit=1), "query:read and error_tracking:read")
@@ -242,13 +271,10 @@ class PostHogBackend:
     async def _with_status_of(self, key: str, rest: Mapping[str, Any]) -> Issue:
         issue = await self._query_issue(key) or self._parse_issue(rest)
         raw = as_str(rest.get("status")) or issue.raw_status
-        return dataclasses.replace(issue, raw_status=raw, status=STATUS_MAP.get(raw, issue.status))
-
-    def _status_for(self, action: StatusAction) -> str:
-        status = STATUS_BODIES.get(action)
-        if status is None:
-            raise Unsupported(f"posthog cannot {action.value.replace('_', ' ')}")
-        return status
+        status = STATUS_MAP.get(raw, issue.status)
+        assignee = pt.parse_assignee(rest.get("assignee"))
+        assignee = self._people.get(assignee.key, assignee) if assignee else None
+        return dataclasses.replace(issue, raw_status=raw, status=status, assignee=assignee)
 
     async def _query_issue(self, key: str) -> Issue | None:
         data = await self._query(pq.issue_query(issue_id=key), "error_tracking:read")

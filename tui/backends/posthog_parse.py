@@ -25,6 +25,7 @@ from tui.backends.coerce import (
     loads_json,
     opt_int,
 )
+from tui.backends.posthog_triage import parse_assignee
 from tui.backends.sentry_parse import culprit, parse_datetime, parse_frame, parse_mechanism
 from tui.model import (
     ContextLine,
@@ -90,6 +91,7 @@ def parse_issue(data: Mapping[str, Any], *, base_url: str = "", project: str = "
         permalink=permalink,
         type=name,
         value=description,
+        assignee=parse_assignee(data.get("assignee")),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -13,76 +13,38 @@ import httpx
 
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED
 from tui.backends.coerce import as_list
-from tui.backends.errors import InvalidResponse, NotFound, ServerError, Unsupported
+from tui.backends.errors import BackendError, InvalidResponse, NotFound, ServerError, Unsupported
 from tui.backends.http import ApiClient, decode_json, is_sentry_saas, next_link
 from tui.backends.search import shell_safe
 from tui.backends.sentry_artifacts import SentryArtifactSource
+from tui.backends.sentry_dialects import DIALECTS, SENTRY, Dialect
 from tui.backends.sentry_parse import event_level, parse_event, parse_issue
-from tui.backends.writes import confirmed_change, same_issue
-from tui.model import Event, Issue, IssuePage, IssueQuery, StatusAction
+from tui.backends.sentry_triage import (
+    comment_body,
+    parse_activities,
+    parse_activity,
+    parse_member,
+    parse_team,
+    parse_user,
+    update_body,
+)
+from tui.backends.writes import attempt, bulk_confirmed, confirmed_change, same_issue
+from tui.model import (
+    Activity,
+    Assignee,
+    Capabilities,
+    Change,
+    Event,
+    Feature,
+    Issue,
+    IssuePage,
+    IssueQuery,
+    StatusAction,
+    StatusChange,
+)
 
 SCOPES = "org:read project:read event:read (and event:write to change status)"
 MAX_PAGE = 100
-
-
-@dataclass(frozen=True)
-class Dialect:
-    """What differs between Sentry and GlitchTip; everything else is shared."""
-
-    name: str
-    sorts: Mapping[str, str]
-    """stackdeck sort name (Sentry's) -> the value this server expects, default first."""
-    scoped_issue_paths: bool
-    """Sentry: `/organizations/{org}/issues/{id}/`; GlitchTip has only `/issues/{id}/`."""
-    event_refs: frozenset[str]
-    status_bodies: Mapping[StatusAction, Mapping[str, Any]]
-    sends_stats_period: bool
-    short_id_route: bool
-    """Sentry resolves short ids at `shortids/{id}/`; GlitchTip has no such route (its web
-    frontend answers there), so its short ids are found by listing the project's issues."""
-    shell_split_query: bool
-    """GlitchTip splits the query with `shlex` and answers 500 to an unbalanced quote."""
-    region_lookup: bool
-    """sentry.io puts each organisation on a region host named by `links.regionUrl`."""
-
-
-SENTRY = Dialect(
-    name="sentry",
-    sorts={s: s for s in ("date", "new", "freq", "user", "trends", "recommended")},
-    scoped_issue_paths=True,
-    event_refs=frozenset({EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED}),
-    status_bodies={
-        StatusAction.RESOLVE: {"status": "resolved"},
-        StatusAction.REOPEN: {"status": "unresolved"},
-        StatusAction.IGNORE: {"status": "ignored", "substatus": "archived_until_escalating"},
-        StatusAction.RESOLVE_NEXT_RELEASE: {
-            "status": "resolved",
-            "statusDetails": {"inNextRelease": True},
-        },
-    },
-    sends_stats_period=True,
-    short_id_route=True,
-    shell_split_query=False,
-    region_lookup=True,
-)
-
-GLITCHTIP = Dialect(
-    name="glitchtip",
-    sorts={"date": "-last_seen", "new": "-first_seen", "freq": "-count", "priority": "-priority"},
-    scoped_issue_paths=False,
-    event_refs=frozenset({EVENT_LATEST}),
-    status_bodies={
-        StatusAction.RESOLVE: {"status": "resolved"},
-        StatusAction.REOPEN: {"status": "unresolved"},
-        StatusAction.IGNORE: {"status": "ignored"},
-    },
-    sends_stats_period=False,
-    short_id_route=False,
-    shell_split_query=True,
-    region_lookup=False,
-)
-
-DIALECTS = {d.name: d for d in (SENTRY, GLITCHTIP)}
 
 
 @dataclass
@@ -132,6 +94,10 @@ class SentryBackend:
     def event_refs(self) -> frozenset[str]:
         return self.dialect.event_refs
 
+    @property
+    def capabilities(self) -> Capabilities:
+        return self.dialect.capabilities
+
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
         try:
             if cursor:
@@ -177,21 +143,77 @@ class SentryBackend:
         return _mapping(await self.client.get_json(url), "event")
 
     async def set_status(self, issue_id: str, action: StatusAction) -> Issue:
-        body = self.dialect.status_bodies.get(action)
-        if body is None:
-            raise Unsupported(f"{self.dialect.name} cannot {action.value.replace('_', ' ')}")
+        return await self.apply(issue_id, StatusChange(action))
+
+    async def apply(self, issue_id: str, change: Change) -> Issue:
+        self._require(*change.features)
+        body = update_body(change, self.dialect.status_bodies)
         key = await self._issue_key(issue_id)
         url = await self._issue_url(key)
 
         async def write() -> Issue | None:
-            response = await self.client.request("PUT", url, json=dict(body))
+            response = await self.client.request("PUT", url, json=body)
             return _full_issue_answer(response, key)
 
-        async def read() -> Issue:
-            data = _mapping(await self.client.get_json(url), "issue")
-            return same_issue(parse_issue(data), key, "described")
+        return await confirmed_change(self.client, change, write, lambda: self._read(url, key))
 
-        return await confirmed_change(self.client, action, write, read)
+    async def bulk_apply(
+        self, issue_ids: Sequence[str], change: Change
+    ) -> list[Issue | BackendError]:
+        """One PUT naming every issue by `id=` (without ids Sentry would change every issue of
+        the organisation), then each read back: as the server has it, or why that is unknown."""
+        if not issue_ids:
+            return []
+        if self.dialect is not SENTRY:
+            return [await attempt(self.apply(i, change)) for i in issue_ids]
+        keys = [await self._issue_key(i) for i in issue_ids]
+        body = update_body(change, self.dialect.status_bodies)
+        # Explicit `id=` params, always: without them this PUT changes the whole organisation.
+        params = [("id", key) for key in keys]
+
+        async def write() -> object:
+            return await self.client.request(
+                "PUT", await self._org_url("issues/"), params=params, json=body
+            )
+
+        async def read(key: str) -> Issue:
+            return await self._read(await self._issue_url(key), key)
+
+        return await bulk_confirmed(keys, change, write, read)
+
+    async def members(self) -> tuple[Assignee, ...]:
+        """Who issues can be assigned to: the organisation's users, then its teams."""
+        self._require(Feature.ASSIGN)
+        members = as_list(await self.client.get_json(await self._org_url("members/")))
+        teams = as_list(await self.client.get_json(await self._org_url("teams/")))
+        found = [parse_member(m) for m in members if isinstance(m, Mapping)]
+        found += [parse_team(t) for t in teams if isinstance(t, Mapping)]
+        return tuple(a for a in found if a is not None)
+
+    async def me(self) -> Assignee:
+        """The user the token belongs to."""
+        self._require(Feature.ASSIGN)
+        return parse_user(await self.client.get_json("/api/0/users/me/"))
+
+    async def activity(self, issue_id: str) -> tuple[Activity, ...]:
+        """The issue's history and comments, newest first (as Sentry lists them); on GlitchTip,
+        which keeps no history, its comments."""
+        self._require(Feature.ACTIVITY)
+        key = await self._issue_key(issue_id)
+        if self.dialect is not SENTRY:
+            return parse_activities(
+                await self.client.get_json(await self._issue_url(key, "comments/"))
+            )
+        data = _mapping(await self.client.get_json(await self._issue_url(key)), "issue")
+        return parse_activities(data.get("activity"))
+
+    async def comment(self, issue_id: str, text: str) -> Activity:
+        self._require(Feature.COMMENT)
+        key = await self._issue_key(issue_id)
+        url = await self._issue_url(key, "comments/")
+        body = comment_body(text, self.dialect.name)
+        response = await self.client.request("POST", url, json=body)
+        return parse_activity(decode_json(response))
 
     async def check(self) -> str:
         orgs = await self.client.get_json("/api/0/organizations/")
@@ -220,6 +242,14 @@ class SentryBackend:
 
     async def aclose(self) -> None:
         await self.client.aclose()
+
+    def _require(self, *features: Feature) -> None:
+        if reason := self.capabilities.why_not(*features):
+            raise Unsupported(reason)
+
+    async def _read(self, url: str, key: str) -> Issue:
+        data = _mapping(await self.client.get_json(url), "issue")
+        return self._remember(same_issue(parse_issue(data), key, "described"))
 
     async def _list_params(self, query: IssueQuery) -> list[tuple[str, Any]]:
         sort = self.dialect.sorts.get(query.sort)

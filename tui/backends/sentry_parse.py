@@ -13,11 +13,13 @@ from typing import Any
 
 from tui.backends.coerce import as_data, as_dict, as_id, as_int, as_list, as_str, first, opt_int
 from tui.model import (
+    Assignee,
     Breadcrumb,
     DebugImage,
     Event,
     ExceptionValue,
     Frame,
+    IgnoreUntil,
     Issue,
     IssueStatus,
     Mechanism,
@@ -30,6 +32,16 @@ STATUS_MAP = {
     "muted": IssueStatus.IGNORED,
     "archived": IssueStatus.IGNORED,
 }
+
+
+IGNORE_DETAILS = (
+    ("minutes", "ignoreDuration"),
+    ("events", "ignoreCount"),
+    ("events_window", "ignoreWindow"),
+    ("users", "ignoreUserCount"),
+    ("users_window", "ignoreUserWindow"),
+)
+"""`IgnoreUntil` field -> Sentry's `statusDetails` key."""
 
 
 def parse_issue(data: Mapping[str, Any]) -> Issue:
@@ -57,6 +69,35 @@ def parse_issue(data: Mapping[str, Any]) -> Issue:
         permalink=as_str(data.get("permalink")),
         type=as_str(metadata.get("type")),
         value=as_str(metadata.get("value")),
+        assignee=parse_assignee(data.get("assignedTo")),
+        ignore_until=parse_ignore_until(data.get("statusDetails")),
+    )
+
+
+def parse_assignee(data: Any) -> Assignee | None:
+    """`assignedTo` of an issue: `{"type": "user"|"team", "id", "name", "email"}` or null."""
+    found = as_dict(data)
+    if not found.get("id"):
+        return None
+    return Assignee(
+        kind=as_str(found.get("type")) or "user",
+        id=as_id(found.get("id")),
+        name=as_str(found.get("name")),
+        email=as_str(found.get("email")),
+    )
+
+
+def parse_ignore_until(status_details: Any) -> IgnoreUntil | None:
+    details = as_dict(status_details)
+    values = {name: opt_int(details.get(wire)) for name, wire in IGNORE_DETAILS}
+    if not any(values.values()):
+        return None
+    return IgnoreUntil(
+        minutes=values["minutes"],
+        events=values["events"],
+        events_window=values["events_window"],
+        users=values["users"],
+        users_window=values["users_window"],
     )
 
 

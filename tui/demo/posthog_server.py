@@ -21,6 +21,7 @@ import httpx
 
 from tui.backends.sentry_parse import parse_datetime
 from tui.demo.posthog_data import demo_symbol_set, load_demo_data, replayed
+from tui.demo.posthog_people import activity_entry, known_assignee, org_route
 
 DEMO_POSTHOG_URL = "https://posthog.demo.stackdeck.invalid"
 DEMO_PROJECT = "73091"
@@ -49,6 +50,8 @@ ORDERS = ("last_seen", "first_seen", "occurrences", "users", "sessions")
 PERSONAL_KEY_REFUSED = "This action does not support Personal API Key access"
 _ROUTE = re.compile(r"^/api/(?P<prefix>projects|environments)/(?P<project>\d+)/(?P<rest>.*)$")
 _ISSUE = re.compile(r"^error_tracking/issues/(?P<id>[0-9a-f-]{36})/$")
+_ACTIVITY = re.compile(r"^error_tracking/issues/(?P<id>[0-9a-f-]{36})/activity/$")
+_ASSIGN = re.compile(r"^error_tracking/issues/(?P<id>[0-9a-f-]{36})/assign/$")
 _DOWNLOAD = re.compile(r"^error_tracking/symbol_sets/(?P<id>[0-9a-f-]{36})/download/$")
 _WHERE = (
     ("issue", re.compile(r"^properties\.\$exception_issue_id = '(?P<v>[0-9a-f-]{36})'$")),
@@ -92,6 +95,8 @@ class DemoPostHogServer:
         self.refuse_personal_keys = refuse_personal_keys
         self.scopes = None if scopes is None else frozenset(scopes)
         self.requests: list[httpx.Request] = []
+        self.activity: dict[str, list[dict[str, Any]]] = {}
+        """Issue id -> its activity log, newest first."""
 
     @classmethod
     def from_package(cls, now: datetime | None = None, **options: Any) -> DemoPostHogServer:
@@ -123,6 +128,8 @@ class DemoPostHogServer:
             return self._storage(request)
         if not request.headers.get("authorization", "").startswith("Bearer "):
             return _detail(401, "Authentication credentials were not provided.")
+        if (people := org_route(request.url.path)) is not None:
+            return people
         match = _ROUTE.match(request.url.path)
         if match is None or match["project"] != DEMO_PROJECT:
             return _not_found()
@@ -141,6 +148,12 @@ class DemoPostHogServer:
         body = json.loads(request.content) if request.content else {}
         if rest == "query/" and method == "POST":
             return self._guarded("query:read") or self._query(body)
+        if (match := _ACTIVITY.match(rest)) and method == "GET":
+            refused = self._guarded("error_tracking:read", issue_route=True)
+            return refused or self._activity(match["id"])
+        if (match := _ASSIGN.match(rest)) and method == "PATCH":
+            refused = self._guarded("error_tracking:write", issue_route=True)
+            return refused or self._assign(match["id"], body)
         if match := _ISSUE.match(rest):
             needs = "error_tracking:read" if method == "GET" else "error_tracking:write"
             refused = self._guarded(needs, issue_route=True)
@@ -261,10 +274,9 @@ class DemoPostHogServer:
         if issue is None:
             return _detail(404, "Not found.")
         if method == "PATCH":
-            _check_keys(body, {"status", "name", "description", "assignee"}, set(), "issue")
-            if "status" in body and body["status"] not in WRITABLE_STATUSES:
-                raise QueryError(f'"{body["status"]}" is not a valid choice.')
-            issue.update(body)
+            # The assignee is read-only here, as on PostHog: it changes through `assign/`.
+            _check_keys(body, {"status", "name", "description"}, set(), "issue")
+            self._change(issue, body)
         elif method != "GET":
             return _detail(405, f'Method "{method}" not allowed.')
         events = self._of(issue_id)
@@ -273,14 +285,36 @@ class DemoPostHogServer:
         rest: dict[str, Any] = {"first_seen": first_seen, "external_issues": [], "cohort": None}
         return httpx.Response(200, json={**{k: issue.get(k) for k in fields}, **rest})
 
+    def _assign(self, issue_id: str, body: dict[str, Any]) -> httpx.Response:
+        if issue_id not in self.issues:
+            return _detail(404, "Not found.")
+        self._change(self.issues[issue_id], {"assignee": body.get("assignee")})
+        return httpx.Response(200, json={"success": True})
+
     def _bulk(self, body: dict[str, Any]) -> httpx.Response:
         _check_keys(body, {"action", "ids", "status", "assignee"}, {"action", "ids"}, "bulk")
-        if body["action"] != "set_status" or body.get("status") not in WRITABLE_STATUSES:
-            raise QueryError("Invalid status")
+        fields = {"set_status": "status", "assign": "assignee"}
+        field = fields.get(body["action"])
+        if field is None or field not in body:
+            raise QueryError("Invalid action")
         for issue_id in body["ids"]:
             if issue_id in self.issues:
-                self.issues[issue_id]["status"] = body["status"]
+                self._change(self.issues[issue_id], {field: body[field]})
         return httpx.Response(200, json={"success": True})
+
+    def _change(self, issue: dict[str, Any], body: dict[str, Any]) -> None:
+        if "status" in body and body["status"] not in WRITABLE_STATUSES:
+            raise QueryError(f'"{body["status"]}" is not a valid choice.')
+        if "assignee" in body and not known_assignee(body["assignee"]):
+            raise QueryError("Invalid assignee")
+        self.activity.setdefault(issue["id"], []).insert(0, activity_entry(issue, body))
+        issue.update(body)
+
+    def _activity(self, issue_id: str) -> httpx.Response:
+        if issue_id not in self.issues:
+            return _detail(404, "Not found.")
+        entries = self.activity.get(issue_id, [])
+        return httpx.Response(200, json={"next": None, "previous": None, "results": entries})
 
     def _batch_get(self, body: dict[str, Any]) -> httpx.Response:
         _check_keys(body, {"raw_ids", "symbol_set"}, set(), "batch_get")

@@ -34,6 +34,17 @@ _EVENT_PATH = re.compile(
     rf"^/api/0/organizations/{DEMO_ORG}/issues/(?P<id>[^/]+)/events/(?P<ref>[^/]+)/$"
 )
 _SHORT_ID_PATH = re.compile(rf"^/api/0/organizations/{DEMO_ORG}/shortids/(?P<short>[^/]+)/$")
+_COMMENTS_PATH = re.compile(rf"^/api/0/organizations/{DEMO_ORG}/issues/(?P<id>[^/]+)/comments/$")
+DEMO_USERS = (
+    {"id": "1", "username": "ada", "name": "Ada Lovelace", "email": "ada@shop.example"},
+    {"id": "2", "username": "grace", "name": "Grace Hopper", "email": "grace@shop.example"},
+    {"id": "3", "username": "linus", "name": "Linus Ops", "email": "linus@shop.example"},
+)
+"""The demo organisation's members; the token belongs to the first."""
+DEMO_TEAMS = (
+    {"id": "11", "slug": "checkout", "name": "Checkout"},
+    {"id": "12", "slug": "platform", "name": "Platform"},
+)
 
 
 class DemoSentryServer:
@@ -54,6 +65,8 @@ class DemoSentryServer:
                 self.issues[issue_id]["lastSeen"] = issue_events[-1]["dateCreated"]
         self.latency = latency
         self.requests: list[httpx.Request] = []
+        self.activity: dict[str, list[dict[str, Any]]] = {}
+        """Issue id -> its activity, newest first (only the issue detail carries it)."""
 
     @classmethod
     def from_package(cls, now: datetime | None = None, latency: float = 0.0) -> DemoSentryServer:
@@ -82,6 +95,16 @@ class DemoSentryServer:
             return httpx.Response(200, json=self._projects())
         if path == f"/api/0/organizations/{DEMO_ORG}/issues/" and request.method == "GET":
             return self._list(request)
+        if path == f"/api/0/organizations/{DEMO_ORG}/issues/" and request.method == "PUT":
+            return self._bulk_update(request)
+        if path == f"/api/0/organizations/{DEMO_ORG}/members/":
+            return httpx.Response(200, json=[_member(u) for u in DEMO_USERS])
+        if path == f"/api/0/organizations/{DEMO_ORG}/teams/":
+            return httpx.Response(200, json=list(DEMO_TEAMS))
+        if path == "/api/0/users/me/":
+            return httpx.Response(200, json=DEMO_USERS[0])
+        if (match := _COMMENTS_PATH.match(path)) and request.method == "POST":
+            return self._comment(match["id"], json.loads(request.content or b"{}"))
         if match := _EVENT_PATH.match(path):
             return self._event(match["id"], match["ref"])
         if match := _SHORT_ID_PATH.match(path):
@@ -127,7 +150,10 @@ class DemoSentryServer:
     def _issue(self, issue_id: str) -> httpx.Response:
         if issue_id not in self.issues:
             return _detail(404, "The requested resource does not exist")
-        return httpx.Response(200, json=self.issues[issue_id])
+        first_seen: dict[str, Any] = {"id": "0", "type": "first_seen", "data": {}, "user": None}
+        first_seen["dateCreated"] = self.issues[issue_id]["firstSeen"]
+        history = [*self.activity.get(issue_id, []), first_seen]
+        return httpx.Response(200, json={**self.issues[issue_id], "activity": history})
 
     def _short_id(self, short_id: str) -> httpx.Response:
         for issue in self.issues.values():
@@ -150,10 +176,25 @@ class DemoSentryServer:
         event["nextEventID"] = events[index + 1]["eventID"] if index + 1 < len(events) else None
         return httpx.Response(200, json=event)
 
+    def _bulk_update(self, request: httpx.Request) -> httpx.Response:
+        ids = request.url.params.get_list("id")
+        if not ids:
+            # Sentry would change every issue of the organisation: the demo refuses, so that
+            # a request without ids shows up as a failure instead of a quiet mass change.
+            return _detail(400, "the demo refuses a bulk update without id parameters")
+        body = json.loads(request.content or b"{}")
+        for issue_id in ids:
+            answer = self._update(issue_id, body)
+            if answer.status_code != 200:
+                return answer
+        return httpx.Response(200, json=body)
+
     def _update(self, issue_id: str, body: dict[str, Any]) -> httpx.Response:
         issue = self.issues.get(issue_id)
         if issue is None:
             return _detail(404, "The requested resource does not exist")
+        if "assignedTo" in body:
+            return self._assign(issue, body["assignedTo"])
         status = body.get("status")
         if status not in ("resolved", "unresolved", "ignored"):
             return _detail(400, f"invalid status {status!r}")
@@ -163,7 +204,57 @@ class DemoSentryServer:
             "unresolved": "ongoing",
             "ignored": "archived_until_escalating",
         }.get(status)
+        kind = {"resolved": "set_resolved", "ignored": "set_ignored"}.get(status, "set_unresolved")
+        self._record(issue_id, kind, issue["statusDetails"])
         return httpx.Response(200, json=issue)
+
+    def _assign(self, issue: dict[str, Any], target: Any) -> httpx.Response:
+        if not target:
+            issue["assignedTo"] = None
+            self._record(str(issue["id"]), "unassigned", {})
+            return httpx.Response(200, json=issue)
+        kind, _, wanted = str(target).rpartition(":")
+        found = _assignee(kind or "user", wanted)
+        if found is None:
+            return _detail(400, f"Unknown actor input: {target}")
+        issue["assignedTo"] = found
+        self._record(str(issue["id"]), "assigned", {"assignee": found["name"]})
+        return httpx.Response(200, json=issue)
+
+    def _comment(self, issue_id: str, body: dict[str, Any]) -> httpx.Response:
+        text = body.get("text")
+        if issue_id not in self.issues:
+            return _detail(404, "The requested resource does not exist")
+        if not isinstance(text, str) or not text.strip():
+            return _detail(400, "This field may not be blank.")
+        return httpx.Response(201, json=self._record(issue_id, "note", {"text": text}))
+
+    def _record(self, issue_id: str, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+        history = self.activity.setdefault(issue_id, [])
+        entry = {
+            "id": str(len(history) + 1),
+            "type": kind,
+            "data": data,
+            "user": DEMO_USERS[0],
+            "dateCreated": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        }
+        history.insert(0, entry)
+        return entry
+
+
+def _member(user: dict[str, str]) -> dict[str, Any]:
+    return {"id": f"m{user['id']}", "email": user["email"], "name": user["name"], "user": user}
+
+
+def _assignee(kind: str, wanted: str) -> dict[str, str] | None:
+    """An `assignedTo` answer for `user:ID`, `team:ID` or a username, as Sentry shapes it."""
+    if kind == "team":
+        team = next((t for t in DEMO_TEAMS if t["id"] == wanted), None)
+        return {"type": "team", "id": team["id"], "name": team["slug"]} if team else None
+    user = next((u for u in DEMO_USERS if wanted in (u["id"], u["username"], u["email"])), None)
+    if user is None:
+        return None
+    return {"type": "user", "id": user["id"], "name": user["name"], "email": user["email"]}
 
 
 def _replayed(
