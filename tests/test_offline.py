@@ -13,11 +13,14 @@ import httpx
 import pytest
 
 from tests.conftest import FIXTURES
+from tests.ui.fakes import FakeBackend
 from tui import config
 from tui import session as session_module
 from tui.backends.sentry import SentryBackend
 from tui.cli import main
 from tui.config import Profile
+from tui.offline import CachingBackend
+from tui.store import Store
 
 ISSUE = json.loads((FIXTURES / "sentry" / "sentry_issue_list_item.json").read_text())
 EVENT = json.loads((FIXTURES / "sentry" / "sentry_event_python_chained.json").read_text())
@@ -207,3 +210,16 @@ def test_a_project_slug_is_looked_up_once_across_runs(
     ]
     lists = [r for r in network.requests if r.url.path.endswith("/issues/")]
     assert [r.url.params.get_list("project") for r in lists] == [["4504211"], ["4504211"]]
+
+
+async def test_the_caching_backend_passes_the_backends_extras_through(tmp_path: Path) -> None:
+    class WithExtras(FakeBackend):
+        def symbol_source(self) -> str:
+            return "the server's maps"
+
+    backend = CachingBackend(WithExtras(), Store(tmp_path / "store"))
+    assert backend.symbol_source() == "the server's maps"
+    assert not hasattr(backend, "bulk_apply")  # absent stays absent: callers test for it
+    issue = next(iter(backend.backend.issues.values()))  # type: ignore[attr-defined]
+    await backend.get_issue(issue.id)
+    assert backend.store.issue(issue.short_id) is not None
