@@ -60,6 +60,7 @@ class CachingBackend:
         self.backend = backend
         self.store = store
         self._clock = clock
+        self._writing = asyncio.Lock()
         self._prefetched: dict[str, tuple[float, asyncio.Task[Event]]] = {}
         """Issue id -> latest event asked for ahead of time (when, and the answer)."""
         if callable(seed := getattr(backend, "seed_project_ids", None)):
@@ -97,15 +98,15 @@ class CachingBackend:
 
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
         page = await self.backend.list_issues(query, cursor)
-        self.store.save_issues(page.issues, listing=cursor is None)
+        await self._saving(self.store.save_issues, page.issues, listing=cursor is None)
         ids = getattr(self.backend, "project_ids", None)
         if ids and ids != self.store.project_ids():
-            self.store.save_project_ids(ids)
+            await self._saving(self.store.save_project_ids, ids)
         return page
 
     async def get_issue(self, issue_id: str) -> Issue:
         issue = await self.backend.get_issue(issue_id)
-        self.store.save_issues([issue])
+        await self._saving(self.store.save_issues, [issue])
         return issue
 
     async def get_event(self, issue_id: str, event: str = EVENT_LATEST) -> Event:
@@ -118,7 +119,7 @@ class CachingBackend:
 
     async def _fetch_event(self, issue_id: str, event: str) -> Event:
         answer = await self.backend.get_event(issue_id, event)
-        self.store.save_event(issue_id, event, answer)
+        await self._saving(self.store.save_event, issue_id, event, answer)
         return answer
 
     async def prefetch_event(self, issue_id: str) -> None:
@@ -139,12 +140,12 @@ class CachingBackend:
 
     async def set_status(self, issue_id: str, action: StatusAction) -> Issue:
         issue = await self.backend.set_status(issue_id, action)
-        self.store.save_issues([issue])
+        await self._saving(self.store.save_issues, [issue])
         return issue
 
     async def apply(self, issue_id: str, change: Change) -> Issue:
         issue = await self.backend.apply(issue_id, change)
-        self.store.save_issues([issue])
+        await self._saving(self.store.save_issues, [issue])
         return issue
 
     async def members(self) -> tuple[Assignee, ...]:
@@ -161,6 +162,12 @@ class CachingBackend:
 
     async def check(self) -> str:
         return await self.backend.check()
+
+    async def _saving(self, save: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+        """Off the event loop (a long list is megabytes of JSON), one write at a time (the
+        issue index is read, changed and written back)."""
+        async with self._writing:
+            await asyncio.to_thread(save, *args, **kwargs)
 
     async def aclose(self) -> None:
         await self.backend.aclose()
