@@ -152,6 +152,9 @@ def test_offline_browses_the_last_sync_without_any_request(
     assert listed[0]["stale_since"]
     assert err.startswith("offline: data from ") and err.endswith(" ago\n")
 
+    argv = ("--offline", "issues", "list", "--json", "--query", "is:resolved")
+    assert json.loads(cli(capsys, config_file, *argv)[1]) == []  # searched in the last sync
+
     code, out, err = cli(capsys, config_file, "issues", "show", SHORT_ID, "--offline", "--json")
     assert code == 0
     shown = json.loads(out)

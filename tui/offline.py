@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from tui.ages import relative_time
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED, Backend
 from tui.backends.errors import BackendError, NotFound
+from tui.backends.search import issue_matches
 from tui.model import (
     Activity,
     Assignee,
@@ -223,7 +224,8 @@ class OfflineBackend:
         listed = self.store.listed_issues()
         if listed is None or cursor:
             return IssuePage(())
-        return IssuePage(tuple(listed.value))
+        # Searched here, as for servers that cannot search: the last sync is all there is.
+        return IssuePage(tuple(i for i in listed.value if issue_matches(i, query.query)))
 
     async def get_issue(self, issue_id: str) -> Issue:
         stored = self.store.issue(issue_id)
