@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -34,6 +36,22 @@ MAX_RATE_LIMIT_WAIT = 60.0
 
 Sleep = Callable[[float], Awaitable[None]]
 Params = Mapping[str, Any] | list[tuple[str, Any]] | None
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """The request budget the server last reported (Sentry's `X-Sentry-Rate-Limit-*`)."""
+
+    remaining: int
+    limit: int | None = None
+    reset: float | None = None
+    """Epoch seconds when the budget refills."""
+
+    def describe(self, now: float) -> str:
+        budget = f"{self.remaining}/{self.limit}" if self.limit is not None else str(self.remaining)
+        if self.reset is None:
+            return f"rate limit {budget} left"
+        return f"rate limit {budget} left, resets in {max(0, round(self.reset - now))}s"
 
 
 class ApiClient:
@@ -74,6 +92,8 @@ class ApiClient:
         self._sleep = sleep
         self._clock = clock
         self._scopes = scopes
+        self.rate_limit: RateLimit | None = None
+        """The budget from the last response that reported one."""
 
     @property
     def base_url(self) -> str:
@@ -109,6 +129,7 @@ class ApiClient:
                     raise self._transport_error(url, exc) from exc
                 await self._sleep(self._backoff * 2**attempt)
                 continue
+            self.rate_limit = parse_rate_limit(response.headers) or self.rate_limit
             wait = self._retry_delay(response, attempt) if repeatable else None
             if wait is None or last:
                 return self._checked(response)
@@ -259,6 +280,24 @@ def rate_limit_wait(headers: Mapping[str, str], now: float) -> float:
         except ValueError:
             pass
     return 1.0
+
+
+def parse_rate_limit(headers: Mapping[str, str]) -> RateLimit | None:
+    """Sentry's budget headers, or None when the response carries none (or garbage)."""
+    remaining = _header_number(headers, "X-Sentry-Rate-Limit-Remaining")
+    if remaining is None:
+        return None
+    limit = _header_number(headers, "X-Sentry-Rate-Limit-Limit")
+    reset = _header_number(headers, "X-Sentry-Rate-Limit-Reset")
+    return RateLimit(max(0, int(remaining)), None if limit is None else int(limit), reset)
+
+
+def _header_number(headers: Mapping[str, str], name: str) -> float | None:
+    try:
+        value = float(headers.get(name, "").strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def decode_json(response: httpx.Response) -> Any:

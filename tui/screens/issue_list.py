@@ -16,6 +16,7 @@ from textual.widgets import Static
 from tui.backends.base import Backend
 from tui.config import WATCH_INTERVAL, Profile
 from tui.model import Issue, IssueQuery, StatusAction
+from tui.prefetch import EventPrefetcher
 from tui.render.issue import empty_result
 from tui.render.text import plain
 from tui.screens.outside import copy_text, open_in_browser, url_problem
@@ -95,6 +96,7 @@ class IssueListScreen(WatchedListScreen):
         self.loading_more = False
         self.pending: set[str] = set()
         """Issues with a status change in flight; their status keys stay disabled."""
+        self.prefetcher = EventPrefetcher(backend)
         self._bindings_seen: tuple[tuple[str, str, bool], ...] = ()
         """The enabled state of every key when the footer was last rebuilt."""
         self._message = Content("")
@@ -207,6 +209,8 @@ class IssueListScreen(WatchedListScreen):
         more = "+" if self.next_cursor else ""
         noun = "issue" if count == 1 and not more else "issues"
         parts = [Content.styled(f"{count}{more} {noun}", "$text-muted")]
+        if budget := getattr(self.backend, "rate_limit", None):  # when the server reports one
+            parts.append(Content.styled(budget.describe(self.clock().timestamp()), "$text-muted"))
         if self.marked:
             parts.append(Content.styled(f"{len(self.marked)} marked", "bold $text-accent"))
         if self.watching:
@@ -252,6 +256,7 @@ class IssueListScreen(WatchedListScreen):
     @on(IssueTable.Highlighted)
     def _highlighted(self, event: IssueTable.Highlighted) -> None:
         self._refresh_changed_bindings()
+        self.prefetcher.rest_on(event.issue)
         if event.near_end and self.next_cursor and not self.loading_more:
             self.load_more()
 
