@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -18,10 +18,10 @@ from textual.screen import Screen
 
 from tui.backends.base import Backend
 from tui.backends.errors import BackendError
-from tui.config import ConfigError
+from tui.config import WATCH_INTERVAL, ConfigError, Profile
 from tui.model import IssueQuery
 from tui.sanitize import sanitize
-from tui.screens.help import HelpScreen
+from tui.screens.help import HelpScreen, unknown_binding_ids
 from tui.screens.issue_list import IssueListScreen
 from tui.screens.profiles import ProfilePicker
 from tui.session import Session
@@ -42,6 +42,9 @@ class StackdeckApp(App[None]):
 
     `symbolicate`, when given, resolves minified JavaScript frames after each event loads.
     `profiles` and `open_profile` let the user switch to another configured server.
+    `read_only` hides and refuses every mutating key (each profile opened says its own),
+    `keys` is the config's keymap (binding id -> keys), `watch` starts the list in watch mode.
+    `profile`, the one open, leads frames to local files (code mappings, symbol paths).
     """
 
     CSS_PATH = "app.tcss"
@@ -64,8 +67,18 @@ class StackdeckApp(App[None]):
         close: Callable[[], Awaitable[None]] | None = None,
         profiles: Sequence[str] = (),
         open_profile: OpenProfile | None = None,
+        read_only: bool = False,
+        keys: Mapping[str, str] | None = None,
+        watch: bool = False,
+        watch_interval: float = WATCH_INTERVAL,
+        profile: Profile | None = None,
     ) -> None:
         super().__init__()
+        self.read_only = read_only
+        self.keys = dict(keys or {})
+        self.watch_on_start = watch
+        self.watch_interval = watch_interval
+        self.profile = profile
         self.symbolicate = symbolicate
         self.backend = backend
         self.profile_name = profile_name
@@ -95,12 +108,40 @@ class StackdeckApp(App[None]):
             markup=False,
         )
 
+    def on_mount(self) -> None:
+        if not self.keys:
+            return
+        self.set_keymap(self.keys)
+        # Textual ignores a binding id it does not know: a typo would leave a key unbound.
+        if unknown := unknown_binding_ids(self.keys):
+            self.notify(
+                f"[keys] names no binding {', '.join(unknown)}: see ? for the binding ids",
+                title="Config",
+                severity="warning",
+                timeout=10,
+            )
+
+    @property
+    def read_only_profile(self) -> str | None:
+        """The current profile's name when it may not change the server, else None."""
+        return (self.profile_name or "this") if self.read_only else None
+
     def get_default_screen(self) -> Screen[None]:
         return self._issue_list(self.initial_query)
 
     def _issue_list(self, query: IssueQuery | None) -> IssueListScreen:
         title = " · ".join(part for part in (self.profile_name, self.backend.name) if part)
-        return IssueListScreen(self.backend, self.clock, title, query, self.symbolicate)
+        return IssueListScreen(
+            self.backend,
+            self.clock,
+            title,
+            query,
+            self.symbolicate,
+            read_only_profile=self.read_only_profile,
+            watch=self.watch_on_start,
+            watch_interval=self.watch_interval,
+            profile=self.profile,
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick_profile":
@@ -124,7 +165,20 @@ class StackdeckApp(App[None]):
         active = self.screen.active_bindings.get(key)
         if active is not None and not active.enabled:
             self.explain_disabled(active.node, active.binding)
+        elif active is None and (hidden := self._hidden_binding(key)) is not None:
+            self.explain_disabled(*hidden)
         return False
+
+    def _hidden_binding(self, key: str) -> tuple[DOMNode, Binding] | None:
+        """A binding of `key` hidden by its `check_action` (read-only, nothing minified) that
+        has a reason to give; a key hidden without one (esc without marks) stays silent."""
+        for node, bindings in self.screen._modal_binding_chain:
+            for binding in bindings.key_to_bindings.get(key, ()):
+                _, action, parameters = parse(binding.action)
+                explain = getattr(node, "disabled_reason", None)
+                if callable(explain) and explain(action, parameters):
+                    return node, binding
+        return None
 
     def explain_disabled(self, node: DOMNode, binding: Binding) -> None:
         """Ask the binding's node, then its screen and the app, for `disabled_reason`."""
@@ -170,7 +224,9 @@ class StackdeckApp(App[None]):
             return
         close_previous, previous_mode = self.close_session, self.current_mode
         self.backend, self.symbolicate = session.backend, session.symbolicate
+        self.profile = session.profile
         self.close_session, self.profile_name = session.aclose, name
+        self.read_only = session.profile.read_only
         # Each profile gets a mode of its own: its screen stack starts afresh, and the old
         # one goes away whole (Textual keeps the first, default mode for good).
         mode = f"profile:{name}"
@@ -202,7 +258,8 @@ class StackdeckApp(App[None]):
                 continue
             seen.add(binding.action)
             run = partial(self.run_action, binding.action, active.node)
-            yield SystemCommand(binding.description, f"key: {self.get_key_display(binding)}", run)
+            keys = f"key: {self.get_key_display(binding)} · {binding.id}"
+            yield SystemCommand(binding.description, keys, run)
         if isinstance(screen, IssueListScreen):
             for sort in self.backend.sort_options:
                 yield SystemCommand(

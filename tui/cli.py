@@ -107,6 +107,11 @@ def build_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     parser.set_defaults(command=None)
     parser.add_argument("--version", action="version", version=f"stackdeck {__version__}")
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="start the issue list in watch mode (refresh every watch_interval seconds)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     issues = commands.add_parser("issues", help="list, show and triage issues", parents=[common])
@@ -191,6 +196,11 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
         close=session.aclose,
         profiles=(*config.profiles, *config.broken),  # picking a broken one shows its error
         open_profile=lambda name: _session(args, config.profile(name)),
+        read_only=profile.read_only,
+        keys=config.keys,
+        watch=args.watch,
+        watch_interval=config.watch_interval,
+        profile=session.profile,
     ).run()
     return 0
 

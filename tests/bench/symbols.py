@@ -252,6 +252,7 @@ def bench(cache_dir: Path, count: int) -> None:
         sm, first, cached = results["sourcemap"], results["first_use"], results["cached"]
         print(
             f"  first use vs sourcemap: {sm['seconds'] / first['seconds']:.1f}x faster, "
+            f"{first['max_rss'] / sm['max_rss']:.2f} of its peak RSS (target <= 0.33), "
             f"{first['traced_peak'] / sm['traced_peak']:.2f} of its traced memory"
         )
         if "symbolic" in results:

@@ -247,7 +247,7 @@ def test_one_field_segment_has_no_source() -> None:
     ],
 )
 def test_small_batches_decode_exactly_like_one_batch(text: str, monkeypatch) -> None:
-    # Real maps fit in one 64 KB batch; cutting every few characters exercises the joins
+    # Small maps fit in one 16 KB batch; cutting every few characters exercises the joins
     # (at `,` and at `;`, mid-line column sums, unsorted lines, stray commas, empty lines).
     whole = decode_map(text)
     monkeypatch.setattr(mappings, "_BATCH", 3)

@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from tests.ui.fakes import FakeBackend, fixed_clock
 from tui.app import StackdeckApp
+from tui.screens.issue_list import IssueListScreen
 from tui.widgets.issue_table import IssueTable
 
 SIZE = (120, 36)
@@ -28,3 +29,13 @@ def status_cell(app: StackdeckApp, issue_id: str) -> str:
 
 def static_text(app: StackdeckApp, selector: str) -> str:
     return app.screen.query_one(selector, Static).render().plain
+
+
+def notices(app: StackdeckApp) -> list[str]:
+    """The text of every toast the app showed."""
+    return [str(notification.message) for notification in app._notifications]
+
+
+def list_screen(app: StackdeckApp) -> IssueListScreen:
+    assert isinstance(app.screen, IssueListScreen)
+    return app.screen

@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets._footer import FooterKey
 from textual.widgets.data_table import ColumnKey
 
-from tests.ui.driver import SIZE, make_app, settle, static_text, status_cell
+from tests.ui.driver import SIZE, make_app, notices, settle, static_text, status_cell
 from tests.ui.fakes import NOW, FakeBackend, fixed_clock, make_issues
 from tui.app import StackdeckApp
 from tui.backends.errors import ServerError
@@ -221,10 +221,6 @@ async def test_end_and_home_jump_to_the_last_and_first_issue() -> None:
 
 
 # -- issue 10: the list as a new user meets it -----------------------------------------
-
-
-def notices(app: StackdeckApp) -> list[str]:
-    return [str(notification.message) for notification in app._notifications]
 
 
 def footer_keys(app: StackdeckApp) -> list[str]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Iterable, Mapping
 
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -18,6 +22,10 @@ GROUP_NAMES = {
     "IssueDetailScreen": "Issue",
     "StackTraceView": "Stack trace",
     "QueryBar": "Search",
+    "LineList": "Breadcrumbs & context",
+    "StackdeckApp": "Everywhere",
+    "HelpScreen": "Help",
+    "ProfilePicker": "Profiles",
 }
 
 
@@ -47,6 +55,30 @@ def binding_groups(
         else:
             entries[binding.action] = (key, active)
     return [(name, list(entries.values())) for name, entries in groups.items()]
+
+
+def all_bindings() -> list[tuple[type[DOMNode], Binding]]:
+    """Every binding with an id, with the class that declares it, across the app, its screens
+    and widgets: found by walking the packages, so a new screen's keys cannot be left out."""
+    import tui.screens
+    import tui.widgets
+
+    names = ["tui.app"]
+    for package in (tui.screens, tui.widgets):
+        names += [f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]
+    found: list[tuple[type[DOMNode], Binding]] = []
+    for name in names:
+        module = importlib.import_module(name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == name and issubclass(cls, DOMNode) and "BINDINGS" in vars(cls):
+                found += [(cls, b) for b in cls.BINDINGS if isinstance(b, Binding) and b.id]
+    return found
+
+
+def unknown_binding_ids(keymap: Mapping[str, str]) -> list[str]:
+    """The ids in a user's keymap that no binding has (Textual would ignore them silently)."""
+    known = {binding.id for _, binding in all_bindings()}
+    return sorted(set(keymap) - known)
 
 
 def _note(binding: Binding) -> str:
@@ -82,6 +114,7 @@ class HelpScreen(ModalScreen[None]):
                 lines.append(
                     Content.assemble(
                         (f"  {keys:<12}  ", f"bold $text-warning {style}".strip()),
+                        (f"{active.binding.id or '':<22}  ", "$text-muted"),
                         (active.binding.description, style),
                         (_note(active.binding), "$text-muted"),
                         (note, "$text-muted italic"),

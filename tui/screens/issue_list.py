@@ -1,4 +1,4 @@
-"""The issue list: search, sort, environment, paging and status changes."""
+"""The issue list: search, sort, environment, paging, status changes, marks and watch mode."""
 
 from __future__ import annotations
 
@@ -11,15 +11,23 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.backends.base import Backend
-from tui.backends.errors import BackendError
+from tui.config import WATCH_INTERVAL, Profile
 from tui.model import Issue, IssueQuery, StatusAction
 from tui.render.issue import empty_result
 from tui.render.text import plain
-from tui.screens.status import ACTION_FOR, PROGRESS, can_apply, why_not
+from tui.screens.outside import copy_text, open_in_browser, url_problem
+from tui.screens.status import (
+    ACTION_FOR,
+    PROGRESS,
+    can_apply,
+    describe_error,
+    read_only_reason,
+    why_not,
+)
+from tui.screens.watched_list import WatchedListScreen
 from tui.widgets.footer import KeyFooter
 from tui.widgets.issue_table import IssueTable
 from tui.widgets.query_bar import QueryBar
@@ -28,7 +36,7 @@ if TYPE_CHECKING:
     from tui.screens.issue_detail import Symbolicate
 
 
-class IssueListScreen(Screen[None]):
+class IssueListScreen(WatchedListScreen):
     BINDINGS = [
         Binding("slash", "search", "Search", id="issues.search"),
         Binding("s", "cycle_sort", "Sort", id="issues.sort"),
@@ -36,7 +44,28 @@ class IssueListScreen(Screen[None]):
         Binding("r", "resolve_issue", "Resolve", id="issues.resolve"),
         Binding("u", "reopen_issue", "Reopen", id="issues.reopen"),
         Binding("i", "ignore_issue", "Ignore", id="issues.ignore"),
+        Binding("y", "copy_id", "Copy id", show=False, id="issues.copy_id"),
+        Binding("Y", "copy_url", "Copy URL", show=False, id="issues.copy_url"),
+        Binding(
+            "o",
+            "open_in_browser",
+            "Browser",
+            tooltip="open the issue's web page",
+            id="issues.browser",
+        ),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="issues.refresh"),
+        Binding("space", "toggle_mark", "Mark", id="issues.mark"),
+        Binding(
+            "V",
+            "mark_range",
+            "Mark range",
+            show=False,
+            tooltip="anchor to cursor",
+            id="issues.mark_range",
+        ),
+        Binding("ctrl+a", "mark_all", "Mark all", show=False, id="issues.mark_all"),
+        Binding("escape", "clear_marks", "Clear marks", id="issues.clear_marks"),
+        Binding("W", "toggle_watch", "Watch", tooltip="refresh, flag changes", id="issues.watch"),
         Binding("q", "app.quit", "Quit", id="issues.quit"),
     ]
 
@@ -47,10 +76,18 @@ class IssueListScreen(Screen[None]):
         title: str = "",
         query: IssueQuery | None = None,
         symbolicate: Symbolicate | None = None,
+        *,
+        read_only_profile: str | None = None,
+        watch: bool = False,
+        watch_interval: float = WATCH_INTERVAL,
+        profile: Profile | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(watch, watch_interval)
         self.backend = backend
+        self.read_only_profile = read_only_profile
+        """The profile's name when it is read-only: every mutating key is hidden and refused."""
         self.symbolicate = symbolicate
+        self.profile = profile
         self.clock = clock
         self.heading = title
         self.issue_query = query or IssueQuery(sort=(backend.sort_options or ("date",))[0])
@@ -60,10 +97,16 @@ class IssueListScreen(Screen[None]):
         """Issues with a status change in flight; their status keys stay disabled."""
         self._bindings_seen: tuple[tuple[str, str, bool], ...] = ()
         """The enabled state of every key when the footer was last rebuilt."""
+        self._message = Content("")
+        """The status line's message, drawn after the counters."""
+        self.marked: set[str] = set()
+        """Ids of the marked issues, for the bulk actions; kept across reloads while listed."""
+        self.mark_anchor: str | None = None
+        """The issue last marked or unmarked: where `V` starts its range."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar")
-        yield IssueTable(self.clock, id="issues")
+        yield IssueTable(self.clock, self.marked, self.badges, id="issues")
         yield Static(id="empty-result")
         yield QueryBar(id="query-bar")
         yield Static(id="status-line")
@@ -72,11 +115,12 @@ class IssueListScreen(Screen[None]):
     def on_mount(self) -> None:
         self._draw_title()
         self.load_issues()
-        self.set_interval(60, self.query_one(IssueTable).refresh_times)
+        self.set_interval(60, self._clock_moved)
+        self.start_watch_timer()
 
-    @property
-    def table(self) -> IssueTable:
-        return self.query_one(IssueTable)
+    def _clock_moved(self) -> None:
+        self.table.refresh_times()
+        self._draw_status()  # "failed 2m ago" ages too
 
     # -- workers -------------------------------------------------------------------------
 
@@ -94,9 +138,12 @@ class IssueListScreen(Screen[None]):
         finally:
             self.table.loading = False
         self._set_next_cursor(page.next_cursor)
+        # Marks stay on the issues still listed; the others can no longer be acted on.
+        self.marked.intersection_update(issue.id for issue in page.issues)
         self.table.show_issues(page.issues)
         self._show_empty(not page.issues)
         self._set_status(Content(""))
+        self._refresh_changed_bindings()
 
     @work(exclusive=True, group="issues")
     async def load_more(self) -> None:
@@ -145,17 +192,28 @@ class IssueListScreen(Screen[None]):
             Content.assemble(("env ", "$text-muted"), plain(query.environment or "all")),
         ]
         heading = Content.assemble(("stackdeck", "bold $text-accent"), "  ", plain(self.heading))
+        if self.read_only_profile is not None:
+            heading += Content.styled("  read-only", "bold $text-warning")
         self.query_one("#title-bar", Static).update(
             heading + Content.styled("  │  ", "$text-muted") + Content("  ").join(facts)
         )
 
     def _set_status(self, message: Content) -> None:
+        self._message = message
+        self._draw_status()
+
+    def _draw_status(self) -> None:
         count = len(self.table.issues)
         more = "+" if self.next_cursor else ""
         noun = "issue" if count == 1 and not more else "issues"
-        counter = Content.styled(f"{count}{more} {noun}", "$text-muted")
-        line = counter if not message else counter + Content("  ·  ") + message
-        self.query_one("#status-line", Static).update(line)
+        parts = [Content.styled(f"{count}{more} {noun}", "$text-muted")]
+        if self.marked:
+            parts.append(Content.styled(f"{len(self.marked)} marked", "bold $text-accent"))
+        if self.watching:
+            parts.append(self._watch_state())
+        if self._message:
+            parts.append(self._message)
+        self.query_one("#status-line", Static).update(Content("  ·  ").join(parts))
 
     def _set_next_cursor(self, cursor: str | None) -> None:
         self.next_cursor = cursor
@@ -172,10 +230,7 @@ class IssueListScreen(Screen[None]):
             self.table.focus()
 
     def _show_error(self, what: str, error: Exception) -> None:
-        # Our own errors speak to the user; anything else is a bug, named by its type.
-        detail = (
-            str(error) if isinstance(error, BackendError) else f"{type(error).__name__}: {error}"
-        )
+        detail = describe_error(error)
         self._set_status(plain(f"{what}: {detail}", "$text-error"))
         self.notify(f"{what}: {detail}", title="Error", severity="error", markup=False)
 
@@ -208,7 +263,16 @@ class IssueListScreen(Screen[None]):
         # Imported on the first open: the trace view and its highlighter stay out of start-up.
         from tui.screens.issue_detail import IssueDetailScreen
 
-        screen = IssueDetailScreen(self.backend, issue, self.clock, self.symbolicate)
+        if self.badges.pop(issue.id, None) is not None:
+            self.table.redraw_flags([issue.id])  # looked at: no longer news
+        screen = IssueDetailScreen(
+            self.backend,
+            issue,
+            self.clock,
+            self.symbolicate,
+            read_only_profile=self.read_only_profile,
+            profile=self.profile,
+        )
         self.app.push_screen(screen, callback=self._detail_closed)
 
     def _detail_closed(self, issue: Issue | None) -> None:
@@ -216,6 +280,13 @@ class IssueListScreen(Screen[None]):
             self.table.update_issue(issue)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if read_only_reason(action, self.read_only_profile):
+            return False  # hidden from the footer; pressing it still says why
+        if action in MARK_ACTIONS:
+            return True if self.table.current_issue else None
+        if action == "clear_marks":
+            # Hidden without marks, so that esc keeps its other meanings.
+            return bool(self.marked)
         if action in ACTION_FOR:
             issue = self.table.current_issue
             if issue is None or issue.id in self.pending:
@@ -225,10 +296,18 @@ class IssueListScreen(Screen[None]):
             return True if self.table.current_issue else None
         if action == "cycle_sort":
             return True if len(self.backend.sort_options) > 1 else None
+        if action == "copy_id":
+            return True if self.table.current_issue else None
+        if action in ("copy_url", "open_in_browser"):
+            return None if url_problem(self.table.current_issue) else True
         return True
 
     def disabled_reason(self, action: str, parameters: tuple[object, ...]) -> str | None:
         """Why a greyed key does nothing; the app shows it when such a key is pressed."""
+        if refusal := read_only_reason(action, self.read_only_profile):
+            return refusal
+        if action in MARK_ACTIONS:
+            return "no issue to mark"
         if action in ACTION_FOR:
             issue = self.table.current_issue
             if issue is not None and issue.id in self.pending:
@@ -236,11 +315,29 @@ class IssueListScreen(Screen[None]):
             return why_not(issue, ACTION_FOR[action], self.backend)
         if action == "cycle_sort":
             return f"{self.backend.name} lists issues in one order only"
+        if action == "copy_id":
+            return "no issue is selected"
+        if action in ("copy_url", "open_in_browser"):
+            return url_problem(self.table.current_issue)
         return None
 
     def action_open_issue(self) -> None:
         if (issue := self.table.current_issue) is not None:
             self._open(issue)
+
+    def action_copy_id(self) -> None:
+        if (issue := self.table.current_issue) is not None:
+            copy_text(self, issue.short_id, "Issue id")
+
+    def action_copy_url(self) -> None:
+        issue = self.table.current_issue
+        if issue is not None and not url_problem(issue):
+            copy_text(self, issue.permalink, "Issue URL")
+
+    def action_open_in_browser(self) -> None:
+        issue = self.table.current_issue
+        if issue is not None and not url_problem(issue):
+            open_in_browser(self, issue.permalink, self._set_status)
 
     def _status_action(self, action: StatusAction) -> None:
         issue = self.table.current_issue
@@ -281,6 +378,48 @@ class IssueListScreen(Screen[None]):
         self._draw_title()
         self.load_issues()
 
+    # -- marks: plain data here, drawn by the table ----------------------------------------
+
+    @property
+    def marked_issues(self) -> list[Issue]:
+        """The marked issues in list order: what a bulk action acts on."""
+        return [issue for issue in self.table.issues if issue.id in self.marked]
+
+    def action_toggle_mark(self) -> None:
+        if (issue := self.table.current_issue) is None:
+            return
+        self.marked.symmetric_difference_update({issue.id})
+        self.mark_anchor = issue.id
+        self._marks_changed([issue.id])
+
+    def action_mark_range(self) -> None:
+        """Mark every row from the anchor (the row last marked or unmarked) to the cursor;
+        without an anchor, the cursor's row. The cursor's row is the next anchor."""
+        if (issue := self.table.current_issue) is None:
+            return
+        cursor = self.table.cursor_row
+        anchor = self.table.index_of(self.mark_anchor) if self.mark_anchor else None
+        first, last = sorted((cursor, cursor if anchor is None else anchor))
+        ids = [row.id for row in self.table.issues[first : last + 1]]
+        self.marked.update(ids)
+        self.mark_anchor = issue.id
+        self._marks_changed(ids)
+
+    def action_mark_all(self) -> None:
+        self.marked.update(self.table.known_ids)
+        self._marks_changed(None)
+
+    def action_clear_marks(self) -> None:
+        cleared = list(self.marked)
+        self.marked.clear()
+        self.mark_anchor = None
+        self._marks_changed(cleared)
+
+    def _marks_changed(self, issue_ids: list[str] | None) -> None:
+        self.table.redraw_flags(issue_ids)
+        self._draw_status()
+        self._refresh_changed_bindings()  # esc appears or goes
+
     @on(QueryBar.Submitted)
     def _query_submitted(self, event: QueryBar.Submitted) -> None:
         if event.field == "environment":
@@ -292,3 +431,6 @@ class IssueListScreen(Screen[None]):
     @on(QueryBar.Cancelled)
     def _query_cancelled(self) -> None:
         self.table.focus()
+
+
+MARK_ACTIONS = frozenset({"toggle_mark", "mark_range", "mark_all"})

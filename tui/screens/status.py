@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tui.backends.base import Backend
+from tui.backends.errors import BackendError
 from tui.model import Issue, IssueStatus, StatusAction
 
 TARGET = {
@@ -20,6 +21,17 @@ ACTION_FOR = {
     "reopen_issue": StatusAction.REOPEN,
     "ignore_issue": StatusAction.IGNORE,
 }
+MUTATING_ACTIONS = frozenset(ACTION_FOR)
+"""Every action, on any screen, that changes the server: a read-only profile hides and refuses
+them all. A new mutating action (assign, undo, bulk) joins this set."""
+
+
+def read_only_reason(action: str, read_only_profile: str | None) -> str | None:
+    """Why `action` is refused in the read-only profile `read_only_profile`; None when it is
+    not a mutating action or the profile may change the server (`read_only_profile` None)."""
+    if read_only_profile is None or action not in MUTATING_ACTIONS:
+        return None
+    return f"profile {read_only_profile} is read-only"
 
 
 def can_apply(issue: Issue | None, action: StatusAction, backend: Backend) -> bool:
@@ -36,3 +48,9 @@ def why_not(issue: Issue | None, action: StatusAction, backend: Backend) -> str 
     if TARGET.get(action) is issue.status:
         return f"{issue.short_id} is already {issue.status.value}"
     return None
+
+
+def describe_error(error: BaseException) -> str:
+    """An error for the status line: ours speak to the user; anything else is a bug, named by
+    its type."""
+    return str(error) if isinstance(error, BackendError) else f"{type(error).__name__}: {error}"

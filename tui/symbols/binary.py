@@ -1,9 +1,10 @@
 """The compact binary form of a decoded map, written once and memory-mapped by later processes.
 
 Layout: a header (magic, format version, byte-order marker, section count), a table of
-`(offset, length)` pairs, then 8-byte aligned sections: six `u32` token columns, a `u8` flags
-column, string tables for sources and names, the texts (`sourcesContent`, then the minified
-file) as one UTF-8 blob with a per-text line-offset index, and a small JSON sidecar.
+`(offset, length)` pairs, then 8-byte aligned sections, found through the table (the texts come
+first in the file, streamed): six `u32` token columns, a `u8` flags column, string tables for
+sources and names, the texts (`sourcesContent`, then the minified file) as one UTF-8 blob with
+a per-text line-offset index, and a small JSON sidecar.
 Opening it parses nothing: a lookup reads a few `u32`s, a context line is one slice.
 """
 
@@ -13,12 +14,13 @@ import json
 import mmap
 import operator
 import os
+import re
 import struct
 from array import array
-from collections.abc import Iterator, Sequence
-from itertools import accumulate, repeat
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate, chain, repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from tui.symbols.decode import DecodedMap
 from tui.symbols.mapview import MapView
@@ -84,39 +86,54 @@ def _string_table(strings: Sequence[str]) -> tuple[array[int], bytes]:
     return array("I", accumulate(map(len, encoded), initial=0)), b"".join(encoded)
 
 
-def _texts(texts: Sequence[str | bytes | None]) -> tuple[array[int], array[int], bytearray]:
-    # One growing buffer, not a list of parts joined at the end: the join held every text
-    # twice at the peak of a map's first use.
-    table, offsets, blob = array("I"), array("I"), bytearray()
+_NEWLINE = re.compile(b"\n")
+_END = operator.methodcaller("end")
+_TEXTS = 13
+"""The section of the text blob, written first and streamed (see `write_binary`)."""
+
+
+def _write_texts(
+    out: BinaryIO, texts: Iterable[str | bytes | None]
+) -> tuple[array[int], array[int], int]:
+    """Stream the texts into `out` one at a time; their table, line offsets and total length.
+
+    Each text is encoded, written and dropped before the next is decoded from the map, so the
+    peak of a map's first use holds one source text, not all of them.
+    """
+    table, offsets, length = array("I"), array("I"), 0
     for text in texts:
         if text is None:
             table.extend((_TEXT_ABSENT, 0))
             continue
         data = text if isinstance(text, bytes) else text.encode("utf-8", errors="surrogatepass")
-        lines = data.split(b"\n")
-        table.extend((len(offsets), len(lines)))
-        # each line plus its b"\n": C-level maps, no per-line Python frame
-        offsets.extend(accumulate(map(operator.add, map(len, lines), repeat(1)), initial=len(blob)))
-        del lines
-        blob += data
-        blob += b"\n"
-    return table, offsets, blob
+        del text
+        first = len(offsets)
+        # Where each line starts, then the end of the text plus its b"\n": C-level maps over
+        # the newlines, no per-line Python frame and no copy of the lines (a minified file is
+        # one multi-megabyte line).
+        offsets.append(length)
+        offsets.extend(map(operator.add, map(_END, _NEWLINE.finditer(data)), repeat(length)))
+        offsets.append(length + len(data) + 1)
+        table.extend((first, len(offsets) - first - 1))
+        out.write(data)
+        out.write(b"\n")
+        length += len(data) + 1
+    return table, offsets, length
 
 
-def encode_sections(
-    decoded: DecodedMap, minified: str | bytes | None, meta: dict[str, Any]
-) -> list[Any]:
-    """The 15 sections in file order, each a buffer."""
+def _other_sections(
+    decoded: DecodedMap, table: array[int], line_offsets: array[int], meta: dict[str, Any]
+) -> dict[int, Any]:
+    """Every section but the text blob, by section number, each a buffer."""
     sources_offsets, sources_blob = _string_table(decoded.sources)
     names_offsets, names_blob = _string_table(decoded.names)
-    table, line_offsets, blob = _texts([*decoded.contents, minified])
     sidecar = {
         **meta,
         "debug_id": decoded.debug_id,
         "file": decoded.file,
         "ignore_list": decoded.ignore_list,
     }
-    return [
+    buffers = [
         decoded.line_starts,
         decoded.gen_col,
         decoded.source,
@@ -130,38 +147,47 @@ def encode_sections(
         names_blob,
         table,
         line_offsets,
-        blob,
-        json.dumps(sidecar).encode(),
     ]
+    return {**dict(enumerate(buffers)), 14: json.dumps(sidecar).encode()}
 
 
 def write_binary(
     path: Path, decoded: DecodedMap, minified: str | bytes | None, meta: dict[str, Any]
 ) -> None:
-    """Write atomically: a temporary file in the same directory, then `os.replace`."""
-    sections = [memoryview(s).cast("B") for s in encode_sections(decoded, minified, meta)]
-    offset = _HEADER.size + _ENTRY.size * len(sections)
-    entries = []
-    for section in sections:
-        offset = (offset + 7) & ~7
-        entries.append((offset, len(section)))
-        offset += len(section)
+    """Write atomically: a temporary file in the same directory, then `os.replace`.
+
+    Sections may sit in any order (the table says where each is): the texts go first, streamed,
+    then the sections whose sizes are known only after them, then the header and table.
+    """
     import tempfile  # here: opening a cached map, the common case, writes nothing
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(_HEADER.pack(MAGIC, FORMAT_VERSION, _MARKER, len(sections)))
+            entries = [(0, 0)] * _N_SECTIONS
+            start = _pad(out, _HEADER.size + _ENTRY.size * _N_SECTIONS)
+            table, line_offsets, length = _write_texts(out, chain(decoded.contents, [minified]))
+            entries[_TEXTS] = (start, length)
+            for number, buffer in _other_sections(decoded, table, line_offsets, meta).items():
+                section = memoryview(buffer).cast("B")
+                entries[number] = (_pad(out, out.tell()), len(section))
+                out.write(section)
+            out.seek(0)
+            out.write(_HEADER.pack(MAGIC, FORMAT_VERSION, _MARKER, _N_SECTIONS))
             for entry in entries:
                 out.write(_ENTRY.pack(*entry))
-            for (start, _), section in zip(entries, sections, strict=True):
-                out.write(b"\0" * (start - out.tell()))
-                out.write(section)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _pad(out: BinaryIO, offset: int) -> int:
+    """Seek to `offset` rounded up to 8 bytes, zero-filling; the aligned offset."""
+    aligned = (offset + 7) & ~7
+    out.seek(aligned)
+    return aligned
 
 
 def _view(mapped: mmap.mmap) -> tuple[MapView, dict[str, Any]]:

@@ -5,8 +5,6 @@ Every problem with the map raises a `SourceMapError` subclass with a one-line re
 
 from __future__ import annotations
 
-import codecs
-import json
 from array import array
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,9 +16,8 @@ from tui.symbols.errors import (
     SourceMapError,
     UnsupportedVersion,
 )
+from tui.symbols.jsonscan import LazyStrings, Span, load_skeleton, text
 from tui.symbols.mappings import HAS_NAME, HAS_SOURCE, decode_mappings
-
-_JSON_CHUNK = 1 << 20
 
 
 @dataclass
@@ -40,61 +37,30 @@ class DecodedMap:
     flags: bytearray
     sources: list[str]
     names: list[str]
-    contents: list[str | None]
+    contents: LazyStrings
+    """`sourcesContent`, each text decoded from the map's bytes when it is read."""
     ignore_list: list[int] = field(default_factory=list)
     debug_id: str = ""
     file: str = ""
 
 
 def load_map_json(data: bytes | str) -> dict[str, Any]:
-    """Parse the JSON of a map, skipping the `)]}'` XSSI prefix some servers add."""
+    """Parse the JSON of a map, skipping the `)]}'` XSSI prefix some servers add.
+
+    Long strings (`mappings`, `sourcesContent`) stay in `data` as `Span`s (see `jsonscan.py`).
+    """
     if isinstance(data, str):
         data = data.encode("utf-8", errors="surrogatepass")
     data = data.removeprefix(b"\xef\xbb\xbf")
     if data.startswith(b")]}'"):
         data = data.split(b"\n", 1)[1] if b"\n" in data else b""
     try:
-        obj = json.loads(_ascii_json(data))
+        obj = load_skeleton(data)
     except ValueError as exc:
         raise InvalidJSON(f"not valid JSON: {exc}") from None
     if not isinstance(obj, dict):
         raise InvalidJSON("a source map must be a JSON object")
     return obj
-
-
-def _ascii_json(data: bytes) -> bytes:
-    """The same JSON with every non-ASCII character written as a `\\u` escape.
-
-    One emoji in `sourcesContent` would otherwise make Python hold the whole map text at four
-    bytes a character (28 MB for a 7 MB map); non-ASCII can only occur inside JSON strings.
-    """
-    if data.isascii():
-        return data
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    parts = []
-    for start in range(0, len(data), _JSON_CHUNK):
-        text = decoder.decode(data[start : start + _JSON_CHUNK])
-        parts.append(text.encode("ascii", errors=_JSON_ESCAPE))
-    parts.append(decoder.decode(b"", final=True).encode("ascii", errors=_JSON_ESCAPE))
-    return b"".join(parts)
-
-
-def _json_escape(error: UnicodeError) -> tuple[str, int]:
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    out = []
-    for char in error.object[error.start : error.end]:
-        code = ord(char)
-        if code > 0xFFFF:
-            code -= 0x10000
-            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
-        else:
-            out.append(f"\\u{code:04x}")
-    return "".join(out), error.end
-
-
-_JSON_ESCAPE = "stackdeck-json-escape"
-codecs.register_error(_JSON_ESCAPE, _json_escape)
 
 
 def decode_map(data: bytes | str | dict[str, Any]) -> DecodedMap:
@@ -111,7 +77,7 @@ def decode_map(data: bytes | str | dict[str, Any]) -> DecodedMap:
 
 def _decode_regular(obj: dict[str, Any]) -> DecodedMap:
     mappings = obj.get("mappings")
-    if not isinstance(mappings, str):
+    if not isinstance(mappings, str | Span):
         raise MalformedMap("`mappings` must be a string")
     root = _optional_str(obj, "sourceRoot")
     sources = [join_source_root(root, s) for s in _str_list(obj, "sources", allow_null=True)]
@@ -121,7 +87,7 @@ def _decode_regular(obj: dict[str, Any]) -> DecodedMap:
     line_starts, (gen_col, source, src_line, src_col, name), flags = decode_mappings(
         mappings, len(sources), len(names)
     )
-    debug_id = obj.get("debug_id") or obj.get("debugId") or ""
+    debug_id = text(obj.get("debug_id") or obj.get("debugId") or "")
     return DecodedMap(
         line_starts,
         gen_col,
@@ -147,7 +113,7 @@ def join_source_root(root: str, source: str) -> str:
 
 
 def _optional_str(obj: dict[str, Any], key: str) -> str:
-    value = obj.get(key)
+    value = text(obj.get(key))
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -159,6 +125,7 @@ def _str_list(obj: dict[str, Any], key: str, *, allow_null: bool) -> list[str]:
     value = obj.get(key, [])
     if not isinstance(value, list):
         raise MalformedMap(f"`{key}` must be a list")
+    value = [text(v) for v in value]
     if allow_null:
         value = ["" if v is None else v for v in value]
     if not all(isinstance(v, str) for v in value):
@@ -166,12 +133,12 @@ def _str_list(obj: dict[str, Any], key: str, *, allow_null: bool) -> list[str]:
     return value
 
 
-def _contents(obj: dict[str, Any], n_sources: int) -> list[str | None]:
+def _contents(obj: dict[str, Any], n_sources: int) -> LazyStrings:
     value = obj.get("sourcesContent") or []
     if not isinstance(value, list):
         raise MalformedMap("`sourcesContent` must be a list")
-    contents = [v if isinstance(v, str) else None for v in value[:n_sources]]
-    return contents + [None] * (n_sources - len(contents))
+    contents = [v if isinstance(v, str | Span) else None for v in value[:n_sources]]
+    return LazyStrings(contents + [None] * (n_sources - len(contents)))
 
 
 def _ignore_list(obj: dict[str, Any], n_sources: int) -> list[int]:

@@ -16,9 +16,10 @@ import sys
 from array import array
 from collections.abc import Iterator
 from itertools import accumulate, chain, islice, repeat
-from typing import TypeAlias
+from typing import AnyStr, TypeAlias
 
 from tui.symbols.errors import IndexOutOfRange, InvalidVLQ, NegativeValue
+from tui.symbols.jsonscan import Span
 
 HAS_SOURCE = 1
 HAS_NAME = 2
@@ -34,9 +35,9 @@ _PADDING: dict[int, tuple[int, ...]] = {
 }
 _PACK = struct.Struct("=6q").pack
 _FLAGS_BYTE = 40 if sys.byteorder == "little" else 47
-_BATCH = 1 << 16
+_BATCH = 1 << 14
 """Characters decoded at a time, which bounds the transient list of segment strings."""
-_MEMO_LIMIT = 1 << 14
+_MEMO_LIMIT = 1 << 13
 """Decoded segments kept for reuse; bounded, because 70k memo entries cost 15 MB."""
 
 Columns: TypeAlias = "tuple[array[int], array[int], array[int], array[int], array[int]]"
@@ -120,19 +121,33 @@ def _packed(segment: str) -> bytes:
         raise InvalidVLQ(f"a value in segment {segment!r} does not fit in 64 bits") from None
 
 
-def _batches(mappings: str) -> Iterator[tuple[str, bool]]:
-    """`(text, ends_line)` pieces of `mappings`, cut after about `_BATCH` characters."""
-    start, end = 0, len(mappings)
+def _batches(mappings: str | Span) -> Iterator[tuple[str, bool]]:
+    """`(text, ends_line)` pieces of `mappings`, cut after about `_BATCH` characters.
+
+    A `Span` without escapes is cut straight from the map's bytes, so the whole `mappings`
+    string never exists at once.
+    """
+    if isinstance(mappings, str):
+        yield from _cuts(mappings, 0, len(mappings))
+    elif mappings.plain():
+        for piece, ends_line in _cuts(mappings.data, mappings.start + 1, mappings.end - 1):
+            yield piece.decode("utf-8", errors="replace"), ends_line
+    else:
+        yield from _batches(mappings.text())
+
+
+def _cuts(text: AnyStr, start: int, end: int) -> Iterator[tuple[AnyStr, bool]]:
+    comma, semicolon = (",", ";") if isinstance(text, str) else (b",", b";")
     while True:
         if end - start <= _BATCH:
-            yield mappings[start:], False
+            yield text[start:end], False
             return
-        cuts = (mappings.find(",", start + _BATCH), mappings.find(";", start + _BATCH))
+        cuts = (text.find(comma, start + _BATCH, end), text.find(semicolon, start + _BATCH, end))
         cut = min((c for c in cuts if c >= 0), default=-1)
         if cut < 0:
-            yield mappings[start:], False
+            yield text[start:end], False
             return
-        yield mappings[start:cut], mappings[cut] == ";"
+        yield text[start:cut], text[cut : cut + 1] == semicolon
         start = cut + 1
 
 
@@ -224,7 +239,7 @@ class _Decoder:
 
 
 def decode_mappings(
-    mappings: str, n_sources: int, n_names: int
+    mappings: str | Span, n_sources: int, n_names: int
 ) -> tuple[array[int], Columns, bytearray]:
     """Decode `mappings` into `(line_starts, (gen_col, source, src_line, src_col, name), flags)`.
 

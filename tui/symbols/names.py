@@ -33,20 +33,16 @@ _STRUCTURE = re.compile(
 _MAX_LINES = 20
 
 
-def minified_identifier(function: str) -> str:
-    """The identifier an engine reported: `Object.a` -> `a`, `async c` -> `c`."""
-    return _split_reported(function)[1]
-
-
-def _split_reported(function: str) -> tuple[str, str]:
-    """`(qualifier, identifier)` of an engine's name: `o.submit` -> `("o", "submit")`."""
-    name = function.strip()
-    for prefix in ("async ", "new "):
-        name = name.removeprefix(prefix)
-    name = name.split(" ", 1)[0]
+def _split_reported(function: str) -> tuple[bool, str, str]:
+    """`(constructor, qualifier, identifier)` of an engine's name: `new Ke` -> `(True, "", "Ke")`,
+    `o.submit` -> `(False, "o", "submit")`."""
+    name = function.strip().removeprefix("async ")
+    constructor = name.startswith("new ")
+    name = name.removeprefix("new ").split(" ", 1)[0]
     qualifier, _, ident = name.rpartition(".")
     qualifier = qualifier.rsplit(".", 1)[-1]
     return (
+        constructor,
         qualifier if _IDENT.fullmatch(qualifier) else "",
         ident if _IDENT.fullmatch(ident) else "",
     )
@@ -57,12 +53,16 @@ def enclosing_function_name(view: MapView, token: Token, function: str) -> str |
 
     For a method the engine reports as `o.submit`, the class `o` is looked up the same way, so
     the frame reads `Checkout.submit`; a qualifier that is not a class in the bundle is kept
-    only when it does not look minified (`Object.onClick`).
+    only when it does not look minified (`Object.onClick`). A constructor V8 reports as
+    `new Ke` is the class (or `function`) `Ke` whose body holds the frame: `new DateTime`.
     """
-    qualifier, wanted = _split_reported(function)
+    constructor, qualifier, wanted = _split_reported(function)
     if not wanted or not view.has_minified():
         return None
     walker = _Walker(view)
+    if constructor:
+        owner = walker.find(token, token, wanted, _defines_constructor)
+        return None if owner is None else f"new {owner[1]}"
     found = walker.find(token, token, wanted, _defines_function)
     if found is None:
         return None
@@ -101,14 +101,50 @@ class _Walker:
         for index in range(first, max(start.index - WALK_LIMIT, -1), -1):
             candidate = self.view.token(index)
             line = self.line_text(candidate.dst_line)
-            at = utf16_to_index(line, candidate.dst_col)
-            if not (line.startswith(wanted, at) and defines(line, at, wanted)):
+            at = self._definition_at(candidate, line, wanted)
+            if at is None or not defines(line, at, wanted):
                 continue
             if _still_open(self.line_text, candidate, at, inside):
-                # No name in the map means the minifier kept this identifier as it was.
-                name = candidate.name
-                return candidate, wanted if name is None else self.view.names[name]
+                return candidate, self._original_name(candidate, wanted)
         return None
+
+    def _definition_at(self, candidate: Token, line: str, wanted: str) -> int | None:
+        """Where `wanted` starts at `candidate`: on the token, or (terser puts a method's name
+        on the `(` after it) just before a named token."""
+        at = utf16_to_index(line, candidate.dst_col)
+        if line.startswith(wanted, at):
+            return at
+        before = at - len(wanted)
+        if candidate.name is not None and before >= 0 and line.startswith(wanted, before):
+            return before
+        return None
+
+    def _original_name(self, candidate: Token, wanted: str) -> str:
+        """The token's name in the map, or the identifier kept when the minifier did not rename
+        it; the source text's own identifier when the bundler decorated it (esbuild writes
+        `var c=class _DateTime` and maps `c` to `_DateTime`, or `DateTime2` on a clash)."""
+        if candidate.name is None:
+            return wanted
+        name = self.view.names[candidate.name]
+        written = self._source_identifier(candidate)
+        return written if written and _decorated(name, written) else name
+
+    def _source_identifier(self, token: Token) -> str:
+        if token.source is None or not self.view.texts.has(token.source):
+            return ""
+        found = self.view.texts.lines(token.source, token.src_line, token.src_line + 1)
+        if not found:
+            return ""
+        match = _IDENT.match(found[0], utf16_to_index(found[0], token.src_col))
+        return match.group() if match else ""
+
+
+def _decorated(name: str, written: str) -> bool:
+    """Whether `name` is `written` as a bundler renames it: `_DateTime`, `DateTime2`."""
+    suffix = name.removeprefix(written)
+    return name != written and (
+        name.lstrip("_") == written or (suffix != name and suffix.isdigit())
+    )
 
 
 def _still_open(
@@ -150,6 +186,10 @@ def _defines_class(line: str, start: int, ident: str) -> bool:
         return False
     before = line[max(0, start - 16) : start].rstrip()
     return before.endswith("class") or bool(_CLASS_ASSIGNED.match(line, end))
+
+
+def _defines_constructor(line: str, start: int, ident: str) -> bool:
+    return _defines_class(line, start, ident) or _defines_function(line, start, ident)
 
 
 def _defines_function(line: str, start: int, ident: str) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 
 from tui.symbols.decode import HAS_NAME, HAS_SOURCE, DecodedMap
 from tui.symbols.errors import MalformedMap
+from tui.symbols.jsonscan import LazyStrings
 
 Row = tuple[int, int, int, int, int, int, int]
 """(line, column, source, source line, source column, name, flags)"""
@@ -35,7 +36,7 @@ def decode_index_map(obj: dict[str, Any], decode: Callable[[Any], DecodedMap]) -
         flags=bytearray(),
         sources=[],
         names=[],
-        contents=[],
+        contents=LazyStrings(),
     )
     rows: list[Row] = []
     previous = (-1, -1)

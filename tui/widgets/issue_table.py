@@ -5,7 +5,7 @@ Moves past the last loaded row are queued while the next page is on its way, so 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 
 from rich.text import Text
@@ -16,6 +16,14 @@ from textual.widgets import DataTable
 
 from tui.model import Issue
 from tui.render.issue import Column, age_cell, issue_cells, issue_columns
+from tui.watch import Change
+
+FLAGS_WIDTH = 2
+FLAGS = Column("flags", "", FLAGS_WIDTH)
+"""The first column: the mark (`▌`) and watch mode's badge (`N`ew, `R`egressed, `+` growing)."""
+BADGE = {Change.NEW: "N", Change.REGRESSED: "R", Change.GROWING: "+"}
+BADGE_COLOR = {Change.NEW: "accent", Change.REGRESSED: "error", Change.GROWING: "warning"}
+"""Theme variables: cells carry concrete colours, taken from the theme when drawn."""
 
 
 class IssueTable(DataTable[Text]):
@@ -41,9 +49,20 @@ class IssueTable(DataTable[Text]):
             super().__init__()
             self.issue = issue
 
-    def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], datetime],
+        marks: Collection[str] = (),
+        badges: Mapping[str, Change] | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.clock = clock
+        self.marks = marks
+        """Ids of the marked issues: the screen's own set, read here to draw the mark column."""
+        self.badges: Mapping[str, Change] = badges if badges is not None else {}
+        """What watch mode saw change, by issue id: the screen's own dict."""
         self.issues: list[Issue] = []
         self._rows: dict[str, int] = {}
         """Row index by issue id: updating one issue must not scan the list."""
@@ -92,12 +111,30 @@ class IssueTable(DataTable[Text]):
             self.update_cell(issue.id, column.key, cell)
         self._post_highlight()
 
+    def redraw_flags(self, issue_ids: Collection[str] | None = None) -> None:
+        """Redraw the mark and badge of these issues (all when None) after marks changed."""
+        for issue_id in self._rows if issue_ids is None else issue_ids:
+            if issue_id in self._rows:
+                self.update_cell(issue_id, FLAGS.key, self._flags(issue_id))
+
     def _fit(self, width: int) -> list[Column]:
         id_width = max((len(issue.short_id) for issue in self.issues), default=12)
-        return issue_columns(width, id_width)
+        # The flags column and its padding come out of the width the issue columns share.
+        return [FLAGS, *issue_columns(width - FLAGS_WIDTH - 2, id_width)]
 
     def _cells(self, issue: Issue) -> list[Text]:
-        return issue_cells(issue, self._columns, self.clock(), self.app.theme_variables)
+        cells = issue_cells(issue, self._columns[1:], self.clock(), self.app.theme_variables)
+        return [self._flags(issue.id), *cells]
+
+    def _flags(self, issue_id: str) -> Text:
+        colors = self.app.theme_variables
+        marked = issue_id in self.marks
+        mark = Text("▌", style=colors.get("accent", "bold")) if marked else Text(" ")
+        change = self.badges.get(issue_id)
+        if change is None:
+            return mark
+        color = colors.get(f"text-{BADGE_COLOR[change]}", colors.get(BADGE_COLOR[change], ""))
+        return mark + Text(BADGE[change], style=f"bold {color}".strip())
 
     def _add_row(self, issue: Issue) -> None:
         self.add_row(*self._cells(issue), key=issue.id)
@@ -118,6 +155,9 @@ class IssueTable(DataTable[Text]):
     @property
     def known_ids(self) -> set[str]:
         return set(self._rows)
+
+    def index_of(self, issue_id: str) -> int | None:
+        return self._rows.get(issue_id)
 
     @property
     def last_row(self) -> int:

@@ -134,6 +134,72 @@ async function captureStack() {
   write("expected/esbuild-stack.json", JSON.stringify({ message: result.message, frames }, null, 1) + "\n");
 }
 
+async function constructorBundles() {
+  // The ctor/ app bundled twice, by esbuild (which writes `var c=class c{...}` for a class with
+  // a static field, and `var s=class{...}` for others) and by terser, as ES modules node can run.
+  const entry = path.join(srcDir, "ctor", "main.mjs");
+  const built = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    target: "es2020",
+    sourcemap: "external",
+    sourcesContent: true,
+    outfile: path.join(out, "ctor", "ctor.esbuild.mjs"),
+    write: false,
+    absWorkingDir: here,
+  });
+  const files = {};
+  for (const f of built.outputFiles) files[path.basename(f.path)] = f.text;
+  write("ctor/ctor.esbuild.mjs", files["ctor.esbuild.mjs"]);
+  write("ctor/ctor.esbuild.mjs.map", files["ctor.esbuild.mjs.map"]);
+  const inputs = {};
+  for (const n of ["dates.mjs", "main.mjs"]) {
+    const code = fs.readFileSync(path.join(srcDir, "ctor", n), "utf8");
+    // One scope, concatenated; only main's exports stay, so terser renames the classes.
+    const local = n === "dates.mjs" ? code.replace(/^export (class|function)/gm, "$1") : code;
+    inputs[`src/ctor/${n}`] = local.replace(/^import .*$/m, "");
+  }
+  const result = await minify(inputs, {
+    module: true,
+    toplevel: true,
+    mangle: true,
+    compress: { passes: 1 },
+    sourceMap: { filename: "ctor.terser.mjs", url: "ctor.terser.mjs.map", includeSources: true },
+  });
+  write("ctor/ctor.terser.mjs", result.code);
+  write("ctor/ctor.terser.mjs.map", result.map);
+}
+
+function v8Frames(stack, file) {
+  const frames = [];
+  for (const line of stack.split("\n").slice(1)) {
+    const m = line.match(/at (?:(.*?) \()?(.*):(\d+):(\d+)\)?$/);
+    if (m && m[2].endsWith(file)) {
+      frames.push({ function: m[1] || "", lineno: Number(m[3]), colno: Number(m[4]) });
+    }
+  }
+  return frames;
+}
+
+async function captureConstructorStacks() {
+  // Each scenario thrown by the bundles and by the original modules: the original run's frame
+  // names are the truth the resolved names are measured against.
+  const original = await import(pathToFileURL(path.join(srcDir, "ctor", "main.mjs")).href);
+  const stacks = [];
+  for (const bundle of ["ctor.esbuild.mjs", "ctor.terser.mjs"]) {
+    const minified = await import(pathToFileURL(path.join(out, "ctor", bundle)).href);
+    for (const scenario of original.NAMES) {
+      const frames = v8Frames(minified.run(scenario), bundle);
+      const truth = v8Frames(original.run(scenario), ".mjs").slice(0, frames.length);
+      frames.forEach((frame, i) => (frame.original = truth[i].function));
+      stacks.push({ bundle, scenario, frames });
+    }
+  }
+  write("expected/ctor-stacks.json", JSON.stringify(stacks, null, 1) + "\n");
+}
+
 const esb = await esbuildFixture();
 const ter = await terserFixture();
 const index = indexFixture(ter, esb);
@@ -141,4 +207,6 @@ await expectations("esbuild", esb);
 await expectations("terser", ter);
 await expectations("index", index);
 await captureStack();
+await constructorBundles();
+await captureConstructorStacks();
 console.log("fixtures written to", out);
