@@ -24,7 +24,6 @@ from tui.model import (
     Mechanism,
     Stacktrace,
     StatusAction,
-    StatusChange,
 )
 
 NOW = datetime(2026, 8, 21, 18, 0, 0, tzinfo=UTC)
@@ -296,12 +295,13 @@ class FakeBackend:
         self.applied.append((issue_id, change))
         if issue_id in self.fail_apply:
             raise self.fail_apply[issue_id]
-        issue = await self.get_issue(issue_id)
         if isinstance(change, AssignChange):
-            issue = replace(issue, assignee=change.assignee)
-        elif isinstance(change, StatusChange):
+            issue = replace(await self.get_issue(issue_id), assignee=change.assignee)
+        else:
+            # Through `set_status`, so that its hold, failure and record apply here too.
+            issue = await self.set_status(issue_id, change.action)
             until = change.until if change.action is StatusAction.IGNORE else None
-            issue = replace(issue, status=STATUS_AFTER[change.action], ignore_until=until)
+            issue = replace(issue, ignore_until=until)
         self.issues[issue_id] = issue
         return issue
 

@@ -40,10 +40,14 @@ class ActivityScreen(ModalScreen[None]):
         Binding("c", "write_comment", "Comment", id="activity.comment"),
     ]
 
-    def __init__(self, backend: Backend, issue: Issue) -> None:
+    def __init__(
+        self, backend: Backend, issue: Issue, read_only_profile: str | None = None
+    ) -> None:
         super().__init__()
         self.backend = backend
         self.issue = issue
+        self.read_only_profile = read_only_profile
+        """The profile's name when it is read-only: no comment can be written."""
         self.entries: list[Activity] = []
         """Newest first."""
 
@@ -61,7 +65,10 @@ class ActivityScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         field = self.query_one("#activity-comment", Input)
-        if reason := self.backend.capabilities.why_not(Feature.COMMENT):
+        reason = self.backend.capabilities.why_not(Feature.COMMENT)
+        if self.read_only_profile is not None:
+            reason = f"profile {self.read_only_profile} is read-only"
+        if reason:
             field.placeholder = reason
             field.disabled = True
         else:
