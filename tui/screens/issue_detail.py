@@ -34,7 +34,12 @@ from tui.screens.outside import (
     url_problem,
 )
 from tui.screens.status import read_only_reason
-from tui.screens.triage_actions import TRIAGE_ACTIONS, TriageActions, TriageHistory
+from tui.screens.triage_actions import (
+    TRIAGE_ACTIONS,
+    TriageActions,
+    TriageHistory,
+    triage_bindings,
+)
 from tui.triage import ChangeRecord
 from tui.widgets.footer import KeyFooter
 from tui.widgets.lines import LineList
@@ -58,24 +63,7 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         Binding("r", "resolve_issue", "Resolve", id="detail.resolve"),
         Binding("u", "reopen_issue", "Reopen", id="detail.reopen"),
         Binding("i", "ignore_issue", "Ignore", id="detail.ignore"),
-        Binding(
-            "I",
-            "ignore_until",
-            "Ignore until",
-            show=False,
-            tooltip="a time, N events or users, escalating",
-            id="detail.ignore_until",
-        ),
-        Binding(
-            "R",
-            "resolve_in",
-            "Resolve in",
-            show=False,
-            tooltip="the next or a named release",
-            id="detail.resolve_in",
-        ),
-        Binding("A", "assign_issue", "Assign", id="detail.assign"),
-        Binding("z", "undo_change", "Undo", show=False, id="detail.undo"),
+        *triage_bindings("detail", show_undo=False),
         Binding("H", "show_activity", "Activity", id="detail.activity"),
         Binding("p", "event('previous')", "Older", id="detail.previous_event"),
         Binding("n", "event('next')", "Newer", id="detail.next_event"),

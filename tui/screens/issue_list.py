@@ -23,7 +23,12 @@ from tui.screens.status import (
     describe_error,
     read_only_reason,
 )
-from tui.screens.triage_actions import TRIAGE_ACTIONS, TriageActions, TriageHistory
+from tui.screens.triage_actions import (
+    TRIAGE_ACTIONS,
+    TriageActions,
+    TriageHistory,
+    triage_bindings,
+)
 from tui.screens.watched_list import WatchedListScreen
 from tui.widgets.footer import KeyFooter
 from tui.widgets.issue_table import IssueTable
@@ -42,24 +47,7 @@ class IssueListScreen(TriageActions, WatchedListScreen):
         Binding("r", "resolve_issue", "Resolve", id="issues.resolve"),
         Binding("u", "reopen_issue", "Reopen", id="issues.reopen"),
         Binding("i", "ignore_issue", "Ignore", id="issues.ignore"),
-        Binding(
-            "I",
-            "ignore_until",
-            "Ignore until",
-            show=False,
-            tooltip="a time, N events or users, escalating",
-            id="issues.ignore_until",
-        ),
-        Binding(
-            "R",
-            "resolve_in",
-            "Resolve in",
-            show=False,
-            tooltip="the next or a named release",
-            id="issues.resolve_in",
-        ),
-        Binding("A", "assign_issue", "Assign", id="issues.assign"),
-        Binding("z", "undo_change", "Undo", id="issues.undo"),
+        *triage_bindings("issues", show_undo=True),
         Binding("y", "copy_id", "Copy id", show=False, id="issues.copy_id"),
         Binding("Y", "copy_url", "Copy URL", show=False, id="issues.copy_url"),
         Binding(

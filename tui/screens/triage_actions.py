@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual import work
+from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 
@@ -33,6 +34,30 @@ PICKER_ACTIONS = {
 """The keys that open a picker, by action, with the picker's title."""
 TRIAGE_ACTIONS = frozenset({*ACTION_FOR, *PICKER_ACTIONS, "undo_change", "show_activity"})
 """Every action this module handles: the screens ask `triage_refusal` about them."""
+
+
+def triage_bindings(scope: str, *, show_undo: bool) -> list[Binding]:
+    """`I`, `R`, `A`, `z` with ids under `scope` (`issues.assign`, `detail.undo`, ...)."""
+    return [
+        Binding(
+            "I",
+            "ignore_until",
+            "Ignore until",
+            show=False,
+            tooltip="a time, N events or users, escalating",
+            id=f"{scope}.ignore_until",
+        ),
+        Binding(
+            "R",
+            "resolve_in",
+            "Resolve in",
+            show=False,
+            tooltip="the next or a named release",
+            id=f"{scope}.resolve_in",
+        ),
+        Binding("A", "assign_issue", "Assign", id=f"{scope}.assign"),
+        Binding("z", "undo_change", "Undo", show=show_undo, id=f"{scope}.undo"),
+    ]
 
 
 @dataclass
