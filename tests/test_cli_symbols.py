@@ -48,6 +48,17 @@ def test_resolve_text_output_and_bad_input(
     assert code == 2 and err.startswith("stackdeck: ") and "Traceback" not in err
 
 
+def test_resolve_names_the_file_that_is_not_a_map(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# not a map\n")
+    code, _, err = run(capsys, "sourcemap", "resolve", str(readme), "1:1")
+    assert code == 2 and err.startswith(f"stackdeck: {readme}: not valid JSON")
+    code, _, err = run(capsys, "sourcemap", "resolve", str(tmp_path / "nope.map"), "1:1")
+    assert (code, err) == (2, f"stackdeck: {tmp_path / 'nope.map'}: No such file or directory\n")
+
+
 def test_symbols_add_list_prune(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "symbols", "add", str(SYMBOLS), "--json")
     [result] = json.loads(out)

@@ -104,6 +104,12 @@ def test_members_json_and_comment_then_activity(
     ]
 
 
+def test_activity_says_when_there_is_none(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ("--demo", "--profile", "demo-posthog", "issues", "activity", "FD1F05BB")
+    assert run(capsys, *argv)[:2] == (0, "no activity on FD1F05BB\n")
+    assert run(capsys, *argv, "--json")[:2] == (0, "[]\n")
+
+
 def test_unsupported_exits_2_with_the_reason(capsys: pytest.CaptureFixture[str]) -> None:
     argv = ("--demo", "--profile", "demo-posthog", "issues", "ignore", "ABCDEF12", "--for", "1h")
     code, out, err = run(capsys, *argv)

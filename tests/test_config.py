@@ -259,6 +259,18 @@ def test_one_broken_profile_is_reported_and_the_others_still_load(tmp_path: Path
         config.profile()  # the default (the first) is the broken one: using it gives its error
 
 
+def test_with_every_profile_broken_each_error_is_reported(tmp_path: Path) -> None:
+    text = (
+        '[profiles.work]\nbackend = "sentry"\norg = "acme"\ntoken = "t"\ncolour = "red"\n'
+        '[profiles.other]\nbackend = "bugsnag"\n'
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_config(write(tmp_path, text, mode=0o600))
+    work, other = str(raised.value).splitlines()
+    assert "profiles.work.colour: unknown key" in work
+    assert "profiles.other.backend: expected one of" in other
+
+
 def test_the_example_config_loads_and_names_every_backend() -> None:
     example = Path(__file__).parent.parent / "config.example.toml"
     config = load_config(example)

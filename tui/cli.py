@@ -204,7 +204,7 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
     from tui.app import StackdeckApp
 
     session = _session(args, profile)
-    StackdeckApp(
+    app = StackdeckApp(
         session.backend,
         profile_name=profile.name,
         symbolicate=session.symbolicate,
@@ -216,8 +216,9 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
         watch=args.watch,
         watch_interval=config.watch_interval,
         profile=session.profile,
-    ).run()
-    return 0
+    )
+    app.run()
+    return app.return_code or 0  # Textual's 1 after a crash: a script must not see success
 
 
 def _issues_list(args: argparse.Namespace, profile: Profile) -> int:

@@ -92,8 +92,13 @@ def _resolve(args: argparse.Namespace) -> int:
 
     try:
         results = symbol_commands.resolve_positions(args.map, args.positions, cache())
-    except (OSError, ValueError, SourceMapError) as exc:
+    except ValueError as exc:  # a malformed LINE:COL, parsed before the map is read
         echo(f"stackdeck: {sanitize(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, SourceMapError) as exc:
+        # Named after the file: "not valid JSON" alone does not say which argument was wrong.
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        echo(f"stackdeck: {sanitize(args.map)}: {sanitize(reason)}", file=sys.stderr)
         return EXIT_USAGE
     if args.json:
         print_json(results)

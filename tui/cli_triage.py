@@ -167,6 +167,8 @@ def _activity(run: Runner[Any], args: argparse.Namespace, profile: Any) -> int:
         when = entry.when.strftime("%Y-%m-%d %H:%M") if entry.when else "?"
         line = f"{when}  {sanitize(entry.author)}  {sanitize(entry.kind)}"
         echo(f"{line}: {sanitize(entry.text)}" if entry.text else line)
+    if not entries:  # an empty answer would look like a command that did nothing
+        echo(f"no activity on {sanitize(args.issue)}")
     return 0
 
 

@@ -253,8 +253,8 @@ def parse_config_file(path: Path) -> Config:
             profiles[name] = reader.profile(name, table)
         except ConfigError as exc:
             broken[name] = exc
-    if not profiles:
-        raise next(iter(broken.values()))
+    if not profiles:  # each error, not the first only: `--profile` may name any of them
+        raise ConfigError("\n".join(str(exc) for exc in broken.values()))
     default = data.get("default_profile", next(iter(tables)))
     if not isinstance(default, str) or default not in tables:
         raise ConfigError(

@@ -181,7 +181,7 @@ def empty_result(query: IssueQuery) -> Content:
         head = Content.assemble(
             ("no issues match ", "bold"), plain(query.query, "bold $text-accent")
         )
-        hints = ["press / to edit the query", "try is:ignored, is:resolved or a wider period"]
+        hints = ["press / to edit the query", "try is:ignored or is:resolved"]
     else:
         head = Content.styled("no issues", "bold")
     if query.environment:

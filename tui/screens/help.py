@@ -106,8 +106,14 @@ class HelpScreen(ModalScreen[None]):
         displays = {
             active.binding.key: self.app.get_key_display(active.binding) for active in self.bindings
         }
+        groups = binding_groups(self.bindings, displays)
+        # Columns as wide as what they hold: at 80 columns every saved cell keeps a description
+        # from wrapping under the key column.
+        rows = [row for _, entries in groups for row in entries]
+        key_width = max((len(keys) for keys, _ in rows), default=0)
+        id_width = max((len(active.binding.id or "") for _, active in rows), default=0)
         lines: list[Content] = []
-        for group, entries in binding_groups(self.bindings, displays):
+        for group, entries in groups:
             if lines:
                 lines.append(Content(""))
             lines.append(Content.styled(group, "bold $text-accent"))
@@ -116,8 +122,8 @@ class HelpScreen(ModalScreen[None]):
                 note = "" if active.enabled else "  (not available here)"
                 lines.append(
                     Content.assemble(
-                        (f"  {keys:<12}  ", f"bold $text-warning {style}".strip()),
-                        (f"{active.binding.id or '':<22}  ", "$text-muted"),
+                        (f"  {keys:<{key_width}}  ", f"bold $text-warning {style}".strip()),
+                        (f"{active.binding.id or '':<{id_width}}  ", "$text-muted"),
                         (active.binding.description, style),
                         (_note(active.binding), "$text-muted"),
                         (note, "$text-muted italic"),

@@ -234,6 +234,8 @@ class IssueListScreen(TriageActions, WatchedListScreen):
         return tuple((key, active.binding.action, active.enabled) for key, active in bindings)
 
     def refresh_bindings(self) -> None:
+        if not self.is_attached:  # removed with its profile's mode, a queued call still comes
+            return
         self._bindings_seen = self._binding_state()
         super().refresh_bindings()
 

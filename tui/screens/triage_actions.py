@@ -44,7 +44,7 @@ def triage_bindings(scope: str, *, show_undo: bool) -> list[Binding]:
             "ignore_until",
             "Ignore until",
             show=False,
-            tooltip="a time, N events or users, escalating",
+            tooltip="a time, N events/users",
             id=f"{scope}.ignore_until",
         ),
         Binding(
