@@ -8,7 +8,7 @@ from datetime import timedelta
 from tests.ui.fakes import NOW, python_event
 from tui.model import Breadcrumb, ExceptionValue, Frame, Mechanism, Stacktrace
 from tui.render.event import breadcrumb_line, event_bar
-from tui.render.issue import compact_count, issue_columns
+from tui.render.issue import compact_count, issue_columns, permalink_line
 from tui.render.text import plain, relative_time, sanitize
 from tui.render.trace import (
     FrameRow,
@@ -240,3 +240,11 @@ def test_a_group_member_index_of_thousands_of_digits_is_a_plain_link() -> None:
     assert link_label(huge) == "caused by"
     member = ExceptionValue("E", mechanism=Mechanism(source="exceptions[2]"))
     assert link_label(member) == "group member 3"
+
+
+def test_the_issue_url_is_a_link_and_a_hostile_one_is_not() -> None:
+    url = "https://sentry.example.com/organizations/acme/issues/42/"
+    [span] = [s for s in permalink_line(url).spans if getattr(s.style, "link", None)]
+    assert span.style.link == url
+    hostile = "javascript:alert(1)"
+    assert not [s for s in permalink_line(hostile).spans if getattr(s.style, "link", None)]

@@ -8,9 +8,11 @@ from datetime import datetime
 
 from rich.text import Text
 from textual.content import Content
+from textual.style import Style
 
 from tui.model import Issue, IssueQuery, IssueStatus
 from tui.render.text import absolute_time, plain, plain_text, relative_time
+from tui.terminal.opener import check_url
 
 LEVEL_THEME_COLOR = {
     "fatal": "error",
@@ -165,7 +167,7 @@ def issue_header(issue: Issue, now: datetime) -> Content:
     lines.append(Content(" · ").join(facts))
     # On a line of its own so that narrow terminals cut the facts, never the link.
     if issue.permalink:
-        lines.append(plain(issue.permalink, "$text-muted underline"))
+        lines.append(permalink_line(issue.permalink))
     return Content("\n").join(lines)
 
 
@@ -188,3 +190,10 @@ def empty_result(query: IssueQuery) -> Content:
         hints.append("press e for every environment")
     hints = hints or ["nothing has been reported yet"]
     return Content.assemble(head, where, "\n", (" · ".join(hints), "$text-muted"))
+
+
+def permalink_line(url: str) -> Content:
+    """The issue's web address, an OSC 8 link where the terminal supports one: when a short
+    terminal cuts the line, the whole address still opens with a click (and `Y` copies it)."""
+    line = plain(url, "$text-muted underline")
+    return line if check_url(url) else line.stylize(Style(link=url))
