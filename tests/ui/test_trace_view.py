@@ -174,6 +174,8 @@ async def test_breadcrumbs_and_tags_render_only_visible_rows_and_scroll_with_j(
         await pilot.pause()
         crumb_list = app.screen.query_one("#breadcrumb-list", LineList)
         assert app.focused is crumb_list
+        hint = app.screen.query_one("#status-line").render()
+        assert "j/k: scroll" in str(hint) and "variables" not in str(hint)
         assert "crumb 0" in visible_text(crumb_list)
         await pilot.press("j", "j", "j")
         await pilot.pause()

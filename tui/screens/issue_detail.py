@@ -251,6 +251,8 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         self.query_one("#issue-header", Static).update(issue_header(self.issue, self.clock()))
 
     def _hint(self) -> Content:
+        if not self._on_trace_tab:
+            return Content.styled("j/k: scroll · t/b/c: tabs · ?: all keys", "$text-muted")
         frames = "in-app frames" if self.in_app_only else "all frames"
         if self.event is not None and has_minified(self.event):
             frames += " · minified" if self.show_minified else " · resolved"
@@ -416,6 +418,7 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
         self.refresh_bindings()
+        self._set_status(self._hint())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Workers do not close the app on error: an unexpected one is reported here instead."""
