@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -216,6 +217,14 @@ class ApiClient:
             )
         message = f"the server answered {status} on {where}{detail}"
         return ServerError(message, transient=status in RETRY_STATUSES)
+
+
+def path_segment(value: str) -> str:
+    """`value` (an id, often named by the server) as exactly one segment of an API path: it
+    cannot climb to another endpoint (`..`), nor add a path, a query or a fragment."""
+    if value in ("", ".", ".."):
+        raise InvalidResponse(f"{value!r} cannot name an issue or event in a URL")
+    return quote(value, safe="")
 
 
 def may_carry_token(base: httpx.URL, url: httpx.URL) -> bool:

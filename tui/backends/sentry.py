@@ -13,7 +13,7 @@ import httpx
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED
 from tui.backends.coerce import as_list
 from tui.backends.errors import BackendError, InvalidResponse, NotFound, ServerError, Unsupported
-from tui.backends.http import ApiClient, decode_json, is_sentry_saas, next_link
+from tui.backends.http import ApiClient, decode_json, is_sentry_saas, next_link, path_segment
 from tui.backends.search import shell_safe
 from tui.backends.sentry_artifacts import SentryArtifactSource
 from tui.backends.sentry_dialects import DIALECTS, SENTRY, Dialect
@@ -118,7 +118,7 @@ class SentryBackend:
         ):
             raise Unsupported(f"{self.dialect.name} cannot fetch the {event} event of an issue")
         key = await self._issue_key(issue_id)
-        url = await self._issue_url(key, f"events/{quote(event, safe='')}/")
+        url = await self._issue_url(key, f"events/{path_segment(event)}/")
         data = _mapping(await self.client.get_json(url), "event")
         parsed = parse_event(data, issue_id=key)
         if event_level(data):
@@ -292,7 +292,8 @@ class SentryBackend:
         if allowed is not None and not names & allowed:
             where = ", ".join(self.projects) if self.projects else f"organisation {self.org!r}"
             raise NotFound(f"no issue {issue_id} in {where} (it belongs to {project.get('slug')})")
-        return self._remember(parse_issue(data))
+        # The id from here names the issue every later write goes to.
+        return self._remember(same_issue(parse_issue(data), issue_id, "described"))
 
     async def _allowed_projects(self) -> set[str] | None:
         """Project ids and slugs an issue may belong to; None when the path already ensures it."""
@@ -303,7 +304,7 @@ class SentryBackend:
         return {str(p.get(k)) for p in await self._projects() for k in ("id", "slug")}
 
     async def _short_id_by_route(self, short_id: str) -> Mapping[str, Any]:
-        url = await self._org_url(f"shortids/{quote(short_id, safe='')}/")
+        url = await self._org_url(f"shortids/{path_segment(short_id)}/")
         data = _mapping(await self.client.get_json(url), "short id lookup")
         group = data.get("group")
         if isinstance(group, Mapping) and group.get("id") and group.get("project"):
@@ -342,8 +343,8 @@ class SentryBackend:
 
     async def _issue_url(self, key: str, rest: str = "") -> str:
         if self.dialect.scoped_issue_paths:
-            return await self._org_url(f"issues/{quote(key, safe='')}/{rest}")
-        return f"/api/0/issues/{quote(key, safe='')}/{rest}"
+            return await self._org_url(f"issues/{path_segment(key)}/{rest}")
+        return f"/api/0/issues/{path_segment(key)}/{rest}"
 
     async def _org_url(self, rest: str) -> str:
         return f"{await self._org_base_url()}/api/0/organizations/{quote(self.org, safe='')}/{rest}"

@@ -17,8 +17,9 @@ IN_DOUBT = (ServerError, ConnectionFailed)
 
 
 def same_issue(issue: Issue, key: str, what: str) -> Issue:
-    """`issue`, after checking the server answered about the issue it was asked about."""
-    if key not in (issue.id, issue.short_id):
+    """`issue`, after checking the server answered about the issue it was asked about (short
+    ids are matched as Sentry and Bugsink look them up: in any case)."""
+    if key != issue.id and key.upper() != issue.short_id.upper():
         raise InvalidResponse(f"asked about issue {key}, the server {what} issue {issue.id}")
     return issue
 

@@ -1,0 +1,64 @@
+"""Ids a lying server hands back: a write goes to the issue the user named, and an id cannot
+climb out of its path segment (`..`, `/`, `?`) into another endpoint."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from tests.test_bugsink_backend import ISSUE_UUID, backend_for, issue, with_projects
+from tests.test_sentry_backend import Recorder, make_backend
+from tests.test_sentry_backend import issue as sentry_issue
+from tui.backends.errors import InvalidResponse
+from tui.backends.http import path_segment
+from tui.model import StatusAction
+
+OTHER_UUID = "0b7c3f4e-1d1e-4a5b-9c3d-2e6f7a8b9c0d"
+
+
+@pytest.mark.parametrize("hostile", ["../../projects/1", "x/resolve/?a=", "x#frag", OTHER_UUID])
+async def test_bugsink_never_writes_to_an_issue_the_user_did_not_name(hostile: str) -> None:
+    fake = with_projects(
+        {f"GET /issues/{ISSUE_UUID}/": httpx.Response(200, json=issue(id=hostile))}
+    )
+    backend = backend_for(fake)
+    with pytest.raises(InvalidResponse, match="asked about issue"):
+        await backend.set_status(ISSUE_UUID, StatusAction.RESOLVE)
+    assert fake.sent("POST") == []
+
+
+@pytest.mark.parametrize("hostile", ["../../projects/1", "a?b=c", "a#b", "a/b"])
+async def test_a_server_named_id_stays_one_path_segment(hostile: str) -> None:
+    # Asked by its short id, the server may name any id: the write stays under issues/.
+    resolved = httpx.Response(200, json=issue(id=hostile, is_resolved=True))
+    fake = with_projects(
+        {
+            "GET /issues/PYAPP-1/": httpx.Response(200, json=issue(id=hostile)),
+            f"POST /issues/{hostile}/resolve/": resolved,
+        }
+    )
+    await backend_for(fake).set_status("PYAPP-1", StatusAction.RESOLVE)
+    [posted] = [r.url for r in fake.requests if r.method == "POST"]
+    assert posted.raw_path == f"/api/canonical/0/issues/{quote(hostile, safe='')}/resolve/".encode()
+
+
+@pytest.mark.parametrize("dots", ["", ".", ".."])
+def test_dot_segments_are_refused_as_ids(dots: str) -> None:
+    with pytest.raises(InvalidResponse):
+        path_segment(dots)
+
+
+async def test_sentry_writes_only_to_the_issue_the_short_id_names() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if "/shortids/" in request.url.path:
+            group = sentry_issue(77, shortId="OTHER-1")  # a lying server names another issue
+            return httpx.Response(200, json={"groupId": "77", "group": group})
+        return httpx.Response(200, json=sentry_issue(77, status="resolved"))
+
+    recorder = Recorder(answer)
+    backend, _ = make_backend(recorder)
+    with pytest.raises(InvalidResponse, match="asked about issue BILLING-API-3F"):
+        await backend.set_status("BILLING-API-3F", StatusAction.RESOLVE)
+    assert [r.method for r in recorder.requests] == ["GET"]
