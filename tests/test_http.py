@@ -181,6 +181,12 @@ def test_retry_after_as_an_http_date() -> None:
     assert rate_limit_wait({"Retry-After": "soon"}, now) == 1.0
 
 
+@pytest.mark.parametrize("absurd", ["inf", "Infinity", "1e999", "nan", "-inf"])
+def test_a_retry_after_that_is_no_number_of_seconds_waits_the_default(absurd: str) -> None:
+    assert rate_limit_wait({"Retry-After": absurd}, 0.0) == 1.0
+    assert rate_limit_wait({"X-Sentry-Rate-Limit-Reset": absurd}, 0.0) == 1.0
+
+
 async def test_a_write_is_not_resent_by_the_http_layer_but_a_read_only_post_is() -> None:
     answers = [httpx.Response(502), httpx.Response(200, json={})]
     sent: list[str] = []

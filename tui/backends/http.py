@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -253,21 +254,28 @@ def rate_limit_wait(headers: Mapping[str, str], now: float) -> float:
     `X-Sentry-Rate-Limit-Reset`, else one second."""
     retry_after = headers.get("Retry-After", "").strip()
     if retry_after:
-        try:
-            return max(0.0, float(retry_after))
-        except ValueError:
-            pass
+        seconds = _finite(retry_after)
+        if seconds is not None:
+            return max(0.0, seconds)
         try:
             return max(0.0, parsedate_to_datetime(retry_after).timestamp() - now)
         except (TypeError, ValueError, IndexError, OverflowError):
             pass  # neither form: fall through to the reset header or the default
     reset = headers.get("X-Sentry-Rate-Limit-Reset", "").strip()
     if reset:
-        try:
-            return max(0.0, float(reset) - now)
-        except ValueError:
-            pass
+        moment = _finite(reset)
+        if moment is not None:
+            return max(0.0, moment - now)
     return 1.0
+
+
+def _finite(text: str) -> float | None:
+    """A number of a header, or None: `inf`, `nan` and `1e999` are no time to wait."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def decode_json(response: httpx.Response) -> Any:
