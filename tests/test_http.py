@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import json
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
@@ -11,8 +14,14 @@ import httpx
 import pytest
 
 from tests.conftest import FIXTURES
-from tui.backends.errors import AuthError, InvalidResponse, ServerError, UntrustedURL
-from tui.backends.http import ApiClient, rate_limit_wait
+from tui.backends.errors import (
+    AuthError,
+    ConnectionFailed,
+    InvalidResponse,
+    ServerError,
+    UntrustedURL,
+)
+from tui.backends.http import MAX_ANSWER_BYTES, ApiClient, rate_limit_wait
 from tui.backends.sentry import SentryBackend
 from tui.cli import main
 from tui.model import IssueQuery
@@ -207,3 +216,52 @@ async def test_a_write_is_not_resent_by_the_http_layer_but_a_read_only_post_is()
     answers[:] = [httpx.Response(502), httpx.Response(200, json={})]
     await client.request("POST", "/query/", read_only=True)
     assert sent == ["POST", "POST", "POST"]
+
+
+def gzipped(body: bytes) -> httpx.Response:
+    """An answer whose body is decoded only as the client reads it (as from the network)."""
+    return httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=httpx.ByteStream(body))
+
+
+def answering(answer: Callable[[], httpx.Response], deadline: float = 60.0) -> ApiClient:
+    """A client of a server giving `answer()` to every request (a fresh body each time)."""
+
+    async def sleep(seconds: float) -> None:
+        pass
+
+    transport = httpx.MockTransport(lambda request: answer())
+    return ApiClient(
+        "https://h.example", TOKEN, transport=transport, sleep=sleep, deadline=deadline
+    )
+
+
+async def test_a_gzip_bomb_is_abandoned_at_the_answer_limit() -> None:
+    # 64 KB on the wire, 64 MB and one byte once unpacked.
+    bomb = gzip.compress(b" " * (MAX_ANSWER_BYTES + 1))
+    client = answering(lambda: gzipped(bomb))
+    with pytest.raises(InvalidResponse, match=f"larger than {MAX_ANSWER_BYTES} bytes"):
+        await client.get_json("/api/0/issues/1/")
+
+
+async def test_an_answer_that_never_ends_times_out() -> None:
+    async def trickle() -> AsyncIterator[bytes]:
+        yield b"["
+        await asyncio.Event().wait()  # the rest never comes
+
+    client = answering(lambda: httpx.Response(200, content=trickle()), deadline=0.01)
+    with pytest.raises(ConnectionFailed, match="timed out"):
+        await client.get_json("/api/0/issues/1/")
+
+
+@pytest.mark.parametrize(
+    ("answer", "why"),
+    [
+        (lambda: gzipped(b"not gzip"), "cannot be decompressed"),
+        (lambda: httpx.Response(302, headers={"Location": "/again/"}), "redirects"),
+    ],
+)
+async def test_a_garbled_answer_or_a_redirect_loop_is_a_backend_error(
+    answer: Callable[[], httpx.Response], why: str
+) -> None:
+    with pytest.raises(ConnectionFailed, match=why):
+        await answering(answer).get_json("/api/0/issues/1/")

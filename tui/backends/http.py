@@ -33,6 +33,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 SENTRY_SAAS = "sentry.io"
 MAX_RATE_LIMIT_WAIT = 60.0
 """Longer waits are reported to the user instead of freezing the screen."""
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+"""An API answer larger than this once decompressed is refused: a real one is far smaller, and a
+2 MB gzip body can unpack to gigabytes."""
+DEADLINE = 120.0
+"""Seconds a whole answer may take: the timeout bounds each read, so a server trickling a byte
+every few seconds would otherwise hold the request open for ever."""
 
 Sleep = Callable[[float], Awaitable[None]]
 Params = Mapping[str, Any] | list[tuple[str, Any]] | None
@@ -58,6 +64,7 @@ class ApiClient:
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.time,
         scopes: str = "",
+        deadline: float = DEADLINE,
     ) -> None:
         if token and (problem := token_problem(token)):
             raise AuthError(f"the token for {_origin(httpx.URL(base_url))} {problem}")
@@ -76,6 +83,7 @@ class ApiClient:
         self._sleep = sleep
         self._clock = clock
         self._scopes = scopes
+        self._deadline = deadline
 
     @property
     def base_url(self) -> str:
@@ -105,8 +113,8 @@ class ApiClient:
         for attempt in range(self._retries + 1):
             last = attempt == self._retries
             try:
-                response = await self._client.request(method, url, params=params, json=json)
-            except httpx.TransportError as exc:
+                response = await self._send(method, url, MAX_ANSWER_BYTES, params, json)
+            except httpx.RequestError as exc:
                 if last or not (repeatable or _never_sent(exc)):
                     raise self._transport_error(url, exc) from exc
                 await self._sleep(self._backoff * 2**attempt)
@@ -122,20 +130,29 @@ class ApiClient:
         a larger one is abandoned as soon as it grows past the limit."""
         self._refuse_foreign(url)
         try:
-            async with self._client.stream("GET", url) as response:
-                if not response.is_success:
-                    raise self._status_error(response)
-                declared = response.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > max_bytes:
-                    raise self._too_large(url, max_bytes)
-                body = bytearray()
-                async for chunk in response.aiter_bytes():
-                    body += chunk
-                    if len(body) > max_bytes:
-                        raise self._too_large(url, max_bytes)
-                return bytes(body)
-        except httpx.TransportError as exc:
+            response = await self._send("GET", url, max_bytes)
+        except httpx.RequestError as exc:
             raise self._transport_error(url, exc) from exc
+        return self._checked(response).content
+
+    async def _send(
+        self, method: str, url: str, max_bytes: int, params: Params = None, json: Any = None
+    ) -> httpx.Response:
+        """The response, its body read whole within the deadline and abandoned as soon as it
+        grows past `max_bytes` (counted after any Content-Encoding is undone)."""
+        request = self._client.build_request(method, url, params=params, json=json)
+        try:
+            async with asyncio.timeout(self._deadline):
+                response = await self._client.send(request, stream=True)
+                try:
+                    body = await _read_at_most(response, max_bytes)
+                finally:
+                    await response.aclose()
+        except TimeoutError:
+            raise httpx.ReadTimeout("no whole answer in time", request=request) from None
+        if body is None:
+            raise self._too_large(url, max_bytes)
+        return _with_body(response, body)
 
     def _too_large(self, url: str, max_bytes: int) -> InvalidResponse:
         return InvalidResponse(f"{self._where(url)} is larger than {max_bytes} bytes")
@@ -174,9 +191,13 @@ class ApiClient:
         else:
             request.headers.pop("Authorization", None)
 
-    def _transport_error(self, url: str, exc: httpx.TransportError) -> ConnectionFailed:
+    def _transport_error(self, url: str, exc: httpx.RequestError) -> ConnectionFailed:
+        # Transient all: an answer cut off or garbled may follow a write that was applied.
         if isinstance(exc, httpx.TimeoutException):
             return ConnectionFailed(f"{self._where(url)} timed out", transient=True)
+        if isinstance(exc, httpx.DecodingError):
+            why = f"the answer from {self._where(url)} cannot be decompressed ({_reason(exc)})"
+            return ConnectionFailed(why, transient=True)
         return ConnectionFailed(f"cannot reach {self._where(url)}: {_reason(exc)}", transient=True)
 
     def _retry_delay(self, response: httpx.Response, attempt: int) -> float | None:
@@ -310,19 +331,44 @@ def _detail(response: httpx.Response) -> str:
     """The server's own one-line explanation (`{"detail": ...}`), when it gave one."""
     try:
         body = loads_json(response.content)
-    except (ValueError, httpx.ResponseNotRead):
-        return ""  # not JSON, or a streamed body left unread on purpose
+    except ValueError:
+        return ""
     detail = body.get("detail") if isinstance(body, dict) else None
     if isinstance(detail, dict):
         detail = detail.get("message") or detail.get("code")
     return f": {str(detail)[:200]}" if detail else ""
 
 
+async def _read_at_most(response: httpx.Response, max_bytes: int) -> bytes | None:
+    """The decoded body, or None as soon as it is (or says it will be) over `max_bytes`."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        return None
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > max_bytes:
+            return None
+    return bytes(body)
+
+
+_FRAMING = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+"""Headers about the body as it travelled, no longer true of the decoded bytes."""
+
+
+def _with_body(response: httpx.Response, body: bytes) -> httpx.Response:
+    """`response` with its decoded body in memory, as an unstreamed request returns it."""
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _FRAMING]
+    return httpx.Response(
+        response.status_code, headers=headers, content=body, request=response.request
+    )
+
+
 def _is_html(response: httpx.Response) -> bool:
     return response.headers.get("Content-Type", "").startswith("text/html")
 
 
-def _reason(exc: httpx.TransportError) -> str:
+def _reason(exc: httpx.RequestError) -> str:
     return str(exc) or type(exc).__name__
 
 
