@@ -13,7 +13,9 @@ from tests.test_sentry_backend import Recorder, make_backend
 from tests.test_sentry_backend import issue as sentry_issue
 from tui.backends.errors import InvalidResponse
 from tui.backends.http import path_segment
-from tui.model import StatusAction
+from tui.model import StatusAction, StatusChange
+
+RESOLVE = StatusChange(StatusAction.RESOLVE)
 
 OTHER_UUID = "0b7c3f4e-1d1e-4a5b-9c3d-2e6f7a8b9c0d"
 
@@ -62,3 +64,20 @@ async def test_sentry_writes_only_to_the_issue_the_short_id_names() -> None:
     with pytest.raises(InvalidResponse, match="asked about issue BILLING-API-3F"):
         await backend.set_status("BILLING-API-3F", StatusAction.RESOLVE)
     assert [r.method for r in recorder.requests] == ["GET"]
+
+
+async def test_a_bulk_change_is_never_sent_with_a_blank_id() -> None:
+    # A short id answered with a blank id: `?id=` may read as "no ids", i.e. every issue.
+    def answer(request: httpx.Request) -> httpx.Response:
+        if "/shortids/" not in request.url.path:
+            return httpx.Response(200, json={"status": "resolved"})
+        short_id = request.url.path.rstrip("/").rsplit("/", 1)[-1]
+        n = int(short_id.rsplit("-", 1)[-1])
+        group = sentry_issue(n, id=" " if n == 1 else str(n))
+        return httpx.Response(200, json={"groupId": group["id"], "group": group})
+
+    recorder = Recorder(answer)
+    backend, _ = make_backend(recorder)
+    with pytest.raises(InvalidResponse, match="without an id"):
+        await backend.bulk_apply(["BILLING-API-1", "BILLING-API-2"], RESOLVE)
+    assert [r.method for r in recorder.requests if r.method != "GET"] == []

@@ -72,6 +72,9 @@ async def bulk_confirmed(
     on Sentry, a write to every issue of the organisation."""
     if not keys:
         return []
+    if not all(key.strip() for key in keys):
+        # A blank id (from a server that lied about an issue) may read as no id at all.
+        raise InvalidResponse("an issue without an id cannot be named in a bulk change")
     failure: BackendError | None = None
     try:
         await write()
