@@ -8,12 +8,22 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from tests.test_bugsink_backend import ISSUE_UUID, backend_for, issue, with_projects
+from tests.test_bugsink_backend import (
+    API,
+    ISSUE_UUID,
+    SITE,
+    FakeBugsink,
+    backend_for,
+    issue,
+    page,
+    with_projects,
+)
 from tests.test_sentry_backend import Recorder, make_backend
 from tests.test_sentry_backend import issue as sentry_issue
-from tui.backends.errors import InvalidResponse
+from tui.backends.bugsink import MAX_EVENT_PAGES
+from tui.backends.errors import InvalidResponse, NotFound
 from tui.backends.http import path_segment
-from tui.model import StatusAction, StatusChange
+from tui.model import IssueQuery, StatusAction, StatusChange
 
 RESOLVE = StatusChange(StatusAction.RESOLVE)
 
@@ -81,3 +91,23 @@ async def test_a_bulk_change_is_never_sent_with_a_blank_id() -> None:
     with pytest.raises(InvalidResponse, match="without an id"):
         await backend.bulk_apply(["BILLING-API-1", "BILLING-API-2"], RESOLVE)
     assert [r.method for r in recorder.requests if r.method != "GET"] == []
+
+
+def endless_pages(request: httpx.Request) -> httpx.Response:
+    """Every page empty and pointing at one more: a server that lies about having a next."""
+    number = int(request.url.params.get("page", "1"))
+    if number > 1000:
+        raise AssertionError("still paging after 1,000 pages")
+    return page([], f"{SITE}{API}{request.url.path.removeprefix(API)}?page={number + 1}")
+
+
+async def test_bugsink_stops_paging_projects_that_never_end() -> None:
+    backend = backend_for(FakeBugsink({"GET /projects/": endless_pages}), project="nope")
+    with pytest.raises(NotFound):
+        await backend.list_issues(IssueQuery())
+
+
+async def test_bugsink_stops_paging_events_that_never_end() -> None:
+    fake = FakeBugsink({"GET /events/": endless_pages})
+    assert await backend_for(fake).list_events(ISSUE_UUID) == ()
+    assert len(fake.requests) <= MAX_EVENT_PAGES

@@ -43,7 +43,8 @@ SCOPES = "issues:read events:read (and issues:triage to change status, issues:co
 SORTS = {"date": "last_seen", "new": "digest_order", "freq": "digested_event_count"}
 """stackdeck sort name -> Bugsink's `sort`; always descending, the default first."""
 MAX_PAGES_PER_CALL = 20
-"""Server pages read per `list_issues` call; filtering more than 5,000 issues asks for the next."""
+"""Server pages read per `list_issues` call (filtering more than 5,000 issues asks for the next)
+and of projects when looking one up by name."""
 MAX_EVENT_PAGES = 40
 """Pages scanned to find one event's neighbours (250 events a page)."""
 
@@ -159,10 +160,13 @@ class BugsinkBackend:
         uuid = await self._issue_uuid(issue_id)
         url: str | None = f"events/?issue={path_segment(uuid)}&order=desc"
         events: list[Event] = []
-        while url and len(events) < limit:
+        # Bounded: a server whose every page is empty but names a next would keep us for ever.
+        for _ in range(MAX_EVENT_PAGES):
+            if not url or len(events) >= limit:
+                break
             page = await self._page(url)
             events.extend(_event_summary(e) for e in page["results"][: limit - len(events)])
-            url = page["next"]
+            url = page["next"] if page["results"] else None
         return tuple(events)
 
     async def get_event(self, issue_id: str, event: str = EVENT_LATEST) -> Event:
@@ -250,7 +254,9 @@ class BugsinkBackend:
             data = await self.client.get_json(f"projects/{name}/")
             return dict(_mapping(data, "project"))
         url: str | None = "projects/"
-        while url:
+        for _ in range(MAX_PAGES_PER_CALL):
+            if not url:
+                break
             page = await self._page(url)
             for project in page["results"]:
                 if name in (project.get("slug"), project.get("name")):
