@@ -265,3 +265,12 @@ async def test_a_garbled_answer_or_a_redirect_loop_is_a_backend_error(
 ) -> None:
     with pytest.raises(ConnectionFailed, match=why):
         await answering(answer).get_json("/api/0/issues/1/")
+
+
+async def test_a_server_echoing_the_token_back_does_not_get_it_printed() -> None:
+    echo = httpx.Response(401, json={"detail": f"invalid credentials: Bearer {TOKEN}"})
+    backend = SentryBackend(Server(echo).client("https://sentry.example.com"), "acme")
+    with pytest.raises(AuthError) as caught:
+        await backend.list_issues(IssueQuery())
+    assert TOKEN not in str(caught.value)
+    assert str(caught.value).endswith("invalid credentials: Bearer <token>")

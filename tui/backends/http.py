@@ -191,6 +191,10 @@ class ApiClient:
         else:
             request.headers.pop("Authorization", None)
 
+    def _without_token(self, text: str) -> str:
+        """Server text with the token blanked out: a server or a proxy may echo it back."""
+        return text.replace(self._token, "<token>") if self._token else text
+
     def _transport_error(self, url: str, exc: httpx.RequestError) -> ConnectionFailed:
         # Transient all: an answer cut off or garbled may follow a write that was applied.
         if isinstance(exc, httpx.TimeoutException):
@@ -217,7 +221,7 @@ class ApiClient:
     def _status_error(self, response: httpx.Response) -> BackendError:
         status = response.status_code
         where = f"{response.request.method} {self._where(response.request.url.path)}"
-        detail = _detail(response)
+        detail = self._without_token(_detail(response))
         if status == 403 and _is_html(response):
             # GlitchTip's web frontend (a CSRF page) answers paths its API does not have.
             return InvalidResponse(
