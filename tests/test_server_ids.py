@@ -23,6 +23,7 @@ from tests.test_sentry_backend import issue as sentry_issue
 from tui.backends.bugsink import MAX_EVENT_PAGES
 from tui.backends.errors import InvalidResponse, NotFound
 from tui.backends.http import path_segment
+from tui.backends.posthog import PostHogBackend
 from tui.model import IssueQuery, StatusAction, StatusChange
 
 RESOLVE = StatusChange(StatusAction.RESOLVE)
@@ -111,3 +112,21 @@ async def test_bugsink_stops_paging_events_that_never_end() -> None:
     fake = FakeBugsink({"GET /events/": endless_pages})
     assert await backend_for(fake).list_events(ISSUE_UUID) == ()
     assert len(fake.requests) <= MAX_EVENT_PAGES
+
+
+async def test_posthog_symbol_set_id_stays_one_path_segment() -> None:
+    chunk = "chunk-1"
+    seen: list[bytes] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.raw_path)
+        if request.url.path.endswith("/error_tracking/symbol_sets/"):
+            listed = [{"ref": chunk, "id": "../../../../x", "storage_ptr": "p"}]
+            return httpx.Response(200, json={"results": listed})
+        return httpx.Response(200, content=b"blob")
+
+    backend = PostHogBackend.connect(
+        "https://ph.example", "phx_test", "1", transport=httpx.MockTransport(answer)
+    )
+    assert await backend.fetch_symbol_set(chunk) == b"blob"
+    assert seen[-1] == b"/api/projects/1/error_tracking/symbol_sets/..%2F..%2F..%2F..%2Fx/download/"
