@@ -33,9 +33,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 SENTRY_SAAS = "sentry.io"
 MAX_RATE_LIMIT_WAIT = 60.0
 """Longer waits are reported to the user instead of freezing the screen."""
-MAX_ANSWER_BYTES = 64 * 1024 * 1024
-"""An API answer larger than this once decompressed is refused: a real one is far smaller, and a
-2 MB gzip body can unpack to gigabytes."""
+MAX_ANSWER_BYTES = 128 * 1024 * 1024
+"""An API answer larger than this once decompressed is refused (a 2 MB gzip body can unpack to
+gigabytes); as large as the largest download, since PostHog may answer with a symbol set itself."""
 DEADLINE = 120.0
 """Seconds a whole answer may take: the timeout bounds each read, so a server trickling a byte
 every few seconds would otherwise hold the request open for ever."""
