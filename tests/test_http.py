@@ -22,7 +22,7 @@ from tui.backends.errors import (
     ServerError,
     UntrustedURL,
 )
-from tui.backends.http import ApiClient, rate_limit_wait
+from tui.backends.http import ApiClient, next_link, rate_limit_wait
 from tui.backends.sentry import SentryBackend
 from tui.cli import main
 from tui.model import IssueQuery
@@ -277,3 +277,9 @@ async def test_a_server_echoing_the_token_back_does_not_get_it_printed() -> None
         await backend.list_issues(IssueQuery())
     assert TOKEN not in str(caught.value)
     assert str(caught.value).endswith("invalid credentials: Bearer <token>")
+
+
+def test_a_link_header_full_of_opening_brackets_still_finds_the_next_page() -> None:
+    # The URL is the one in the last `<...>`; a scan from every `<` was quadratic in them.
+    header = "<" * 10_000 + '<https://h.example/api/0/next/>; rel="next"'
+    assert next_link(header) == "https://h.example/api/0/next/"

@@ -315,7 +315,8 @@ def decode_json(response: httpx.Response) -> Any:
         ) from exc
 
 
-_LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[\w-]+\s*=\s*\"?[^\";,]*\"?)*)")
+# `[^<>]`, not `[^>]`: a header of thousands of `<` would be scanned to its end from each one.
+_LINK = re.compile(r"<([^<>]*)>((?:\s*;\s*[\w-]+\s*=\s*\"?[^\";,]*\"?)*)")
 _LINK_PARAM = re.compile(r"([\w-]+)\s*=\s*\"?([^\";,]*)\"?")
 
 
