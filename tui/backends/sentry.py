@@ -44,6 +44,9 @@ from tui.model import (
 
 SCOPES = "org:read project:read event:read (and event:write to change status)"
 MAX_PAGE = 100
+MAX_SHORT_ID_PAGES = 200
+"""Pages of a GlitchTip project listed for one short id: its newest 20,000 issues, not a
+server's endless pages."""
 
 
 @dataclass
@@ -324,9 +327,10 @@ class SentryBackend:
         if project is None:
             raise NotFound(f"no project for short id {short_id!r}")
         params = [("project", str(project.get("id"))), ("sort", "-first_seen"), ("limit", MAX_PAGE)]
-        response = await self.client.request("GET", await self._org_url("issues/"), params=params)
+        url = await self._org_url("issues/")
         seen: set[str] = set()
-        while True:
+        for _ in range(MAX_SHORT_ID_PAGES):
+            response = await self.client.request("GET", url, params=None if seen else params)
             items = _issue_list(response)
             for item in items:
                 if str(item.get("shortId")).upper() == short_id.upper():
@@ -334,8 +338,9 @@ class SentryBackend:
             cursor = next_link(response.headers.get("Link", ""))
             if not cursor or not items or cursor in seen:
                 raise NotFound(f"no issue with short id {short_id!r}")
+            url = cursor
             seen.add(cursor)
-            response = await self.client.request("GET", cursor)
+        raise NotFound(f"no issue with short id {short_id!r} among the project's newest issues")
 
     def _remember(self, issue: Issue) -> Issue:
         self._levels[issue.id] = issue.level
