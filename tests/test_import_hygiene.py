@@ -22,6 +22,8 @@ ENGINE_MODULES = [
     "tui.symbols.commands",
     "tui.symbols.urlsource",
     "tui.session",
+    "tui.store",
+    "tui.offline",
     "tui.backends.posthog",
     "tui.backends.bugsink",
     "tui.sanitize",

@@ -18,7 +18,7 @@ from textual.screen import Screen
 
 from tui.backends.base import Backend
 from tui.backends.errors import BackendError
-from tui.config import WATCH_INTERVAL, ConfigError
+from tui.config import WATCH_INTERVAL, ConfigError, Profile
 from tui.model import IssueQuery
 from tui.sanitize import sanitize
 from tui.screens.help import HelpScreen, unknown_binding_ids
@@ -44,6 +44,7 @@ class StackdeckApp(App[None]):
     `profiles` and `open_profile` let the user switch to another configured server.
     `read_only` hides and refuses every mutating key (each profile opened says its own),
     `keys` is the config's keymap (binding id -> keys), `watch` starts the list in watch mode.
+    `profile`, the one open, leads frames to local files (code mappings, symbol paths).
     """
 
     CSS_PATH = "app.tcss"
@@ -70,12 +71,14 @@ class StackdeckApp(App[None]):
         keys: Mapping[str, str] | None = None,
         watch: bool = False,
         watch_interval: float = WATCH_INTERVAL,
+        profile: Profile | None = None,
     ) -> None:
         super().__init__()
         self.read_only = read_only
         self.keys = dict(keys or {})
         self.watch_on_start = watch
         self.watch_interval = watch_interval
+        self.profile = profile
         self.symbolicate = symbolicate
         self.backend = backend
         self.profile_name = profile_name
@@ -137,6 +140,7 @@ class StackdeckApp(App[None]):
             read_only_profile=self.read_only_profile,
             watch=self.watch_on_start,
             watch_interval=self.watch_interval,
+            profile=self.profile,
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -220,6 +224,7 @@ class StackdeckApp(App[None]):
             return
         close_previous, previous_mode = self.close_session, self.current_mode
         self.backend, self.symbolicate = session.backend, session.symbolicate
+        self.profile = session.profile
         self.close_session, self.profile_name = session.aclose, name
         self.read_only = session.profile.read_only
         # Each profile gets a mode of its own: its screen stack starts afresh, and the old

@@ -31,7 +31,13 @@ EXIT_USAGE = 2
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(words).parse_args(words)
-    defaults = (("demo", False), ("profile", None), ("config", None), ("read_only", False))
+    defaults = (
+        ("demo", False),
+        ("profile", None),
+        ("config", None),
+        ("read_only", False),
+        ("offline", False),
+    )
     for name, default in defaults:
         # Not parser defaults: the option actions are shared with the subcommands, and a
         # default set on one parser would overwrite what the user gave another.
@@ -43,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         config = _config(args)
-        if args.read_only:
+        if args.read_only or args.offline:
             config = config.read_only()
         for warning in config.warnings:
             echo(f"stackdeck: warning: {warning}", file=sys.stderr)
@@ -56,7 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 triage.require_writable(profile)  # the one guard the TUI uses too
             except triage.ReadOnlyProfile as exc:
-                echo(f"stackdeck: {exc}: nothing changed", file=sys.stderr)
+                why = "offline (changes need the server)" if args.offline else exc
+                echo(f"stackdeck: {why}: nothing changed", file=sys.stderr)
                 return EXIT_USAGE
         return int(args.handler(args, profile))
     except ConfigError as exc:
@@ -99,6 +106,12 @@ def build_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:
         action="store_true",
         default=argparse.SUPPRESS,
         help="refuse every change to the server (as read_only = true in the profile)",
+    )
+    common.add_argument(
+        "--offline",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="no network: browse the issues and events last synced (read-only)",
     )
     parser = argparse.ArgumentParser(
         prog="stackdeck",
@@ -161,7 +174,7 @@ def _config(args: argparse.Namespace) -> Config:
 def _session(args: argparse.Namespace, profile: Profile) -> Session:
     from tui.session import open_session
 
-    return open_session(profile, demo=args.demo)
+    return open_session(profile, demo=args.demo, offline=args.offline)
 
 
 def _with_session(
@@ -170,7 +183,9 @@ def _with_session(
     async def run() -> T:
         session = _session(args, profile)
         try:
-            return await work(session)
+            result = await work(session)
+            _say_stale(session)
+            return result
         finally:
             await session.aclose()
 
@@ -200,6 +215,7 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
         keys=config.keys,
         watch=args.watch,
         watch_interval=config.watch_interval,
+        profile=session.profile,
     ).run()
     return 0
 
@@ -215,7 +231,7 @@ def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
         limit=min(args.limit, 100),
     )
 
-    async def fetch(session: Session) -> list[Issue]:
+    async def fetch(session: Session) -> tuple[list[Issue], str | None]:
         issues: list[Issue] = []
         cursor: str | None = None
         while len(issues) < args.limit:
@@ -224,11 +240,13 @@ def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
             cursor = page.next_cursor
             if not cursor or not page.issues:
                 break
-        return issues[: args.limit]
+        return issues[: args.limit], _stale_since(session)
 
-    issues = _with_session(args, profile, fetch)
+    issues, stale_since = _with_session(args, profile, fetch)
     if args.json:
-        print_json([to_jsonable(issue) for issue in issues])
+        # Offline, each issue says how old it is: the output stays a list either way.
+        stale = {} if stale_since is None else {"stale_since": stale_since}
+        print_json([{**to_jsonable(issue), **stale} for issue in issues])
     else:
         from tui.render.report import print_issue_table
 
@@ -237,23 +255,16 @@ def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
 
 
 def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
-    from tui.backends.errors import NotFound
     from tui.model import to_jsonable
 
-    async def fetch(session: Session) -> tuple[Issue, Event]:
-        try:
-            issue = await session.backend.get_issue(args.issue)
-        except NotFound as exc:
-            raise NotFound(_no_issue(args.issue, profile)) from exc
-        try:
-            event = await session.backend.get_event(issue.id, args.event)
-        except NotFound as exc:
-            raise NotFound(f"no event {args.event} in issue {issue.short_id}") from exc
-        return issue, await session.symbolicate(event)
+    async def fetch(session: Session) -> tuple[Issue, Event, str | None]:
+        issue, event = await session.open_issue(args.issue, args.event)
+        return issue, await session.symbolicate(event), _stale_since(session)
 
-    issue, event = _with_session(args, profile, fetch)
+    issue, event, stale_since = _with_session(args, profile, fetch)
     if args.json:
-        print_json({"issue": to_jsonable(issue), "event": to_jsonable(event)})
+        shown = {"issue": to_jsonable(issue), "event": to_jsonable(event)}
+        print_json(shown if stale_since is None else {**shown, "stale_since": stale_since})
     else:
         from tui.render.report import print_event_report
 
@@ -264,14 +275,31 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
 def _config_check(args: argparse.Namespace, profile: Profile) -> int:
     where = profile.origin or "config"
     echo(f"profile {profile.name!r} from {where}: {profile.backend} at {profile.url}")
-    echo(_with_session(args, profile, lambda session: session.backend.check()))
+
+    async def check(session: Session) -> list[str]:
+        lines = [await session.backend.check()]
+        budget = getattr(session.backend, "rate_limit", None)
+        if budget is not None:
+            import time
+
+            lines.append(budget.describe(time.time()))
+        return lines
+
+    for line in _with_session(args, profile, check):
+        echo(line)
     echo("ok")
     return 0
 
 
-def _no_issue(issue_id: str, profile: Profile) -> str:
-    """The server's 404 names an API URL; the user asked about an id in a profile."""
-    return f"no issue {sanitize(issue_id)} in {profile.name}"
+def _stale_since(session: Session) -> str | None:
+    """Offline, when the data was synced (ISO 8601) for `--json`."""
+    since = session.stale_since
+    return None if since is None else since.isoformat()
+
+
+def _say_stale(session: Session) -> None:
+    if (note := session.offline_note) is not None:
+        echo(note, file=sys.stderr)
 
 
 if __name__ == "__main__":

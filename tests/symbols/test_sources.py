@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import dataclasses
 import json
@@ -435,3 +436,41 @@ async def test_public_hosts_and_hosts_the_user_named_are_fetched() -> None:
         assert await UrlSource(client, ["*"], resolve=public).find(MapRequest(URL))
         # Named explicitly (an internal CDN, say): no address check at all.
         assert await UrlSource(client, ["example.com"], resolve=never).find(MapRequest(URL))
+
+
+async def test_distinct_maps_are_fetched_four_at_a_time_with_the_same_results(
+    cache: SymbolCache, tmp_path: Path
+) -> None:
+    bundles = [f"https://shop.example.com/assets/chunk-{n}.min.js" for n in range(6)]
+    started: list[str] = []
+    in_flight = 0
+    most = 0
+    four_started = asyncio.Event()
+
+    async def fetch(request: MapRequest) -> bytes | None:
+        nonlocal in_flight, most
+        started.append(request.abs_path)
+        in_flight += 1
+        most = max(most, in_flight)
+        if len(started) >= 4:
+            four_started.set()
+        # One after another, the first would wait here for ever (so: time out).
+        await asyncio.wait_for(four_started.wait(), timeout=10)
+        in_flight -= 1
+        return fixture_bytes("esbuild/app.min.js.map")
+
+    frames = tuple(f for url in bundles for f in _frames(url))
+    images = tuple(
+        DebugImage(type="sourcemap", code_file=url, debug_id=f"{n:032x}")
+        for n, url in enumerate(bundles)
+    )
+    event = _event(frames, debug_images=images)
+    result = await Symbolicator(cache, [ServerSource("server", fetch)]).symbolicate(event)
+    assert most == 4
+    assert sorted(started) == sorted(bundles)  # each distinct map asked for once
+
+    one_by_one = Symbolicator(SymbolCache(tmp_path / "other"), [ServerSource("server", fetch)])
+    for index, frame in enumerate(frames):
+        alone = await one_by_one.resolve(frame, {i.code_file: i.debug_id for i in images})
+        assert result.get(0, index).frame == alone.frame
+        assert result.get(0, index).describe() == alone.describe()

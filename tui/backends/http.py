@@ -7,6 +7,7 @@ import math
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
@@ -42,6 +43,22 @@ every few seconds would otherwise hold the request open for ever."""
 
 Sleep = Callable[[float], Awaitable[None]]
 Params = Mapping[str, Any] | list[tuple[str, Any]] | None
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """The request budget the server last reported (Sentry's `X-Sentry-Rate-Limit-*`)."""
+
+    remaining: int
+    limit: int | None = None
+    reset: float | None = None
+    """Epoch seconds when the budget refills."""
+
+    def describe(self, now: float) -> str:
+        budget = f"{self.remaining}/{self.limit}" if self.limit is not None else str(self.remaining)
+        if self.reset is None:
+            return f"rate limit {budget} left"
+        return f"rate limit {budget} left, resets in {max(0, round(self.reset - now))}s"
 
 
 class ApiClient:
@@ -84,6 +101,8 @@ class ApiClient:
         self._clock = clock
         self._scopes = scopes
         self._deadline = deadline
+        self.rate_limit: RateLimit | None = None
+        """The budget from the last response that reported one."""
 
     @property
     def base_url(self) -> str:
@@ -119,6 +138,7 @@ class ApiClient:
                     raise self._transport_error(url, exc) from exc
                 await self._sleep(self._backoff * 2**attempt)
                 continue
+            self.rate_limit = parse_rate_limit(response.headers) or self.rate_limit
             wait = self._retry_delay(response, attempt) if repeatable else None
             if wait is None or last:
                 return self._checked(response)
@@ -301,6 +321,20 @@ def _finite(text: str) -> float | None:
     except ValueError:
         return None
     return number if math.isfinite(number) else None
+
+
+def parse_rate_limit(headers: Mapping[str, str]) -> RateLimit | None:
+    """Sentry's budget headers, or None when the response carries none (or garbage)."""
+    remaining = _header_number(headers, "X-Sentry-Rate-Limit-Remaining")
+    if remaining is None:
+        return None
+    limit = _header_number(headers, "X-Sentry-Rate-Limit-Limit")
+    reset = _header_number(headers, "X-Sentry-Rate-Limit-Reset")
+    return RateLimit(max(0, int(remaining)), None if limit is None else int(limit), reset)
+
+
+def _header_number(headers: Mapping[str, str], name: str) -> float | None:
+    return _finite(headers.get(name, ""))
 
 
 def decode_json(response: httpx.Response) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +63,10 @@ class SentryBackend:
     _listed_projects: list[Mapping[str, Any]] | None = field(default=None, init=False)
     _levels: dict[str, str] = field(default_factory=dict, init=False)
     """Issue id -> level, for events that carry none (GlitchTip's never do)."""
+    _located: dict[str, str] = field(default_factory=dict, init=False)
+    """Id or short id -> the id of an issue already checked to be the profile's."""
+    _locating: dict[str, asyncio.Task[Issue]] = field(default_factory=dict, init=False)
+    """Lookups in flight: the issue and its event asked for together share one."""
 
     @classmethod
     def connect(
@@ -120,15 +125,25 @@ class SentryBackend:
             event not in self.dialect.event_refs
         ):
             raise Unsupported(f"{self.dialect.name} cannot fetch the {event} event of an issue")
-        key = await self._issue_key(issue_id)
-        url = await self._issue_url(key, f"events/{path_segment(event)}/")
-        data = _mapping(await self.client.get_json(url), "event")
+        if issue_id.isdigit() and self.dialect.scoped_issue_paths:
+            # The path needs only the id: the issue is checked to be the profile's while the
+            # event travels (one round trip), and the event is dropped if it is not.
+            key, data = await asyncio.gather(
+                self._issue_key(issue_id), self._event_data(issue_id, event)
+            )
+        else:
+            key = await self._issue_key(issue_id)
+            data = await self._event_data(key, event)
         parsed = parse_event(data, issue_id=key)
         if event_level(data):
             return parsed
         # GlitchTip's events carry no level: the issue's is the event's.
         level = self._levels.get(key) or (await self.get_issue(key)).level
         return dataclasses.replace(parsed, level=level)
+
+    async def _event_data(self, key: str, event: str) -> Mapping[str, Any]:
+        url = await self._issue_url(key, f"events/{path_segment(event)}/")
+        return _mapping(await self.client.get_json(url), "event")
 
     async def set_status(self, issue_id: str, action: StatusAction) -> Issue:
         return await self.apply(issue_id, StatusChange(action))
@@ -213,6 +228,16 @@ class SentryBackend:
         await self._resolve_projects(self.projects)  # a configured project that does not exist
         return f"{self.dialect.name}: organisation {self.org!r}, {len(listed)} projects visible"
 
+    @property
+    def project_ids(self) -> dict[str, str]:
+        """The configured projects' ids (slug or id -> id), once looked up."""
+        return dict(zip(self.projects, self._project_ids or (), strict=False))
+
+    def seed_project_ids(self, ids: Mapping[str, str]) -> None:
+        """Ids remembered from an earlier run: they spare the projects lookup a slug costs."""
+        if self.projects and all(p in ids for p in self.projects):
+            self._project_ids = tuple(ids[p] for p in self.projects)
+
     def symbol_source(self) -> SentryArtifactSource:
         """Source maps uploaded to this server, found by debug id."""
         default = self.projects[0] if len(self.projects) == 1 else ""
@@ -275,9 +300,21 @@ class SentryBackend:
         """The numeric id to put in a path, after checking the issue is this profile's."""
         if issue_id.isdigit() and not self.projects and self.dialect.scoped_issue_paths:
             return issue_id  # the path itself keeps to the organisation: spare the round trip
+        if issue_id in self._located:
+            return self._located[issue_id]
         return (await self._locate(issue_id)).id
 
     async def _locate(self, issue_id: str) -> Issue:
+        task = self._locating.get(issue_id)
+        if task is None:
+            task = asyncio.ensure_future(self._lookup(issue_id))
+            self._locating[issue_id] = task
+            task.add_done_callback(lambda _: self._locating.pop(issue_id, None))
+        issue = await asyncio.shield(task)  # one caller giving up must not fail the other
+        self._located[issue_id] = self._located[issue.id] = issue.id
+        return issue
+
+    async def _lookup(self, issue_id: str) -> Issue:
         """The issue, by id or short id, if it is in the profile's projects.
 
         Issue paths are not scoped to a project (on GlitchTip not even to an organisation), so

@@ -3,6 +3,7 @@ plain when piped. Shares frame ordering and lexer choice with the TUI's trace re
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -63,6 +64,15 @@ def print_issue_table(issues: Iterable[Issue], now: datetime | None = None) -> N
 
 def print_event_report(issue: Issue, event: Event) -> None:
     console().print(event_report(issue, event))
+
+
+def event_report_text(issue: Issue, event: Event) -> str:
+    """The report as plain text, no colour and no wrapping: fit to paste into a ticket."""
+    out = io.StringIO()
+    Console(file=out, width=PIPE_WIDTH, color_system=None, highlight=False, soft_wrap=True).print(
+        event_report(issue, event)
+    )
+    return out.getvalue()
 
 
 def event_report(issue: Issue, event: Event) -> Group:
@@ -146,6 +156,7 @@ def _frame_notes(frame: Frame) -> list[Text]:
         ("server could not resolve", frame.server_failure),
         ("not resolved locally", frame.resolve_failure),
         ("source map", frame.provenance),
+        ("source", "this machine's copy of the file" if frame.context_source == "local" else ""),
     )
     style = "dim italic"
     return [Text(f"      {label}: {sanitize(text)}", style=style) for label, text in notes if text]

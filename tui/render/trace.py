@@ -38,6 +38,8 @@ LINK_LABELS = {
 }
 MAX_LINE = 160
 """Minified lines run to megabytes; show a window of this many characters around the column."""
+WINDOW_LEAD = 30
+"""Characters of a long line shown before its crash column."""
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,9 @@ def frame_title(row: FrameRow) -> Content:
         parts += [(" in ", "$text-muted"), plain(frame.function, f"$text-accent {base}")]
     if row.crashed:
         parts += ["  ", (" crashed here ", "bold $text on $error")]
+    if frame.context_source == "local":
+        # The event had no lines: these were read from this machine's copy, which may differ.
+        parts += ["  ", ("local file", "$foreground-muted italic")]
     # The server's reason and the local attempt's are different facts: show both, labelled.
     for label, failure in (("server", frame.server_failure), ("local", frame.resolve_failure)):
         if failure:
@@ -247,19 +252,22 @@ def language_for(filename: str, platform: str) -> str:
     return PLATFORM_LANGUAGE.get(platform, "text")
 
 
-def _window(line: str, colno: int | None) -> tuple[str, int | None]:
+def _window(line: str, colno: int | None, reveal: int = 0) -> tuple[str, int | None]:
     """The part of a long line worth showing, and where the error column lands in it.
 
     Minified bundles put a whole program on one line, so the window starts just before the
     column: the terminal's right edge would otherwise hide the very token that failed.
+    A view scrolled sideways passes how far: right (`reveal` > 0), the window keeps that many
+    characters more at its end; left (< 0), it starts that many earlier.
     """
     column = colno - 1 if colno and 0 < colno <= len(line) else None
-    if len(line) <= MAX_LINE and (column is None or column < 60):
+    size = MAX_LINE + max(reveal, 0)
+    if len(line) <= size and (column is None or column < 60):
         return line, column
-    start = 0 if column is None else max(0, column - 30)
-    text = line[start : start + MAX_LINE]
+    start = 0 if column is None else max(0, column - WINDOW_LEAD + min(reveal, 0))
+    text = line[start : start + size]
     prefix = "…" if start else ""
-    suffix = "…" if start + MAX_LINE < len(line) else ""
+    suffix = "…" if start + size < len(line) else ""
     return prefix + text + suffix, None if column is None else column - start + len(prefix)
 
 
@@ -271,12 +279,19 @@ def context_line_count(frame: Frame, *, full: bool) -> int:
 
 
 def context_lines(
-    frame: Frame, platform: str, *, full: bool, start: int = 0, stop: int | None = None
+    frame: Frame,
+    platform: str,
+    *,
+    full: bool,
+    start: int = 0,
+    stop: int | None = None,
+    reveal: int = 0,
 ) -> list[Content]:
     """Source lines `start:stop` with a line-number gutter; the frame's own line marked.
 
     `full` shows the surrounding lines; otherwise only the frame's line, as Python prints it.
-    Only the requested slice is highlighted, so a huge frame costs what is on screen.
+    Only the requested slice is highlighted, so a huge frame costs what is on screen; long
+    lines are cut `reveal` characters past the usual window (see `_window`).
     """
     if frame.context_line is None or frame.lineno is None:
         return []
@@ -289,7 +304,7 @@ def context_lines(
     if not texts:
         return []
     language = language_for(frame.filename or frame.abs_path, frame.platform or platform)
-    windows = [_window(sanitize(text), frame.colno) for text in texts]
+    windows = [_window(sanitize(text), frame.colno, reveal) for text in texts]
     code = "\n".join(text for text, _ in windows)
     highlighted = split_lines(highlight_code(code, language))
     width = len(str(frame.lineno + len(frame.post_context)))

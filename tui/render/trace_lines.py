@@ -113,23 +113,30 @@ class FrameBlock:
             rows += 1
         return rows + (variable_line_count(frame.vars) if show_vars else 0)
 
-    def lines(self, expanded: bool, show_vars: bool, start: int, stop: int) -> list[Content]:
-        """The Content of rows `start:stop`; only the sections they touch are rendered."""
+    def lines(
+        self, expanded: bool, show_vars: bool, start: int, stop: int, reveal: int = 0
+    ) -> list[Content]:
+        """The Content of rows `start:stop`; only the sections they touch are rendered.
+        Long source lines keep `reveal` characters more (the view is scrolled sideways)."""
         out: list[Content] = []
         first = 0
         for section, count in self.sections(expanded, show_vars):
             low, high = max(start, first) - first, min(stop, first + count) - first
             if low < high:
-                out += self._section(section, expanded, low, high)
+                out += self._section(section, expanded, low, high, reveal)
             first += count
         return out
 
-    def _section(self, section: str, expanded: bool, start: int, stop: int) -> list[Content]:
+    def _section(
+        self, section: str, expanded: bool, start: int, stop: int, reveal: int
+    ) -> list[Content]:
         frame = self.row.frame
         if section == "title":
             return [frame_title(self.row)]
         if section == "source":
-            return context_lines(frame, self.platform, full=expanded, start=start, stop=stop)
+            return context_lines(
+                frame, self.platform, full=expanded, start=start, stop=stop, reveal=reveal
+            )
         if section == "provenance":
             return [plain(f"source map: {frame.provenance}", "$text-muted italic")]
         return variable_lines(frame.vars, start, stop)

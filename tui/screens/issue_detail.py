@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -15,11 +16,23 @@ from textual.worker import Worker, WorkerState
 
 from tui.backends.base import EVENT_LATEST, Backend
 from tui.backends.errors import BackendError
-from tui.model import Breadcrumb, Event, Issue, StatusAction
+from tui.config import Profile
+from tui.model import Breadcrumb, Event, Frame, Issue, StatusAction
 from tui.render.event import breadcrumb_line, detail_line, detail_rows, event_bar
 from tui.render.issue import issue_header
+from tui.render.report import event_report_text
 from tui.render.text import plain, sanitize
 from tui.render.trace import has_minified, minified_view
+from tui.screens.outside import (
+    NO_PROFILE,
+    copy_text,
+    edit_frame,
+    event_with_local_context,
+    frame_location,
+    has_local_roots,
+    open_in_browser,
+    url_problem,
+)
 from tui.screens.status import ACTION_FOR, PROGRESS, TARGET, can_apply, read_only_reason
 from tui.widgets.footer import KeyFooter
 from tui.widgets.lines import LineList
@@ -31,7 +44,12 @@ Symbolicate = Callable[[Event], Awaitable[Event]]
 
 
 class IssueDetailScreen(Screen[Issue]):
-    """Dismisses with the issue as last reported by the server, so the list can redraw it."""
+    """Dismisses with the issue as last reported by the server, so the list can redraw it.
+
+    `y` copies where the user is looking: on the stack trace tab the cursor frame's
+    `path:line`, on the other tabs the issue's short id (the footer names which); `Y` always
+    copies the issue's URL, `T` the whole trace as text.
+    """
 
     BINDINGS = [
         Binding("escape,q", "back", "Back", id="detail.back"),
@@ -56,6 +74,19 @@ class IssueDetailScreen(Screen[Issue]):
         Binding("b", "tab('breadcrumbs')", "Breadcrumbs", show=False, id="detail.tab_crumbs"),
         Binding("c", "tab('context')", "Tags & context", show=False, id="detail.tab_context"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="detail.refresh"),
+        # Two bindings of `y`: the first that applies runs and is the one the footer shows.
+        Binding("y", "copy_location", "Copy path:line", id="detail.copy_location"),
+        Binding("y", "copy_id", "Copy id", id="detail.copy_id"),
+        Binding("Y", "copy_url", "Copy URL", show=False, id="detail.copy_url"),
+        Binding(
+            "o",
+            "open_in_browser",
+            "Browser",
+            tooltip="open the issue's web page",
+            id="detail.browser",
+        ),
+        Binding("T", "copy_trace", "Copy trace", show=False, id="detail.copy_trace"),
+        Binding("e", "edit_frame", "Edit", tooltip="the frame's file", id="detail.edit"),
     ]
 
     def __init__(
@@ -66,6 +97,7 @@ class IssueDetailScreen(Screen[Issue]):
         symbolicate: Symbolicate | None = None,
         *,
         read_only_profile: str | None = None,
+        profile: Profile | None = None,
     ) -> None:
         super().__init__()
         self.backend = backend
@@ -74,6 +106,8 @@ class IssueDetailScreen(Screen[Issue]):
         self.issue = issue
         self.clock = clock
         self.symbolicate = symbolicate
+        self.profile = profile or NO_PROFILE
+        """Its code mappings and symbol paths lead a frame to its file on this machine."""
         self.event: Event | None = None
         """The event as best resolved so far; `show_minified` draws its minified frames."""
         self.in_app_only = True
@@ -119,6 +153,8 @@ class IssueDetailScreen(Screen[Issue]):
         self._set_status(self._hint())
         if self.symbolicate is not None:
             self.symbolicate_event(event)
+        else:
+            self.read_local_source(event)
 
     @work(exclusive=True, group="issue", exit_on_error=False)
     async def refresh_issue(self) -> None:
@@ -142,12 +178,24 @@ class IssueDetailScreen(Screen[Issue]):
             resolved = await self.symbolicate(event)
         except Exception as error:  # a failed lookup must never close the screen
             self._set_status(plain(f"Could not resolve frames: {error}", "$text-warning"))
+            self.read_local_source(event)
             return
         if self.event is not event:
             return  # the user moved to another event meanwhile
         if resolved != event:
             self.show_event(resolved)
         self._set_status(self._hint())
+        # After symbolication: the resolved frames name the original source files.
+        self.read_local_source(self.event)
+
+    @work(exclusive=True, group="local", exit_on_error=False)
+    async def read_local_source(self, event: Event) -> None:
+        """Frames without source lines get them from local files, found as `e` finds them."""
+        if not has_local_roots(self.profile):
+            return
+        local = await asyncio.to_thread(event_with_local_context, event, self.profile)
+        if self.event is event and local is not event:
+            self.show_event(local)
 
     @work(exclusive=True, group="status", exit_on_error=False)
     async def change_status(self, action: StatusAction) -> None:
@@ -214,7 +262,7 @@ class IssueDetailScreen(Screen[Issue]):
         if self.event is not None and has_minified(self.event):
             frames += " · minified" if self.show_minified else " · resolved"
         return Content.styled(
-            f"{frames} · enter: source · v: variables · t/b/c: trace/breadcrumbs/context",
+            f"{frames} · enter: source · v: variables · h/l: sideways · t/b/c: tabs · ?: all keys",
             "$text-muted",
         )
 
@@ -243,6 +291,15 @@ class IssueDetailScreen(Screen[Issue]):
         if action == "toggle_minified":
             # Hidden, not greyed: most events have nothing minified and the footer is narrow.
             return bool(self.event and has_minified(self.event))
+        if action == "copy_location":
+            # Hidden elsewhere, so that `y` falls through to copying the issue's id.
+            return self._on_trace_tab and self._cursor_frame is not None
+        if action in ("copy_url", "open_in_browser"):
+            return None if url_problem(self.issue) else True
+        if action == "copy_trace":
+            return True if self.event else None
+        if action == "edit_frame":
+            return True if self._on_trace_tab and self._cursor_frame else None
         return True
 
     def disabled_reason(self, action: str, parameters: tuple[object, ...]) -> str | None:
@@ -265,6 +322,14 @@ class IssueDetailScreen(Screen[Issue]):
             return "this event has no stack trace"
         if action == "toggle_minified":
             return "nothing minified in this event"
+        if action in ("copy_url", "open_in_browser"):
+            return url_problem(self.issue)
+        if action == "copy_trace":
+            return "the event is still loading"
+        if action == "edit_frame":
+            if not self._on_trace_tab:
+                return "it opens the frame under the cursor: go to the stack trace (t)"
+            return "this event has no stack frames"
         return None
 
     def _event_refusal(self, which: str) -> str:
@@ -309,6 +374,34 @@ class IssueDetailScreen(Screen[Issue]):
         self._draw("stack trace", lambda: trace.show(shown, in_app_only=self.in_app_only))
         if self._on_trace_tab:
             trace.focus()
+
+    @property
+    def _cursor_frame(self) -> Frame | None:
+        return self.query_one(StackTraceView).cursor_frame
+
+    def action_copy_location(self) -> None:
+        if (frame := self._cursor_frame) is not None:
+            copy_text(self, frame_location(frame), "path:line")
+
+    def action_copy_id(self) -> None:
+        copy_text(self, self.issue.short_id, "Issue id")
+
+    def action_copy_url(self) -> None:
+        if not url_problem(self.issue):
+            copy_text(self, self.issue.permalink, "Issue URL")
+
+    def action_open_in_browser(self) -> None:
+        if not url_problem(self.issue):
+            open_in_browser(self, self.issue.permalink, self._set_status)
+
+    def action_copy_trace(self) -> None:
+        if self.event is not None:
+            shown = minified_view(self.event) if self.show_minified else self.event
+            copy_text(self, event_report_text(self.issue, shown), "Trace")
+
+    def action_edit_frame(self) -> None:
+        if (frame := self._cursor_frame) is not None:
+            edit_frame(self, frame, self.profile)
 
     def action_toggle_in_app(self) -> None:
         self.in_app_only = not self.in_app_only

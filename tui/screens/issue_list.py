@@ -14,10 +14,12 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui.backends.base import Backend
-from tui.config import WATCH_INTERVAL
+from tui.config import WATCH_INTERVAL, Profile
 from tui.model import Issue, IssueQuery, StatusAction
+from tui.prefetch import EventPrefetcher
 from tui.render.issue import empty_result
 from tui.render.text import plain
+from tui.screens.outside import copy_text, open_in_browser, url_problem
 from tui.screens.status import (
     ACTION_FOR,
     PROGRESS,
@@ -43,6 +45,15 @@ class IssueListScreen(WatchedListScreen):
         Binding("r", "resolve_issue", "Resolve", id="issues.resolve"),
         Binding("u", "reopen_issue", "Reopen", id="issues.reopen"),
         Binding("i", "ignore_issue", "Ignore", id="issues.ignore"),
+        Binding("y", "copy_id", "Copy id", show=False, id="issues.copy_id"),
+        Binding("Y", "copy_url", "Copy URL", show=False, id="issues.copy_url"),
+        Binding(
+            "o",
+            "open_in_browser",
+            "Browser",
+            tooltip="open the issue's web page",
+            id="issues.browser",
+        ),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="issues.refresh"),
         Binding("space", "toggle_mark", "Mark", id="issues.mark"),
         Binding(
@@ -70,12 +81,14 @@ class IssueListScreen(WatchedListScreen):
         read_only_profile: str | None = None,
         watch: bool = False,
         watch_interval: float = WATCH_INTERVAL,
+        profile: Profile | None = None,
     ) -> None:
         super().__init__(watch, watch_interval)
         self.backend = backend
         self.read_only_profile = read_only_profile
         """The profile's name when it is read-only: every mutating key is hidden and refused."""
         self.symbolicate = symbolicate
+        self.profile = profile
         self.clock = clock
         self.heading = title
         self.issue_query = query or IssueQuery(sort=(backend.sort_options or ("date",))[0])
@@ -83,6 +96,7 @@ class IssueListScreen(WatchedListScreen):
         self.loading_more = False
         self.pending: set[str] = set()
         """Issues with a status change in flight; their status keys stay disabled."""
+        self.prefetcher = EventPrefetcher(backend)
         self._bindings_seen: tuple[tuple[str, str, bool], ...] = ()
         """The enabled state of every key when the footer was last rebuilt."""
         self._message = Content("")
@@ -195,6 +209,8 @@ class IssueListScreen(WatchedListScreen):
         more = "+" if self.next_cursor else ""
         noun = "issue" if count == 1 and not more else "issues"
         parts = [Content.styled(f"{count}{more} {noun}", "$text-muted")]
+        if budget := getattr(self.backend, "rate_limit", None):  # when the server reports one
+            parts.append(Content.styled(budget.describe(self.clock().timestamp()), "$text-muted"))
         if self.marked:
             parts.append(Content.styled(f"{len(self.marked)} marked", "bold $text-accent"))
         if self.watching:
@@ -240,6 +256,7 @@ class IssueListScreen(WatchedListScreen):
     @on(IssueTable.Highlighted)
     def _highlighted(self, event: IssueTable.Highlighted) -> None:
         self._refresh_changed_bindings()
+        self.prefetcher.rest_on(event.issue)
         if event.near_end and self.next_cursor and not self.loading_more:
             self.load_more()
 
@@ -259,6 +276,7 @@ class IssueListScreen(WatchedListScreen):
             self.clock,
             self.symbolicate,
             read_only_profile=self.read_only_profile,
+            profile=self.profile,
         )
         self.app.push_screen(screen, callback=self._detail_closed)
 
@@ -283,6 +301,10 @@ class IssueListScreen(WatchedListScreen):
             return True if self.table.current_issue else None
         if action == "cycle_sort":
             return True if len(self.backend.sort_options) > 1 else None
+        if action == "copy_id":
+            return True if self.table.current_issue else None
+        if action in ("copy_url", "open_in_browser"):
+            return None if url_problem(self.table.current_issue) else True
         return True
 
     def disabled_reason(self, action: str, parameters: tuple[object, ...]) -> str | None:
@@ -298,11 +320,29 @@ class IssueListScreen(WatchedListScreen):
             return why_not(issue, ACTION_FOR[action], self.backend)
         if action == "cycle_sort":
             return f"{self.backend.name} lists issues in one order only"
+        if action == "copy_id":
+            return "no issue is selected"
+        if action in ("copy_url", "open_in_browser"):
+            return url_problem(self.table.current_issue)
         return None
 
     def action_open_issue(self) -> None:
         if (issue := self.table.current_issue) is not None:
             self._open(issue)
+
+    def action_copy_id(self) -> None:
+        if (issue := self.table.current_issue) is not None:
+            copy_text(self, issue.short_id, "Issue id")
+
+    def action_copy_url(self) -> None:
+        issue = self.table.current_issue
+        if issue is not None and not url_problem(issue):
+            copy_text(self, issue.permalink, "Issue URL")
+
+    def action_open_in_browser(self) -> None:
+        issue = self.table.current_issue
+        if issue is not None and not url_problem(issue):
+            open_in_browser(self, issue.permalink, self._set_status)
 
     def _status_action(self, action: StatusAction) -> None:
         issue = self.table.current_issue

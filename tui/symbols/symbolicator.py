@@ -105,6 +105,8 @@ class SymbolicationResult:
 
 
 _Found = tuple[BinaryMap, Provenance]
+MAX_CONCURRENT_FINDS = 4
+"""Maps looked for at once: enough to overlap the round trips, few enough to spare a server."""
 
 
 class Symbolicator:
@@ -114,19 +116,28 @@ class Symbolicator:
         self.cache = cache
         self.sources = list(sources)
         self._found: dict[MapRequest, _Found] = {}
+        self._adding = asyncio.Lock()
 
     async def symbolicate(self, event: Event) -> SymbolicationResult:
         result = SymbolicationResult()
         debug_ids = _debug_ids(event)
         failures: dict[MapRequest, str] = {}
+        frames: list[tuple[int, int, Frame]] = []
         for e_index, exc in enumerate(event.exceptions):
             if exc.raw_stacktrace is not None:
                 result.skipped[e_index] = "already resolved by the server"
                 continue
             for f_index, frame in enumerate(exc.stacktrace.frames if exc.stacktrace else ()):
                 if needs_symbolication(frame, event.platform):
-                    resolution = await self.resolve(frame, debug_ids, failures, event.project)
-                    result.frames[(e_index, f_index)] = resolution
+                    frames.append((e_index, f_index, frame))
+        requests: dict[MapRequest, None] = {}  # distinct, in frame order
+        for _, _, frame in frames:
+            with contextlib.suppress(InvalidURL):  # `resolve` reports it for the frame
+                requests[_map_request(frame, debug_ids, event.project)] = None
+        await self._find_all(list(requests), failures)
+        for e_index, f_index, frame in frames:
+            resolution = await self.resolve(frame, debug_ids, failures, event.project)
+            result.frames[(e_index, f_index)] = resolution
         return result
 
     async def resolve(
@@ -137,18 +148,11 @@ class Symbolicator:
         project: str = "",
     ) -> FrameResolution:
         try:
-            normalize_url(frame.abs_path)  # every lookup below keys on it
+            request = _map_request(frame, debug_ids or {}, project)
         except InvalidURL as exc:
             return FrameResolution(frame, failure=f"no source map: {exc}")
-        debug_id = _debug_id_for(frame, debug_ids or {})
-        request = MapRequest(frame.abs_path, debug_id, frame.chunk_id, project)
         failures = {} if failures is None else failures
-        if request not in self._found and request not in failures:
-            outcome = await self._find(request)
-            if isinstance(outcome, str):
-                failures[request] = outcome
-            else:
-                self._found[request] = outcome
+        await self._find_all([request], failures)
         if request in failures:
             return FrameResolution(frame, failure=failures[request])
         binary, provenance = self._found[request]
@@ -157,6 +161,22 @@ class Symbolicator:
         except Unresolved as exc:
             return FrameResolution(frame, provenance=provenance, failure=str(exc))
         return FrameResolution(frame, resolved, provenance, note=note)
+
+    async def _find_all(self, requests: list[MapRequest], failures: dict[MapRequest, str]) -> None:
+        """Look for the maps not yet found or failed, `MAX_CONCURRENT_FINDS` at a time: a trace
+        through many bundles waits for the slowest source, not for the sum of them."""
+        slots = asyncio.Semaphore(MAX_CONCURRENT_FINDS)
+
+        async def find(request: MapRequest) -> None:
+            async with slots:
+                outcome = await self._find(request)
+            if isinstance(outcome, str):
+                failures[request] = outcome
+            else:
+                self._found[request] = outcome
+
+        pending = [r for r in requests if r not in self._found and r not in failures]
+        await asyncio.gather(*(find(r) for r in pending))
 
     async def _find(self, request: MapRequest) -> _Found | str:
         for key, how in (
@@ -211,14 +231,15 @@ class Symbolicator:
         if request.chunk_id:
             keys.append(CacheKey("chunk_id", request.chunk_id))
         try:
-            _, binary = await asyncio.to_thread(
-                self.cache.add,
-                found.map_bytes,
-                minified=found.minified,
-                keys=keys,
-                how=str(found.how),
-                location=location,
-            )
+            async with self._adding:  # one writer at a time, though the fetches overlap
+                _, binary = await asyncio.to_thread(
+                    self.cache.add,
+                    found.map_bytes,
+                    minified=found.minified,
+                    keys=keys,
+                    how=str(found.how),
+                    location=location,
+                )
         except SourceMapError as exc:
             return f"corrupt source map {location}: {exc}"
         return binary, Provenance(found.how, location, shown_path(source.name))
@@ -259,6 +280,12 @@ def _debug_ids(event: Event) -> dict[str, str]:
             with contextlib.suppress(InvalidURL):  # still matched by its exact text
                 found[normalize_url(image.code_file)] = image.debug_id
     return found
+
+
+def _map_request(frame: Frame, debug_ids: dict[str, str], project: str) -> MapRequest:
+    """What to look a frame's map up by; `InvalidURL` when its path cannot be a key."""
+    normalize_url(frame.abs_path)  # every lookup keys on it
+    return MapRequest(frame.abs_path, _debug_id_for(frame, debug_ids), frame.chunk_id, project)
 
 
 def _debug_id_for(frame: Frame, debug_ids: dict[str, str]) -> str:

@@ -20,6 +20,7 @@ from textual.strip import Strip
 
 from tui.model import Event, Frame
 from tui.render.text import plain
+from tui.render.trace import WINDOW_LEAD
 from tui.render.trace_lines import (
     Block,
     FrameBlock,
@@ -31,10 +32,17 @@ from tui.widgets.lines import NO_WRAP, content_strips
 
 CHUNK = 64
 """Rows of a frame rendered (and highlighted) together: a 50,000-line frame renders by chunk."""
+MIN_SIDEWAYS_STEP = 8
+"""Columns one sideways key moves at the least; otherwise a third of the width."""
 
 
 class StackTraceView(ScrollView, can_focus=True):
-    """Renders `Event.exceptions`; a cursor on one frame moves with `j`/`k`."""
+    """Renders `Event.exceptions`; a cursor on one frame moves with `j`/`k`.
+
+    Rows never wrap: `l` scrolls the whole view sideways, and a long source line, shown as a
+    window from just before its crash column, grows as far as the view is scrolled. `h` back
+    past the left edge moves only such windows, to what comes before the crash column.
+    """
 
     BINDINGS = [
         Binding("j,down", "cursor(1)", "Next frame", show=False, id="trace.next_frame"),
@@ -52,6 +60,8 @@ class StackTraceView(ScrollView, can_focus=True):
             id="frame.context",
         ),
         Binding("v", "toggle_vars", "Vars", tooltip="local variables", id="frame.vars"),
+        Binding("l,right", "sideways(1)", "Scroll right", show=False, id="trace.scroll_right"),
+        Binding("h,left", "sideways(-1)", "Scroll left", show=False, id="trace.scroll_left"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -70,6 +80,12 @@ class StackTraceView(ScrollView, can_focus=True):
         self._cursor: int | None = None
         """Position in `_frames` of the frame under the cursor."""
         self._width = 0
+        self.x_offset = 0
+        """Columns scrolled sideways; below 0, how far long lines' windows start earlier."""
+        self._left_limit = 0
+        """How far left of 0 `x_offset` may go: the latest start of a long line's window."""
+        self._widest = 0
+        """Cells of the widest row rendered so far: how far a sideways scroll may go."""
         self._strips: LRUCache[tuple[int, int, bool, bool, bool], list[Strip]] = LRUCache(256)
 
     # -- public --------------------------------------------------------------------------
@@ -83,10 +99,13 @@ class StackTraceView(ScrollView, can_focus=True):
         if not same_event:
             self.expanded.clear()
             self.show_vars.clear()
+            self.x_offset = 0
         self.event, self.in_app_only, self._blocks = event, in_app_only, blocks
         frames = [(i, block) for i, block in enumerate(blocks) if isinstance(block, FrameBlock)]
         self._frames = [i for i, _ in frames]
         self._frame_blocks = [block for _, block in frames]
+        columns = (block.row.frame.colno or 0 for block in self._frame_blocks)
+        self._left_limit = max((column - 1 - WINDOW_LEAD for column in columns), default=0)
         crashed = [i for i, block in enumerate(self._frame_blocks) if block.row.crashed]
         if not same_event:
             self.expanded.update(self._frame_blocks[i].key for i in crashed)
@@ -123,6 +142,7 @@ class StackTraceView(ScrollView, can_focus=True):
             return
         self._width = width
         self._strips.clear()
+        self._widest = 0
         self._heights = [self._block_height(block) for block in self._blocks]
         self._update_starts()
         self._scroll_to_cursor()
@@ -175,7 +195,8 @@ class StackTraceView(ScrollView, can_focus=True):
                 lines = block.lines(self._width, start, stop)
             else:
                 prefix = block.prefix(cursor)
-                lines = [prefix + line for line in block.lines(*state, start, stop)]
+                rows = block.lines(*state, start, stop, reveal=self.x_offset)
+                lines = [prefix + line for line in rows]
         except Exception as error:  # one hostile frame must not take the trace down with it
             note = plain(f"could not render this frame: {error}", "$text-error")
             lines = [note] + [Content("")] * (stop - start - 1)
@@ -184,10 +205,13 @@ class StackTraceView(ScrollView, can_focus=True):
         return strips
 
     def _line_strip(self, line: Content, cursor: bool) -> Strip:
-        line = line.truncate(self._width, ellipsis=True, pad=True)
+        self._widest = max(self._widest, line.cell_length)
+        x, width = max(self.x_offset, 0), self._width
+        line = line.truncate(width + x, ellipsis=True, pad=True)
         if cursor:
             line = line.stylize_before("on $boost")
-        return content_strips(self, line, self._width, NO_WRAP)[0]
+        strip = content_strips(self, line, width + x, NO_WRAP)[0]
+        return strip.crop(x, x + width) if x else strip
 
     # -- cursor --------------------------------------------------------------------------
 
@@ -228,6 +252,16 @@ class StackTraceView(ScrollView, can_focus=True):
         if position == self._cursor:
             position += direction
         self._move_cursor(position)
+
+    def action_sideways(self, direction: int) -> None:
+        """Scroll a third of the width left or right, no further than the widest row seen."""
+        step = max(MIN_SIDEWAYS_STEP, self._width // 3)
+        limit = max(0, self._widest - self._width)
+        offset = max(-max(self._left_limit, 0), min(limit, self.x_offset + direction * step))
+        if offset != self.x_offset:
+            self.x_offset = offset
+            self._strips.clear()  # rows are cut (and long lines windowed) for the old offset
+            self.refresh()
 
     def action_toggle_context(self) -> None:
         self._toggle(self.expanded)
