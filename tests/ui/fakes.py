@@ -8,7 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 from tui.backends.errors import NotFound
 from tui.model import (
+    Activity,
+    AssignChange,
+    Assignee,
     Breadcrumb,
+    Capabilities,
+    Change,
     Event,
     ExceptionValue,
     Frame,
@@ -23,6 +28,20 @@ from tui.model import (
 
 NOW = datetime(2026, 8, 21, 18, 0, 0, tzinfo=UTC)
 HOSTILE = "[bold red]pwned[/] \x1b[31mred\x1b[0m\r\x00 $accent"
+
+
+ME = Assignee("user", "1", "Jane Doe", "jane@example.com")
+MEMBERS = (
+    ME,
+    Assignee("user", "2", "Omar Haddad", "omar@example.com"),
+    Assignee("team", "7", "payments"),
+)
+STATUS_AFTER = {
+    StatusAction.RESOLVE: IssueStatus.RESOLVED,
+    StatusAction.RESOLVE_NEXT_RELEASE: IssueStatus.RESOLVED,
+    StatusAction.REOPEN: IssueStatus.UNRESOLVED,
+    StatusAction.IGNORE: IssueStatus.IGNORED,
+}
 
 
 def fixed_clock() -> datetime:
@@ -207,7 +226,8 @@ class FakeBackend:
     `hold_status`/`hold_list` (asyncio.Events) keep `set_status`/`list_issues` pending until
     set, `hold_more` only the requests for a next page; `fail_status`/`fail_list` make them
     raise (any exception, to test what the UI does with the unexpected). Every call is
-    recorded for assertions.
+    recorded for assertions. Triage: `capabilities` is settable, `fail_apply` maps an issue id
+    to the error its `apply` raises, `applied` records every change sent.
     """
 
     name = "fake"
@@ -228,6 +248,12 @@ class FakeBackend:
         self.hold_list: asyncio.Event | None = None
         self.hold_more: asyncio.Event | None = None
         self.events: dict[str, Event] = {}
+        self.capabilities = Capabilities()
+        self.applied: list[tuple[str, Change]] = []
+        self.fail_apply: dict[str, Exception] = {}
+        self.activities: dict[str, list[Activity]] = {}
+        """Issue id -> its activity, newest first."""
+        self.comments: list[tuple[str, str]] = []
 
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
         self.queries.append((query, cursor))
@@ -262,14 +288,37 @@ class FakeBackend:
             await self.hold_status.wait()
         if self.fail_status is not None:
             raise self.fail_status
-        status = {
-            StatusAction.RESOLVE: IssueStatus.RESOLVED,
-            StatusAction.RESOLVE_NEXT_RELEASE: IssueStatus.RESOLVED,
-            StatusAction.REOPEN: IssueStatus.UNRESOLVED,
-            StatusAction.IGNORE: IssueStatus.IGNORED,
-        }[action]
-        self.issues[issue_id] = replace(self.issues[issue_id], status=status)
+        self.issues[issue_id] = replace(self.issues[issue_id], status=STATUS_AFTER[action])
         return self.issues[issue_id]
+
+    async def apply(self, issue_id: str, change: Change) -> Issue:
+        self.applied.append((issue_id, change))
+        if issue_id in self.fail_apply:
+            raise self.fail_apply[issue_id]
+        if isinstance(change, AssignChange):
+            issue = replace(await self.get_issue(issue_id), assignee=change.assignee)
+        else:
+            # Through `set_status`, so that its hold, failure and record apply here too.
+            issue = await self.set_status(issue_id, change.action)
+            until = change.until if change.action is StatusAction.IGNORE else None
+            issue = replace(issue, ignore_until=until)
+        self.issues[issue_id] = issue
+        return issue
+
+    async def members(self) -> tuple[Assignee, ...]:
+        return MEMBERS
+
+    async def me(self) -> Assignee:
+        return ME
+
+    async def activity(self, issue_id: str) -> tuple[Activity, ...]:
+        return tuple(self.activities.get(issue_id, ()))
+
+    async def comment(self, issue_id: str, text: str) -> Activity:
+        self.comments.append((issue_id, text))
+        note = Activity(NOW, ME.name, "note", text)
+        self.activities.setdefault(issue_id, []).insert(0, note)
+        return note
 
     async def check(self) -> str:
         return "fake backend"

@@ -38,7 +38,7 @@ async def test_help_and_palette_show_the_effective_key_and_the_binding_id() -> N
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         lines = app.screen.query_one("#help-text", Static).render().plain.splitlines()
-        resolve = next(line for line in lines if "issues.resolve" in line)
+        resolve = next(line for line in lines if "issues.resolve " in line)
         assert resolve.split() == ["x", "issues.resolve", "Resolve"]
         mark = next(line for line in lines if "issues.mark " in line)
         assert mark.split()[0] == "^t"

@@ -263,7 +263,7 @@ async def test_oldest_on_a_server_without_it_says_why() -> None:
         assert screen.disabled_reason("toggle_minified", ()) == "nothing minified in this event"  # type: ignore[attr-defined]
         await pilot.press("r")
         await settle(app, pilot)
-        assert screen.disabled_reason("resolve_issue", ()) == "already resolved"  # type: ignore[attr-defined]
+        assert screen.disabled_reason("resolve_issue", ()) == "BILLING-API-1 is already resolved"  # type: ignore[attr-defined]
 
 
 async def test_server_failure_shown_beside_the_local_one() -> None:

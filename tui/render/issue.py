@@ -37,10 +37,11 @@ class Column:
     """`None` for the column that takes the remaining width."""
 
 
-def issue_columns(total_width: int, id_width: int = 12) -> list[Column]:
+def issue_columns(total_width: int, id_width: int = 12, assignees: bool = False) -> list[Column]:
     """The columns that fit `total_width` cells; narrow terminals drop culprit and users.
 
     `id_width` is the longest short id on screen: ids are what people paste, so never cut.
+    `assignees` adds who an issue is assigned to (for backends that can assign).
     """
     wide = total_width >= 110
     columns = [
@@ -51,6 +52,7 @@ def issue_columns(total_width: int, id_width: int = 12) -> list[Column]:
         Column("count", "events", 6),
         Column("users", "users", 5) if wide else None,
         Column("last_seen", "seen", 4),
+        Column("assignee", "assignee" if wide else "who", 10 if wide else 6) if assignees else None,
         Column("status", "status", 10 if wide else 6),
     ]
     kept = [column for column in columns if column is not None]
@@ -101,6 +103,7 @@ def issue_cells(
         "count": Text(compact_count(issue.count), justify="right"),
         "users": Text(compact_count(issue.user_count), justify="right"),
         "last_seen": age_cell(issue, now),
+        "assignee": plain_text(issue.assignee.label if issue.assignee else "", muted),
         "status": Text(
             STATUS_GLYPH[issue.status] if narrow else issue.status.value,
             style=status_color,
@@ -108,7 +111,7 @@ def issue_cells(
         ),
     }
     for column in columns:
-        if column.width is not None and column.key in {"title", "culprit", "short_id"}:
+        if column.width is not None and column.key in {"title", "culprit", "short_id", "assignee"}:
             cells[column.key].truncate(column.width, overflow="ellipsis")
     return [cells[column.key] for column in columns]
 

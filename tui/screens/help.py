@@ -26,6 +26,9 @@ GROUP_NAMES = {
     "StackdeckApp": "Everywhere",
     "HelpScreen": "Help",
     "ProfilePicker": "Profiles",
+    "ConfirmChangeScreen": "Confirmation",
+    "ChangePicker": "Pickers",
+    "ActivityScreen": "Activity",
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from textual import on, work
@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState
 from tui.backends.base import EVENT_LATEST, Backend
 from tui.backends.errors import BackendError
 from tui.config import Profile
-from tui.model import Breadcrumb, Event, Frame, Issue, StatusAction
+from tui.model import Breadcrumb, Event, Frame, Issue
 from tui.render.event import breadcrumb_line, detail_line, detail_rows, event_bar
 from tui.render.issue import issue_header
 from tui.render.report import event_report_text
@@ -33,7 +33,14 @@ from tui.screens.outside import (
     open_in_browser,
     url_problem,
 )
-from tui.screens.status import ACTION_FOR, PROGRESS, TARGET, can_apply, read_only_reason
+from tui.screens.status import read_only_reason
+from tui.screens.triage_actions import (
+    TRIAGE_ACTIONS,
+    TriageActions,
+    TriageHistory,
+    triage_bindings,
+)
+from tui.triage import ChangeRecord
 from tui.widgets.footer import KeyFooter
 from tui.widgets.lines import LineList
 from tui.widgets.stack_trace import StackTraceView
@@ -43,7 +50,7 @@ Symbolicate = Callable[[Event], Awaitable[Event]]
 `ExceptionValue.raw_stacktrace` (what `SymbolicationResult.apply` does)."""
 
 
-class IssueDetailScreen(Screen[Issue]):
+class IssueDetailScreen(TriageActions, Screen[Issue]):
     """Dismisses with the issue as last reported by the server, so the list can redraw it.
 
     `y` copies where the user is looking: on the stack trace tab the cursor frame's
@@ -56,6 +63,8 @@ class IssueDetailScreen(Screen[Issue]):
         Binding("r", "resolve_issue", "Resolve", id="detail.resolve"),
         Binding("u", "reopen_issue", "Reopen", id="detail.reopen"),
         Binding("i", "ignore_issue", "Ignore", id="detail.ignore"),
+        *triage_bindings("detail", show_undo=False),
+        Binding("H", "show_activity", "Activity", id="detail.activity"),
         Binding("p", "event('previous')", "Older", id="detail.previous_event"),
         Binding("n", "event('next')", "Newer", id="detail.next_event"),
         Binding("L", "event('latest')", "Latest event", show=False, id="detail.latest_event"),
@@ -98,6 +107,7 @@ class IssueDetailScreen(Screen[Issue]):
         *,
         read_only_profile: str | None = None,
         profile: Profile | None = None,
+        history: TriageHistory | None = None,
     ) -> None:
         super().__init__()
         self.backend = backend
@@ -112,7 +122,9 @@ class IssueDetailScreen(Screen[Issue]):
         """The event as best resolved so far; `show_minified` draws its minified frames."""
         self.in_app_only = True
         self.show_minified = False
-        self.pending = False
+        self.pending: set[str] = set()
+        """The issue while a change to it is in flight."""
+        self.history = history or TriageHistory()
         self.loading_event = False
 
     def compose(self) -> ComposeResult:
@@ -197,25 +209,6 @@ class IssueDetailScreen(Screen[Issue]):
         if self.event is event and local is not event:
             self.show_event(local)
 
-    @work(exclusive=True, group="status", exit_on_error=False)
-    async def change_status(self, action: StatusAction) -> None:
-        """Ask the server; the header changes only to what the server answers."""
-        self.pending = True
-        self.refresh_bindings()
-        self._set_status(plain(f"{PROGRESS[action]} {self.issue.short_id}…", "$text-muted"))
-        try:
-            updated = await self.backend.set_status(self.issue.id, action)
-        except BackendError as error:
-            self._show_error(f"{PROGRESS[action]} {self.issue.short_id} failed", error)
-            return
-        finally:
-            self.pending = False
-            self.refresh_bindings()
-        self.issue = updated
-        self._draw_header()
-        self._set_status(self._hint())
-        self.notify(f"{updated.short_id} is now {updated.status.value}", markup=False)
-
     # -- display -------------------------------------------------------------------------
 
     def show_event(self, event: Event) -> None:
@@ -280,10 +273,8 @@ class IssueDetailScreen(Screen[Issue]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if read_only_reason(action, self.read_only_profile):
             return False  # hidden from the footer; pressing it still says why
-        if action in ACTION_FOR:
-            if self.pending:
-                return None
-            return True if can_apply(self.issue, ACTION_FOR[action], self.backend) else None
+        if action in TRIAGE_ACTIONS:
+            return None if self.triage_refusal(action) else True
         if action == "event":
             return True if self._event_ref(str(parameters[0])) else None
         if action == "toggle_in_app":
@@ -309,13 +300,8 @@ class IssueDetailScreen(Screen[Issue]):
             return None
         if refusal := read_only_reason(action, self.read_only_profile):
             return refusal
-        if action in ACTION_FOR:
-            status_action = ACTION_FOR[action]
-            if self.pending:
-                return "a status change is still in progress"
-            if status_action not in self.backend.status_actions:
-                return f"this server cannot {status_action.value} issues"
-            return f"already {TARGET[status_action].value}"
+        if action in TRIAGE_ACTIONS:
+            return self.triage_refusal(action)
         if action == "event":
             return self._event_refusal(str(parameters[0]))
         if action == "toggle_in_app":
@@ -353,18 +339,19 @@ class IssueDetailScreen(Screen[Issue]):
         if (ref := self._event_ref(which)) is not None:
             self.fetch_event(ref)
 
-    def action_resolve_issue(self) -> None:
-        self._status_action(StatusAction.RESOLVE)
+    # -- triage: the hooks of TriageActions ------------------------------------------------
 
-    def action_reopen_issue(self) -> None:
-        self._status_action(StatusAction.REOPEN)
+    def triage_targets(self) -> tuple[list[Issue], bool]:
+        return [self.issue], False
 
-    def action_ignore_issue(self) -> None:
-        self._status_action(StatusAction.IGNORE)
+    def show_changed(self, issues: Sequence[Issue]) -> None:
+        for issue in issues:
+            if issue.id == self.issue.id:
+                self.issue = issue
+                self._draw_header()
 
-    def _status_action(self, action: StatusAction) -> None:
-        if not self.pending and can_apply(self.issue, action, self.backend):
-            self.change_status(action)
+    def triage_done(self, record: ChangeRecord) -> None:
+        self.refresh_bindings()
 
     def _draw_trace(self) -> None:
         if self.event is None:
@@ -433,7 +420,8 @@ class IssueDetailScreen(Screen[Issue]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Workers do not close the app on error: an unexpected one is reported here instead."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.loading_event = self.pending = False
+            self.loading_event = False
+            self.pending.clear()
             self._show_error(f"Unexpected error in {event.worker.name}", event.worker.error)
             self.refresh_bindings()
 

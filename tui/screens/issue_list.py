@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -15,18 +15,20 @@ from textual.widgets import Static
 
 from tui.backends.base import Backend
 from tui.config import WATCH_INTERVAL, Profile
-from tui.model import Issue, IssueQuery, StatusAction
+from tui.model import Feature, Issue, IssueQuery
 from tui.prefetch import EventPrefetcher
 from tui.render.issue import empty_result
 from tui.render.text import plain
 from tui.screens.outside import copy_text, open_in_browser, url_problem
 from tui.screens.status import (
-    ACTION_FOR,
-    PROGRESS,
-    can_apply,
     describe_error,
     read_only_reason,
-    why_not,
+)
+from tui.screens.triage_actions import (
+    TRIAGE_ACTIONS,
+    TriageActions,
+    TriageHistory,
+    triage_bindings,
 )
 from tui.screens.watched_list import WatchedListScreen
 from tui.widgets.footer import KeyFooter
@@ -35,9 +37,10 @@ from tui.widgets.query_bar import QueryBar
 
 if TYPE_CHECKING:
     from tui.screens.issue_detail import Symbolicate
+    from tui.triage import ChangeRecord
 
 
-class IssueListScreen(WatchedListScreen):
+class IssueListScreen(TriageActions, WatchedListScreen):
     BINDINGS = [
         Binding("slash", "search", "Search", id="issues.search"),
         Binding("s", "cycle_sort", "Sort", id="issues.sort"),
@@ -45,6 +48,7 @@ class IssueListScreen(WatchedListScreen):
         Binding("r", "resolve_issue", "Resolve", id="issues.resolve"),
         Binding("u", "reopen_issue", "Reopen", id="issues.reopen"),
         Binding("i", "ignore_issue", "Ignore", id="issues.ignore"),
+        *triage_bindings("issues", show_undo=True),
         Binding("y", "copy_id", "Copy id", show=False, id="issues.copy_id"),
         Binding("Y", "copy_url", "Copy URL", show=False, id="issues.copy_url"),
         Binding(
@@ -82,6 +86,7 @@ class IssueListScreen(WatchedListScreen):
         watch: bool = False,
         watch_interval: float = WATCH_INTERVAL,
         profile: Profile | None = None,
+        history: TriageHistory | None = None,
     ) -> None:
         super().__init__(watch, watch_interval)
         self.backend = backend
@@ -95,7 +100,8 @@ class IssueListScreen(WatchedListScreen):
         self.next_cursor: str | None = None
         self.loading_more = False
         self.pending: set[str] = set()
-        """Issues with a status change in flight; their status keys stay disabled."""
+        """Issues with a change in flight; their triage keys stay disabled."""
+        self.history = history or TriageHistory()
         self.prefetcher = EventPrefetcher(backend)
         self._bindings_seen: tuple[tuple[str, str, bool], ...] = ()
         """The enabled state of every key when the footer was last rebuilt."""
@@ -115,6 +121,7 @@ class IssueListScreen(WatchedListScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.table.assignees = self.backend.capabilities.supports(Feature.ASSIGN)
         self._draw_title()
         self.load_issues()
         self.set_interval(60, self._clock_moved)
@@ -165,24 +172,6 @@ class IssueListScreen(WatchedListScreen):
         known = self.table.known_ids
         self.table.show_issues([i for i in page.issues if i.id not in known], append=True)
         self._set_status(Content(""))
-
-    @work(exclusive=True, group="status")
-    async def change_status(self, issue: Issue, action: StatusAction) -> None:
-        """Ask the server; the row changes only to what the server answers."""
-        self.pending.add(issue.id)
-        self.refresh_bindings()
-        self._set_status(plain(f"{PROGRESS[action]} {issue.short_id}…", "$text-muted"))
-        try:
-            updated = await self.backend.set_status(issue.id, action)
-        except Exception as error:  # anything else would close the app
-            self._show_error(f"{PROGRESS[action]} {issue.short_id} failed", error)
-            return
-        finally:
-            self.pending.discard(issue.id)
-            self.refresh_bindings()
-        self.table.update_issue(updated)
-        self._set_status(Content(""))
-        self.notify(f"{updated.short_id} is now {updated.status.value}", markup=False)
 
     # -- display -------------------------------------------------------------------------
 
@@ -277,6 +266,7 @@ class IssueListScreen(WatchedListScreen):
             self.symbolicate,
             read_only_profile=self.read_only_profile,
             profile=self.profile,
+            history=self.history,
         )
         self.app.push_screen(screen, callback=self._detail_closed)
 
@@ -292,11 +282,8 @@ class IssueListScreen(WatchedListScreen):
         if action == "clear_marks":
             # Hidden without marks, so that esc keeps its other meanings.
             return bool(self.marked)
-        if action in ACTION_FOR:
-            issue = self.table.current_issue
-            if issue is None or issue.id in self.pending:
-                return None
-            return True if can_apply(issue, ACTION_FOR[action], self.backend) else None
+        if action in TRIAGE_ACTIONS:
+            return None if self.triage_refusal(action) else True
         if action == "open_issue":
             return True if self.table.current_issue else None
         if action == "cycle_sort":
@@ -313,11 +300,8 @@ class IssueListScreen(WatchedListScreen):
             return refusal
         if action in MARK_ACTIONS:
             return "no issue to mark"
-        if action in ACTION_FOR:
-            issue = self.table.current_issue
-            if issue is not None and issue.id in self.pending:
-                return f"{issue.short_id} is still waiting for the server"
-            return why_not(issue, ACTION_FOR[action], self.backend)
+        if action in TRIAGE_ACTIONS:
+            return self.triage_refusal(action)
         if action == "cycle_sort":
             return f"{self.backend.name} lists issues in one order only"
         if action == "copy_id":
@@ -344,20 +328,6 @@ class IssueListScreen(WatchedListScreen):
         if issue is not None and not url_problem(issue):
             open_in_browser(self, issue.permalink, self._set_status)
 
-    def _status_action(self, action: StatusAction) -> None:
-        issue = self.table.current_issue
-        if issue is not None and issue.id not in self.pending:
-            self.change_status(issue, action)
-
-    def action_resolve_issue(self) -> None:
-        self._status_action(StatusAction.RESOLVE)
-
-    def action_reopen_issue(self) -> None:
-        self._status_action(StatusAction.REOPEN)
-
-    def action_ignore_issue(self) -> None:
-        self._status_action(StatusAction.IGNORE)
-
     def action_refresh(self) -> None:
         self.load_issues()
 
@@ -382,6 +352,27 @@ class IssueListScreen(WatchedListScreen):
         self.next_cursor = None
         self._draw_title()
         self.load_issues()
+
+    # -- triage: the hooks of TriageActions ------------------------------------------------
+
+    def triage_targets(self) -> tuple[list[Issue], bool]:
+        if self.marked:
+            return self.marked_issues, True
+        issue = self.table.current_issue
+        return ([issue] if issue else []), False
+
+    def show_changed(self, issues: Sequence[Issue]) -> None:
+        for issue in issues:
+            self.table.update_issue(issue)
+
+    def triage_done(self, record: ChangeRecord) -> None:
+        """Failures stay marked for a retry; what worked is unmarked."""
+        if self.marked:
+            failed = set(record.failed)
+            done = [r.issue_id for r in record.results if r.issue_id not in failed]
+            self.marked.difference_update(done)
+            self._marks_changed(done)
+        self._refresh_changed_bindings()  # `z` has something to undo, or no longer
 
     # -- marks: plain data here, drawn by the table ----------------------------------------
 

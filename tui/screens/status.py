@@ -21,7 +21,9 @@ ACTION_FOR = {
     "reopen_issue": StatusAction.REOPEN,
     "ignore_issue": StatusAction.IGNORE,
 }
-MUTATING_ACTIONS = frozenset(ACTION_FOR)
+MUTATING_ACTIONS = frozenset(
+    {*ACTION_FOR, "assign_issue", "ignore_until", "resolve_in", "undo_change"}
+)
 """Every action, on any screen, that changes the server: a read-only profile hides and refuses
 them all. A new mutating action (assign, undo, bulk) joins this set."""
 

@@ -63,6 +63,8 @@ class IssueTable(DataTable[Text]):
         """Ids of the marked issues: the screen's own set, read here to draw the mark column."""
         self.badges: Mapping[str, Change] = badges if badges is not None else {}
         """What watch mode saw change, by issue id: the screen's own dict."""
+        self.assignees = False
+        """Set by the screen when the backend can assign: adds the assignee column."""
         self.issues: list[Issue] = []
         self._rows: dict[str, int] = {}
         """Row index by issue id: updating one issue must not scan the list."""
@@ -120,7 +122,7 @@ class IssueTable(DataTable[Text]):
     def _fit(self, width: int) -> list[Column]:
         id_width = max((len(issue.short_id) for issue in self.issues), default=12)
         # The flags column and its padding come out of the width the issue columns share.
-        return [FLAGS, *issue_columns(width - FLAGS_WIDTH - 2, id_width)]
+        return [FLAGS, *issue_columns(width - FLAGS_WIDTH - 2, id_width, self.assignees)]
 
     def _cells(self, issue: Issue) -> list[Text]:
         cells = issue_cells(issue, self._columns[1:], self.clock(), self.app.theme_variables)
