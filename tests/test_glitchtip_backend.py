@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import FIXTURES
 from tui.backends.errors import InvalidResponse, NotFound, ServerError
 from tui.backends.http import ApiClient, decode_json
-from tui.backends.sentry import SentryBackend
+from tui.backends.sentry import MAX_SHORT_ID_PAGES, SentryBackend
 from tui.backends.sentry_dialects import GLITCHTIP
 from tui.model import IssueQuery, IssueStatus, StatusAction
 
@@ -192,3 +192,22 @@ async def test_without_projects_an_issue_of_another_organisation_is_refused() ->
         await gt.set_status("77", StatusAction.RESOLVE)
     assert not any(r.method == "PUT" for r in server.requests)
     assert (await gt.get_issue("2")).project == "billing-api"
+
+
+class EndlessGlitchTip(GlitchTip):
+    """Every page of the issue list names one more: a server that never runs out."""
+
+    def issue_list(self, params: httpx.QueryParams) -> httpx.Response:
+        page = int(params.get("cursor", "0")) + 1
+        url = f"https://glitchtip.example.test/api/0/organizations/acme/issues/?cursor={page}"
+        link = f'<{url}>; rel="next"; results="true"'
+        issue = {**self.issues["1"], "id": str(1000 + page), "shortId": f"BILLING-API-X{page}"}
+        return httpx.Response(200, json=[issue], headers={"Link": link})
+
+
+async def test_a_short_id_lookup_stops_paging_a_list_that_never_ends() -> None:
+    server = EndlessGlitchTip()
+    with pytest.raises(NotFound, match="among the project's newest issues"):
+        await backend(server).get_issue("BILLING-API-ZZ")
+    listings = [r for r in server.requests if r.url.path.endswith("/issues/")]
+    assert len(listings) == MAX_SHORT_ID_PAGES

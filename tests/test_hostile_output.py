@@ -200,3 +200,24 @@ async def test_the_tui_shows_a_hostile_issue_and_event_inert() -> None:
         # The 900-deep value is drawn (cut at the edge of the view), not a crash.
         assert re.search(r"deep\s+= \{", texts[-1])
         assert all(raw_controls(text.replace("\n", "")) == [] for text in texts)
+
+
+def strict_json(text: bytes) -> object:
+    """JSON as RFC 8259 has it (and jq, JavaScript, Go): no NaN or Infinity literals."""
+
+    def refuse(constant: str) -> object:
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_issues_show_json_stays_strict_json_with_nan_and_infinite_vars(
+    server: HostileSentry, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    # Python's json writes and reads these literals, so a server may well serve them.
+    frame = server.event["entries"][0]["data"]["values"][0]["stacktrace"]["frames"][0]
+    frame["vars"] = {"ratio": float("nan"), "big": float("inf"), "small": float("-inf")}
+    code, out, err = run(capsysbinary, "issues", "show", server.issue["id"], "--json")
+    assert code == 0, err
+    frames = strict_json(out)["event"]["exceptions"][-1]["stacktrace"]["frames"]  # type: ignore[index]
+    assert frames[0]["vars"] == {"ratio": "NaN", "big": "Infinity", "small": "-Infinity"}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import json
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
@@ -11,8 +14,15 @@ import httpx
 import pytest
 
 from tests.conftest import FIXTURES
-from tui.backends.errors import AuthError, InvalidResponse, ServerError, UntrustedURL
-from tui.backends.http import ApiClient, rate_limit_wait
+from tui.backends import http
+from tui.backends.errors import (
+    AuthError,
+    ConnectionFailed,
+    InvalidResponse,
+    ServerError,
+    UntrustedURL,
+)
+from tui.backends.http import ApiClient, next_link, rate_limit_wait
 from tui.backends.sentry import SentryBackend
 from tui.cli import main
 from tui.model import IssueQuery
@@ -181,6 +191,12 @@ def test_retry_after_as_an_http_date() -> None:
     assert rate_limit_wait({"Retry-After": "soon"}, now) == 1.0
 
 
+@pytest.mark.parametrize("absurd", ["inf", "Infinity", "1e999", "nan", "-inf"])
+def test_a_retry_after_that_is_no_number_of_seconds_waits_the_default(absurd: str) -> None:
+    assert rate_limit_wait({"Retry-After": absurd}, 0.0) == 1.0
+    assert rate_limit_wait({"X-Sentry-Rate-Limit-Reset": absurd}, 0.0) == 1.0
+
+
 async def test_a_write_is_not_resent_by_the_http_layer_but_a_read_only_post_is() -> None:
     answers = [httpx.Response(502), httpx.Response(200, json={})]
     sent: list[str] = []
@@ -201,3 +217,69 @@ async def test_a_write_is_not_resent_by_the_http_layer_but_a_read_only_post_is()
     answers[:] = [httpx.Response(502), httpx.Response(200, json={})]
     await client.request("POST", "/query/", read_only=True)
     assert sent == ["POST", "POST", "POST"]
+
+
+def gzipped(body: bytes) -> httpx.Response:
+    """An answer whose body is decoded only as the client reads it (as from the network)."""
+    return httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=httpx.ByteStream(body))
+
+
+def answering(answer: Callable[[], httpx.Response], deadline: float = 60.0) -> ApiClient:
+    """A client of a server giving `answer()` to every request (a fresh body each time)."""
+
+    async def sleep(seconds: float) -> None:
+        pass
+
+    transport = httpx.MockTransport(lambda request: answer())
+    return ApiClient(
+        "https://h.example", TOKEN, transport=transport, sleep=sleep, deadline=deadline
+    )
+
+
+async def test_a_gzip_bomb_is_abandoned_at_the_answer_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(http, "MAX_ANSWER_BYTES", 1024 * 1024)
+    bomb = gzip.compress(b" " * (1024 * 1024 + 1))  # 1 KB on the wire
+    client = answering(lambda: gzipped(bomb))
+    with pytest.raises(InvalidResponse, match="larger than 1048576 bytes"):
+        await client.get_json("/api/0/issues/1/")
+
+
+async def test_an_answer_that_never_ends_times_out() -> None:
+    async def trickle() -> AsyncIterator[bytes]:
+        yield b"["
+        await asyncio.Event().wait()  # the rest never comes
+
+    client = answering(lambda: httpx.Response(200, content=trickle()), deadline=0.01)
+    with pytest.raises(ConnectionFailed, match="timed out"):
+        await client.get_json("/api/0/issues/1/")
+
+
+@pytest.mark.parametrize(
+    ("answer", "why"),
+    [
+        (lambda: gzipped(b"not gzip"), "cannot be decompressed"),
+        (lambda: httpx.Response(302, headers={"Location": "/again/"}), "redirects"),
+    ],
+)
+async def test_a_garbled_answer_or_a_redirect_loop_is_a_backend_error(
+    answer: Callable[[], httpx.Response], why: str
+) -> None:
+    with pytest.raises(ConnectionFailed, match=why):
+        await answering(answer).get_json("/api/0/issues/1/")
+
+
+async def test_a_server_echoing_the_token_back_does_not_get_it_printed() -> None:
+    echo = httpx.Response(401, json={"detail": f"invalid credentials: Bearer {TOKEN}"})
+    backend = SentryBackend(Server(echo).client("https://sentry.example.com"), "acme")
+    with pytest.raises(AuthError) as caught:
+        await backend.list_issues(IssueQuery())
+    assert TOKEN not in str(caught.value)
+    assert str(caught.value).endswith("invalid credentials: Bearer <token>")
+
+
+def test_a_link_header_full_of_opening_brackets_still_finds_the_next_page() -> None:
+    # The URL is the one in the last `<...>`; a scan from every `<` was quadratic in them.
+    header = "<" * 10_000 + '<https://h.example/api/0/next/>; rel="next"'
+    assert next_link(header) == "https://h.example/api/0/next/"

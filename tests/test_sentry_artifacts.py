@@ -224,3 +224,15 @@ def test_a_zip_bomb_entry_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(archive.getvalue()) < 1024 * 1024
     with pytest.raises(LookupFailed, match="index.js.map in the bundle is over 1048576 bytes"):
         sentry_artifacts.bundle_map(archive.getvalue(), DEBUG_ID, "sentry artifacts")
+
+
+async def test_the_events_project_stays_one_segment_of_the_lookup_path() -> None:
+    from tui.symbols import MapRequest
+
+    requests: list[httpx.Request] = []
+    climbing = MapRequest("https://shop.example.com/app.js", debug_id=DEBUG_ID, project="../../x")
+    nothing = artifact_source(lambda request: httpx.Response(200, json=[]), requests)
+    assert await nothing.find(climbing) is None
+    assert [r.url.raw_path.split(b"?")[0] for r in requests] == [
+        b"/api/0/projects/acme/..%2F..%2Fx/artifact-lookup/"
+    ]

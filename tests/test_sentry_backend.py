@@ -177,7 +177,13 @@ async def test_partial_status_answer_reads_the_issue_back() -> None:
 async def test_short_id_is_looked_up_before_fetching_the_event() -> None:
     def answer(request: httpx.Request) -> httpx.Response:
         if "/shortids/" in request.url.path:
-            return httpx.Response(200, json={"groupId": "4829301773", "group": issue(4829301773)})
+            return httpx.Response(
+                200,
+                json={
+                    "groupId": "4829301773",
+                    "group": issue(4829301773, shortId="BILLING-API-3F"),
+                },
+            )
         return httpx.Response(200, json=EVENT)
 
     recorder = Recorder(answer)

@@ -41,3 +41,6 @@ def test_backoff_takes_retry_after_doubles_otherwise_caps_and_resets() -> None:
     assert backoff.succeeded() == 60
     # A Retry-After shorter than the interval never makes watch mode poll faster.
     assert backoff.failed(RateLimited("slow down", retry_after=1)) == 60
+    # Nor does an absurd one from a lying server stop it for good.
+    assert backoff.failed(RateLimited("slow down", retry_after=1e308)) == MAX_BACKOFF
+    assert backoff.failed(RateLimited("slow down", retry_after=float("inf"))) == MAX_BACKOFF

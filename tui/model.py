@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -391,6 +392,10 @@ def capped(value: Any, levels: int = MAX_NESTING) -> Any:
     return value
 
 
+NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+"""`--json`'s strings for the floats JSON cannot write."""
+
+
 def to_jsonable(value: Any, levels: int = 2 * MAX_NESTING) -> Any:
     """The model as plain JSON data: dataclasses as objects, datetimes as ISO 8601, enums as
     their values. This is the `--json` output format documented in the README.
@@ -413,4 +418,8 @@ def to_jsonable(value: Any, levels: int = 2 * MAX_NESTING) -> Any:
         return {str(k): to_jsonable(v, levels - 1) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [to_jsonable(v, levels - 1) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        # JSON has no such number (jq, JavaScript and Go refuse Python's `NaN` literal): the
+        # spelling Python's json module uses, as a string.
+        return NON_FINITE[repr(value)]
     return value

@@ -49,7 +49,7 @@ def _regressed(old: Issue, new: Issue) -> bool:
 @dataclass
 class Backoff:
     """The delay before the next look: the interval after a success; after a failure the
-    server's Retry-After when it gave one, else twice the last delay, up to MAX_BACKOFF."""
+    server's Retry-After when it gave one, else twice the last delay; never over MAX_BACKOFF."""
 
     interval: float
     delay: float = 0.0
@@ -64,5 +64,6 @@ class Backoff:
     def failed(self, error: BaseException) -> float:
         retry_after = error.retry_after if isinstance(error, RateLimited) else None
         doubled = min(MAX_BACKOFF, self.delay * 2)
-        self.delay = max(self.interval, retry_after) if retry_after else doubled
+        # A Retry-After of a year (or `inf`) from a broken server would stop watching for good.
+        self.delay = min(MAX_BACKOFF, max(self.interval, retry_after)) if retry_after else doubled
         return self.delay

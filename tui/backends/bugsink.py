@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 from uuid import UUID
 
 import httpx
@@ -18,7 +18,7 @@ import httpx
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED
 from tui.backends.coerce import as_id, as_int, as_str
 from tui.backends.errors import InvalidResponse, NotFound, Unsupported
-from tui.backends.http import ApiClient, decode_json
+from tui.backends.http import ApiClient, decode_json, path_segment
 from tui.backends.search import issue_matches
 from tui.backends.sentry_parse import parse_datetime, parse_event
 from tui.backends.writes import confirmed_change, same_issue
@@ -43,7 +43,8 @@ SCOPES = "issues:read events:read (and issues:triage to change status, issues:co
 SORTS = {"date": "last_seen", "new": "digest_order", "freq": "digested_event_count"}
 """stackdeck sort name -> Bugsink's `sort`; always descending, the default first."""
 MAX_PAGES_PER_CALL = 20
-"""Server pages read per `list_issues` call; filtering more than 5,000 issues asks for the next."""
+"""Server pages read per `list_issues` call (filtering more than 5,000 issues asks for the next)
+and of projects when looking one up by name."""
 MAX_EVENT_PAGES = 40
 """Pages scanned to find one event's neighbours (250 events a page)."""
 
@@ -151,25 +152,28 @@ class BugsinkBackend:
         return IssuePage(tuple(found), page_url)
 
     async def get_issue(self, issue_id: str) -> Issue:
-        data = await self.client.get_json(f"issues/{quote(issue_id, safe='')}/")
-        return await self._issue(_mapping(data, "issue"))
+        data = await self.client.get_json(f"issues/{path_segment(issue_id)}/")
+        return same_issue(await self._issue(_mapping(data, "issue")), issue_id, "described")
 
     async def list_events(self, issue_id: str, limit: int = 50) -> tuple[Event, ...]:
         """The newest events of an issue, newest first, without their bodies."""
         uuid = await self._issue_uuid(issue_id)
-        url: str | None = f"events/?issue={uuid}&order=desc"
+        url: str | None = f"events/?issue={path_segment(uuid)}&order=desc"
         events: list[Event] = []
-        while url and len(events) < limit:
+        # Bounded: a server whose every page is empty but names a next would keep us for ever.
+        for _ in range(MAX_EVENT_PAGES):
+            if not url or len(events) >= limit:
+                break
             page = await self._page(url)
             events.extend(_event_summary(e) for e in page["results"][: limit - len(events)])
-            url = page["next"]
+            url = page["next"] if page["results"] else None
         return tuple(events)
 
     async def get_event(self, issue_id: str, event: str = EVENT_LATEST) -> Event:
         uuid = await self._issue_uuid(issue_id)
         if event in (EVENT_LATEST, EVENT_OLDEST):
             order = "desc" if event == EVENT_LATEST else "asc"
-            page = await self._page(f"events/?issue={uuid}&order={order}")
+            page = await self._page(f"events/?issue={path_segment(uuid)}&order={order}")
             if not page["results"]:
                 raise NotFound(f"issue {issue_id} has no stored events")
             ids = [as_id(e.get("id")) for e in page["results"][:2]]
@@ -195,7 +199,7 @@ class BugsinkBackend:
             # have the user do; `undo` of a resolve needs this to restore a mute.
             issue = await self.apply(issue.id, StatusChange(StatusAction.REOPEN))
         verb, body = _verb(issue, change)
-        url = f"issues/{issue.id}/{verb}/"
+        url = f"issues/{path_segment(issue.id)}/{verb}/"
 
         async def write() -> Issue | None:
             response = await self.client.request("POST", url, json=body)
@@ -207,7 +211,7 @@ class BugsinkBackend:
 
         async def read() -> Issue:
             # A new event may have changed the state since we looked: what counts is now.
-            return same_issue(await self.get_issue(issue.id), issue.id, "described")
+            return await self.get_issue(issue.id)
 
         return await confirmed_change(self.client, change, write, read)
 
@@ -250,7 +254,9 @@ class BugsinkBackend:
             data = await self.client.get_json(f"projects/{name}/")
             return dict(_mapping(data, "project"))
         url: str | None = "projects/"
-        while url:
+        for _ in range(MAX_PAGES_PER_CALL):
+            if not url:
+                break
             page = await self._page(url)
             for project in page["results"]:
                 if name in (project.get("slug"), project.get("name")):
@@ -281,7 +287,7 @@ class BugsinkBackend:
     async def _full_event(
         self, issue_uuid: str, event_uuid: str, older: str | None, newer: str | None
     ) -> Event:
-        data = _mapping(await self.client.get_json(f"events/{event_uuid}/"), "event")
+        data = _mapping(await self.client.get_json(f"events/{path_segment(event_uuid)}/"), "event")
         event = parse_event(_mapping(data.get("data") or {}, "event data"), issue_uuid)
         # Bugsink fetches events by its own uuid, not the SDK's event_id.
         return dataclasses.replace(
@@ -296,7 +302,7 @@ class BugsinkBackend:
     async def _event_by_id(self, issue_uuid: str, event_id: str) -> Event:
         """An event by Bugsink uuid or SDK event_id, with its neighbours in the list."""
         wanted = event_id.replace("-", "").lower()
-        url: str | None = f"events/?issue={issue_uuid}&order=desc"
+        url: str | None = f"events/?issue={path_segment(issue_uuid)}&order=desc"
         previous_page_last: str | None = None
         for _ in range(MAX_EVENT_PAGES):
             if url is None:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -33,6 +34,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 SENTRY_SAAS = "sentry.io"
 MAX_RATE_LIMIT_WAIT = 60.0
 """Longer waits are reported to the user instead of freezing the screen."""
+MAX_ANSWER_BYTES = 128 * 1024 * 1024
+"""An API answer larger than this once decompressed is refused (a 2 MB gzip body can unpack to
+gigabytes); as large as the largest download, since PostHog may answer with a symbol set itself."""
+DEADLINE = 120.0
+"""Seconds a whole answer may take: the timeout bounds each read, so a server trickling a byte
+every few seconds would otherwise hold the request open for ever."""
 
 Sleep = Callable[[float], Awaitable[None]]
 Params = Mapping[str, Any] | list[tuple[str, Any]] | None
@@ -74,6 +81,7 @@ class ApiClient:
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.time,
         scopes: str = "",
+        deadline: float = DEADLINE,
     ) -> None:
         if token and (problem := token_problem(token)):
             raise AuthError(f"the token for {_origin(httpx.URL(base_url))} {problem}")
@@ -92,6 +100,7 @@ class ApiClient:
         self._sleep = sleep
         self._clock = clock
         self._scopes = scopes
+        self._deadline = deadline
         self.rate_limit: RateLimit | None = None
         """The budget from the last response that reported one."""
 
@@ -123,8 +132,8 @@ class ApiClient:
         for attempt in range(self._retries + 1):
             last = attempt == self._retries
             try:
-                response = await self._client.request(method, url, params=params, json=json)
-            except httpx.TransportError as exc:
+                response = await self._send(method, url, MAX_ANSWER_BYTES, params, json)
+            except httpx.RequestError as exc:
                 if last or not (repeatable or _never_sent(exc)):
                     raise self._transport_error(url, exc) from exc
                 await self._sleep(self._backoff * 2**attempt)
@@ -141,20 +150,29 @@ class ApiClient:
         a larger one is abandoned as soon as it grows past the limit."""
         self._refuse_foreign(url)
         try:
-            async with self._client.stream("GET", url) as response:
-                if not response.is_success:
-                    raise self._status_error(response)
-                declared = response.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > max_bytes:
-                    raise self._too_large(url, max_bytes)
-                body = bytearray()
-                async for chunk in response.aiter_bytes():
-                    body += chunk
-                    if len(body) > max_bytes:
-                        raise self._too_large(url, max_bytes)
-                return bytes(body)
-        except httpx.TransportError as exc:
+            response = await self._send("GET", url, max_bytes)
+        except httpx.RequestError as exc:
             raise self._transport_error(url, exc) from exc
+        return self._checked(response).content
+
+    async def _send(
+        self, method: str, url: str, max_bytes: int, params: Params = None, json: Any = None
+    ) -> httpx.Response:
+        """The response, its body read whole within the deadline and abandoned as soon as it
+        grows past `max_bytes` (counted after any Content-Encoding is undone)."""
+        request = self._client.build_request(method, url, params=params, json=json)
+        try:
+            async with asyncio.timeout(self._deadline):
+                response = await self._client.send(request, stream=True)
+                try:
+                    body = await _read_at_most(response, max_bytes)
+                finally:
+                    await response.aclose()
+        except TimeoutError:
+            raise httpx.ReadTimeout("no whole answer in time", request=request) from None
+        if body is None:
+            raise self._too_large(url, max_bytes)
+        return _with_body(response, body)
 
     def _too_large(self, url: str, max_bytes: int) -> InvalidResponse:
         return InvalidResponse(f"{self._where(url)} is larger than {max_bytes} bytes")
@@ -193,9 +211,17 @@ class ApiClient:
         else:
             request.headers.pop("Authorization", None)
 
-    def _transport_error(self, url: str, exc: httpx.TransportError) -> ConnectionFailed:
+    def _without_token(self, text: str) -> str:
+        """Server text with the token blanked out: a server or a proxy may echo it back."""
+        return text.replace(self._token, "<token>") if self._token else text
+
+    def _transport_error(self, url: str, exc: httpx.RequestError) -> ConnectionFailed:
+        # Transient all: an answer cut off or garbled may follow a write that was applied.
         if isinstance(exc, httpx.TimeoutException):
             return ConnectionFailed(f"{self._where(url)} timed out", transient=True)
+        if isinstance(exc, httpx.DecodingError):
+            why = f"the answer from {self._where(url)} cannot be decompressed ({_reason(exc)})"
+            return ConnectionFailed(why, transient=True)
         return ConnectionFailed(f"cannot reach {self._where(url)}: {_reason(exc)}", transient=True)
 
     def _retry_delay(self, response: httpx.Response, attempt: int) -> float | None:
@@ -215,7 +241,7 @@ class ApiClient:
     def _status_error(self, response: httpx.Response) -> BackendError:
         status = response.status_code
         where = f"{response.request.method} {self._where(response.request.url.path)}"
-        detail = _detail(response)
+        detail = self._without_token(_detail(response))
         if status == 403 and _is_html(response):
             # GlitchTip's web frontend (a CSRF page) answers paths its API does not have.
             return InvalidResponse(
@@ -237,6 +263,14 @@ class ApiClient:
             )
         message = f"the server answered {status} on {where}{detail}"
         return ServerError(message, transient=status in RETRY_STATUSES)
+
+
+def path_segment(value: str) -> str:
+    """`value` (an id, often named by the server) as exactly one segment of an API path: it
+    cannot climb to another endpoint (`..`), nor add a path, a query or a fragment."""
+    if value in ("", ".", ".."):
+        raise InvalidResponse(f"{value!r} cannot name an issue or event in a URL")
+    return quote(value, safe="")
 
 
 def may_carry_token(base: httpx.URL, url: httpx.URL) -> bool:
@@ -265,21 +299,28 @@ def rate_limit_wait(headers: Mapping[str, str], now: float) -> float:
     `X-Sentry-Rate-Limit-Reset`, else one second."""
     retry_after = headers.get("Retry-After", "").strip()
     if retry_after:
-        try:
-            return max(0.0, float(retry_after))
-        except ValueError:
-            pass
+        seconds = _finite(retry_after)
+        if seconds is not None:
+            return max(0.0, seconds)
         try:
             return max(0.0, parsedate_to_datetime(retry_after).timestamp() - now)
         except (TypeError, ValueError, IndexError, OverflowError):
             pass  # neither form: fall through to the reset header or the default
     reset = headers.get("X-Sentry-Rate-Limit-Reset", "").strip()
     if reset:
-        try:
-            return max(0.0, float(reset) - now)
-        except ValueError:
-            pass
+        moment = _finite(reset)
+        if moment is not None:
+            return max(0.0, moment - now)
     return 1.0
+
+
+def _finite(text: str) -> float | None:
+    """A number of a header, or None: `inf`, `nan` and `1e999` are no time to wait."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def parse_rate_limit(headers: Mapping[str, str]) -> RateLimit | None:
@@ -293,11 +334,7 @@ def parse_rate_limit(headers: Mapping[str, str]) -> RateLimit | None:
 
 
 def _header_number(headers: Mapping[str, str], name: str) -> float | None:
-    try:
-        value = float(headers.get(name, "").strip())
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
+    return _finite(headers.get(name, ""))
 
 
 def decode_json(response: httpx.Response) -> Any:
@@ -312,7 +349,8 @@ def decode_json(response: httpx.Response) -> Any:
         ) from exc
 
 
-_LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[\w-]+\s*=\s*\"?[^\";,]*\"?)*)")
+# `[^<>]`, not `[^>]`: a header of thousands of `<` would be scanned to its end from each one.
+_LINK = re.compile(r"<([^<>]*)>((?:\s*;\s*[\w-]+\s*=\s*\"?[^\";,]*\"?)*)")
 _LINK_PARAM = re.compile(r"([\w-]+)\s*=\s*\"?([^\";,]*)\"?")
 
 
@@ -332,19 +370,44 @@ def _detail(response: httpx.Response) -> str:
     """The server's own one-line explanation (`{"detail": ...}`), when it gave one."""
     try:
         body = loads_json(response.content)
-    except (ValueError, httpx.ResponseNotRead):
-        return ""  # not JSON, or a streamed body left unread on purpose
+    except ValueError:
+        return ""
     detail = body.get("detail") if isinstance(body, dict) else None
     if isinstance(detail, dict):
         detail = detail.get("message") or detail.get("code")
     return f": {str(detail)[:200]}" if detail else ""
 
 
+async def _read_at_most(response: httpx.Response, max_bytes: int) -> bytes | None:
+    """The decoded body, or None as soon as it is (or says it will be) over `max_bytes`."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        return None
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > max_bytes:
+            return None
+    return bytes(body)
+
+
+_FRAMING = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+"""Headers about the body as it travelled, no longer true of the decoded bytes."""
+
+
+def _with_body(response: httpx.Response, body: bytes) -> httpx.Response:
+    """`response` with its decoded body in memory, as an unstreamed request returns it."""
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _FRAMING]
+    return httpx.Response(
+        response.status_code, headers=headers, content=body, request=response.request
+    )
+
+
 def _is_html(response: httpx.Response) -> bool:
     return response.headers.get("Content-Type", "").startswith("text/html")
 
 
-def _reason(exc: httpx.TransportError) -> str:
+def _reason(exc: httpx.RequestError) -> str:
     return str(exc) or type(exc).__name__
 
 

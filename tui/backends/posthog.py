@@ -19,7 +19,7 @@ from tui.backends import posthog_triage as pt
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST
 from tui.backends.coerce import as_dict, as_id, as_list, as_str, loads_json
 from tui.backends.errors import AuthError, BackendError, InvalidResponse, NotFound, Unsupported
-from tui.backends.http import ApiClient, decode_json
+from tui.backends.http import ApiClient, decode_json, path_segment
 from tui.backends.posthog_parse import (
     STATUS_MAP,
     parse_event,
@@ -243,7 +243,9 @@ class PostHogBackend:
         await self.downloads.aclose()
 
     async def _download(self, symbol_set_id: str) -> bytes:
-        response = await self._call("GET", f"error_tracking/symbol_sets/{symbol_set_id}/download/")
+        response = await self._call(
+            "GET", f"error_tracking/symbol_sets/{path_segment(symbol_set_id)}/download/"
+        )
         if "json" not in response.headers.get("content-type", ""):
             return response.content  # the server streamed the blob itself
         link = as_dict(decode_json(response))

@@ -14,7 +14,7 @@ import httpx
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED
 from tui.backends.coerce import as_list
 from tui.backends.errors import BackendError, InvalidResponse, NotFound, ServerError, Unsupported
-from tui.backends.http import ApiClient, decode_json, is_sentry_saas, next_link
+from tui.backends.http import ApiClient, decode_json, is_sentry_saas, next_link, path_segment
 from tui.backends.search import shell_safe
 from tui.backends.sentry_artifacts import SentryArtifactSource
 from tui.backends.sentry_dialects import DIALECTS, SENTRY, Dialect
@@ -45,6 +45,9 @@ from tui.model import (
 
 SCOPES = "org:read project:read event:read (and event:write to change status)"
 MAX_PAGE = 100
+MAX_SHORT_ID_PAGES = 200
+"""Pages of a GlitchTip project listed for one short id: its newest 20,000 issues, not a
+server's endless pages."""
 
 
 @dataclass
@@ -139,7 +142,7 @@ class SentryBackend:
         return dataclasses.replace(parsed, level=level)
 
     async def _event_data(self, key: str, event: str) -> Mapping[str, Any]:
-        url = await self._issue_url(key, f"events/{quote(event, safe='')}/")
+        url = await self._issue_url(key, f"events/{path_segment(event)}/")
         return _mapping(await self.client.get_json(url), "event")
 
     async def set_status(self, issue_id: str, action: StatusAction) -> Issue:
@@ -329,7 +332,8 @@ class SentryBackend:
         if allowed is not None and not names & allowed:
             where = ", ".join(self.projects) if self.projects else f"organisation {self.org!r}"
             raise NotFound(f"no issue {issue_id} in {where} (it belongs to {project.get('slug')})")
-        return self._remember(parse_issue(data))
+        # The id from here names the issue every later write goes to.
+        return self._remember(same_issue(parse_issue(data), issue_id, "described"))
 
     async def _allowed_projects(self) -> set[str] | None:
         """Project ids and slugs an issue may belong to; None when the path already ensures it."""
@@ -340,7 +344,7 @@ class SentryBackend:
         return {str(p.get(k)) for p in await self._projects() for k in ("id", "slug")}
 
     async def _short_id_by_route(self, short_id: str) -> Mapping[str, Any]:
-        url = await self._org_url(f"shortids/{quote(short_id, safe='')}/")
+        url = await self._org_url(f"shortids/{path_segment(short_id)}/")
         data = _mapping(await self.client.get_json(url), "short id lookup")
         group = data.get("group")
         if isinstance(group, Mapping) and group.get("id") and group.get("project"):
@@ -360,9 +364,10 @@ class SentryBackend:
         if project is None:
             raise NotFound(f"no project for short id {short_id!r}")
         params = [("project", str(project.get("id"))), ("sort", "-first_seen"), ("limit", MAX_PAGE)]
-        response = await self.client.request("GET", await self._org_url("issues/"), params=params)
+        url = await self._org_url("issues/")
         seen: set[str] = set()
-        while True:
+        for _ in range(MAX_SHORT_ID_PAGES):
+            response = await self.client.request("GET", url, params=None if seen else params)
             items = _issue_list(response)
             for item in items:
                 if str(item.get("shortId")).upper() == short_id.upper():
@@ -370,8 +375,9 @@ class SentryBackend:
             cursor = next_link(response.headers.get("Link", ""))
             if not cursor or not items or cursor in seen:
                 raise NotFound(f"no issue with short id {short_id!r}")
+            url = cursor
             seen.add(cursor)
-            response = await self.client.request("GET", cursor)
+        raise NotFound(f"no issue with short id {short_id!r} among the project's newest issues")
 
     def _remember(self, issue: Issue) -> Issue:
         self._levels[issue.id] = issue.level
@@ -379,8 +385,8 @@ class SentryBackend:
 
     async def _issue_url(self, key: str, rest: str = "") -> str:
         if self.dialect.scoped_issue_paths:
-            return await self._org_url(f"issues/{quote(key, safe='')}/{rest}")
-        return f"/api/0/issues/{quote(key, safe='')}/{rest}"
+            return await self._org_url(f"issues/{path_segment(key)}/{rest}")
+        return f"/api/0/issues/{path_segment(key)}/{rest}"
 
     async def _org_url(self, rest: str) -> str:
         return f"{await self._org_base_url()}/api/0/organizations/{quote(self.org, safe='')}/{rest}"

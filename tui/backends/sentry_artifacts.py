@@ -15,11 +15,10 @@ import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from tui.backends.coerce import as_dict, as_list, as_str
 from tui.backends.errors import BackendError
-from tui.backends.http import ApiClient
+from tui.backends.http import ApiClient, path_segment
 from tui.symbols import FoundBy, FoundMap, LookupFailed, MapRequest
 
 MAX_ARCHIVE_BYTES = 128 * 1024 * 1024
@@ -48,8 +47,10 @@ class SentryArtifactSource:
         if not request.debug_id or not project:
             return None
         base = await self.base_url()
-        lookup = f"{base}/api/0/projects/{quote(self.org)}/{quote(project)}/artifact-lookup/"
         try:
+            # The project comes with the event: it may not climb out of its segment (`../`).
+            where = f"{path_segment(self.org)}/{path_segment(project)}"
+            lookup = f"{base}/api/0/projects/{where}/artifact-lookup/"
             listed = await self.client.get_json(lookup, params={"debug_id": request.debug_id})
             for artifact in as_list(listed):
                 found = await self._from_artifact(as_dict(artifact), request.debug_id)

@@ -17,8 +17,9 @@ IN_DOUBT = (ServerError, ConnectionFailed)
 
 
 def same_issue(issue: Issue, key: str, what: str) -> Issue:
-    """`issue`, after checking the server answered about the issue it was asked about."""
-    if key not in (issue.id, issue.short_id):
+    """`issue`, after checking the server answered about the issue it was asked about (short
+    ids are matched as Sentry and Bugsink look them up: in any case)."""
+    if key != issue.id and key.upper() != issue.short_id.upper():
         raise InvalidResponse(f"asked about issue {key}, the server {what} issue {issue.id}")
     return issue
 
@@ -71,6 +72,9 @@ async def bulk_confirmed(
     on Sentry, a write to every issue of the organisation."""
     if not keys:
         return []
+    if not all(key.strip() for key in keys):
+        # A blank id (from a server that lied about an issue) may read as no id at all.
+        raise InvalidResponse("an issue without an id cannot be named in a bulk change")
     failure: BackendError | None = None
     try:
         await write()

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from tui.sanitize import sanitize
 from tui.terminal.environment import Runner, graphical_session, run_tool
 
 MAX_COPY_BYTES = 100_000
@@ -60,9 +61,12 @@ def copy(
     runner: Runner = run_tool,
 ) -> CopyResult:
     """Copy `text` (at most MAX_COPY_BYTES) by OSC 52 through `write`, and with a native tool too
-    when a display is present: OSC 52 cannot be confirmed, and some terminals ignore it."""
+    when a display is present: OSC 52 cannot be confirmed, and some terminals ignore it.
+
+    The text is sanitised like anything shown: it is mostly event data, and pasted into a
+    terminal an `ESC [201~` would end bracketed paste and run what follows as typed."""
     env = os.environ if env is None else env
-    whole = text.encode("utf-8")
+    whole = sanitize(text, multiline=True).encode("utf-8")
     data = whole[:MAX_COPY_BYTES].decode("utf-8", errors="ignore").encode("utf-8")
     method = ""
     if write is not None:
