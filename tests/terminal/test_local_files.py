@@ -77,19 +77,31 @@ def test_mappings_go_before_symbol_roots_and_cwd(tmp_path: Path) -> None:
     assert (found.path, found.via) == (mapped, "mapping")
 
 
-def test_the_path_as_is_comes_last(tmp_path: Path) -> None:
+def test_the_path_as_is_comes_last(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
     own = touch(tmp_path / "srv/app.py")
     found = find_local_file(Frame(abs_path=str(own)), profile(), cwd=tmp_path / "none")
     assert (found.path, found.via, found.root) == (own, "as-is", None)
+
+
+@pytest.mark.parametrize("path", ["/proc/self/environ", "~/.ssh/id_rsa", "/etc/hostname"])
+def test_a_server_named_path_outside_home_or_in_a_dot_folder_is_not_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    target = Path(path.replace("~", str(tmp_path)))
+    if path.startswith("~"):
+        touch(target)
+    assert target.is_file()
+    found = find_local_file(Frame(abs_path=str(target)), profile(), cwd=tmp_path / "none")
+    assert found.path is None and str(target) not in found.tried
 
 
 def test_nothing_found_lists_every_path_tried(tmp_path: Path) -> None:
     frame = Frame(abs_path="/srv/app/a.py", filename="a.py")
     found = find_local_file(frame, profile(("/srv/app/", tmp_path / "src")), cwd=tmp_path)
     assert found.path is None
-    assert found.message == (
-        f"no local file: tried {tmp_path / 'src/a.py'}, {tmp_path / 'a.py'}, /srv/app/a.py"
-    )
+    assert found.message == (f"no local file: tried {tmp_path / 'src/a.py'}, {tmp_path / 'a.py'}")
 
 
 def test_a_path_climbing_out_of_its_root_is_not_a_candidate(tmp_path: Path) -> None:
@@ -124,7 +136,10 @@ def test_local_lines_are_capped_in_count_and_width(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "case", ["has context", "as-is", "dot file", "past the end", "binary", "no line"]
 )
-def test_local_lines_are_not_read_when_they_should_not_be(tmp_path: Path, case: str) -> None:
+def test_local_lines_are_not_read_when_they_should_not_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
     name = ".env" if case == "dot file" else "a.py"
     touch(tmp_path / "src" / name, "\0\n" * 20 if case == "binary" else SOURCE)
     frame = Frame(abs_path=f"/srv/{name}", lineno=None if case == "no line" else 4)

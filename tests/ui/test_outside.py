@@ -221,7 +221,7 @@ async def test_e_without_a_local_file_says_what_it_tried(editor: list[tuple[str,
         assert editor == []
         [toast] = toasts(app)
         assert toast.startswith("no local file: tried ")
-        assert "/srv/app/services/billing.py" in toast
+        assert "/srv/app/services/billing.py" not in toast  # outside home and cwd: never opened
         assert f"{Path.cwd()}/app/services/billing.py" in toast
 
 

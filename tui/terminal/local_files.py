@@ -83,8 +83,20 @@ def _candidates(frame: Frame, profile: Profile, cwd: Path) -> Iterator[Candidate
     for path in relative:
         yield from _inside("cwd", cwd, path)
     for path in paths:
-        if _is_absolute(path):
+        if _is_absolute(path) and _may_open_as_is(Path(path), cwd):
             yield "as-is", None, Path(path)
+
+
+def _may_open_as_is(path: Path, cwd: Path) -> bool:
+    """A path the server named outright is opened only where source lives: under the current
+    folder or the home folder, through no dot folder or file (never `/proc/self/environ`,
+    `~/.ssh/id_rsa` or `~/.config/...`)."""
+    real = Path(os.path.realpath(path))
+    roots = (Path(os.path.realpath(cwd)), Path(os.path.realpath(Path.home())))
+    for root in roots:
+        if real.is_relative_to(root):
+            return not any(part.startswith(".") for part in real.relative_to(root).parts)
+    return False
 
 
 def _inside(via: str, root: Path, rest: str) -> Iterator[Candidate]:
