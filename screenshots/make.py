@@ -53,6 +53,12 @@ async def make() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.save_screenshot("issue-list.svg", path=str(ROOT))
+        # Triage: three issues marked, one confirmation for all of them.
+        await pilot.press("space", "j", "space", "j", "space", "r")
+        await settle(pilot)
+        app.save_screenshot("bulk-confirm.svg", path=str(ROOT))
+        await pilot.press("n", "escape", "g")
+        await settle(pilot)
         await open_issue(pilot, "BILLING-API-1")
         app.save_screenshot("issue-detail.svg", path=str(ROOT))
         await pilot.press("question_mark")
