@@ -66,13 +66,21 @@ def _with_context(frame: Frame, view: MapView, source: int, line: int, col16: in
     own = line - max(line - CONTEXT_LINES, 0)
     if own >= len(lines):
         return frame
-    column = utf16_to_index(lines[own], col16)
+    return with_source_lines(frame, lines, own, utf16_to_index(lines[own], col16))
+
+
+def with_source_lines(
+    frame: Frame, lines: list[str], own: int, column: int, *, source: str = ""
+) -> Frame:
+    """`frame` with `lines` as its context, `lines[own]` its own line, each trimmed as Sentry
+    trims them around `column`; `source` says where they came from (`Frame.context_source`)."""
     trimmed = [trim_line(text, column) for text in lines]
     return dataclasses.replace(
         frame,
         pre_context=tuple(trimmed[:own]),
         context_line=trimmed[own],
         post_context=tuple(trimmed[own + 1 :]),
+        context_source=source or frame.context_source,
     )
 
 

@@ -5,7 +5,6 @@ Also reads the lines around a frame from that file when the event carried none.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import os
 from collections.abc import Iterator, Sequence
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from tui.config import CodeMapping, Profile
 from tui.model import Frame
-from tui.symbols.resolve import CONTEXT_LINES, trim_line
+from tui.symbols.resolve import CONTEXT_LINES, with_source_lines
 
 MAX_PATH = 4096
 """Longer frame paths are not looked up (PATH_MAX on Linux; the OS would refuse them)."""
@@ -142,14 +141,7 @@ def with_local_context(frame: Frame, found: LocalFile, lines: int = CONTEXT_LINE
     if own >= len(text) or any("\0" in line for line in text):
         return frame  # the file is shorter than the event says, or not text
     column = max((frame.colno or 1) - 1, 0)
-    trimmed = [trim_line(line, column) for line in text]
-    return dataclasses.replace(
-        frame,
-        pre_context=tuple(trimmed[:own]),
-        context_line=trimmed[own],
-        post_context=tuple(trimmed[own + 1 :]),
-        context_source="local",
-    )
+    return with_source_lines(frame, text, own, column, source="local")
 
 
 def _read_lines(path: Path, start: int, stop: int) -> list[str]:
