@@ -40,8 +40,16 @@ def inject_chunk_id(bundle: str, chunk_id: str) -> str:
 
 
 def load_demo_data() -> dict[str, Any]:
-    """`chunk_id`, `issues`, `events` (as recorded, not replayed) and frame `frames` contexts."""
+    """`chunk_id`, `issues`, `events` (as recorded, not replayed) and frame `frames` contexts.
+
+    `data/posthog/extra-<topic>.json` files, recorded for one feature each, add their `issues`,
+    `events` and `frames` to the main recording."""
     data: dict[str, Any] = json.loads(lzma.decompress(DEMO_DATA.read_bytes()))
+    for extra in sorted(DEMO_DATA.parent.glob("extra-*.json")):
+        more = json.loads(extra.read_text(encoding="utf-8"))
+        data["issues"] += more.get("issues", [])
+        data["events"] += more.get("events", [])
+        data["frames"].update(more.get("frames", {}))
     return data
 
 

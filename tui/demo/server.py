@@ -72,7 +72,13 @@ class DemoSentryServer:
     def from_package(cls, now: datetime | None = None, latency: float = 0.0) -> DemoSentryServer:
         """The bundled recordings, moved in time so that the newest event happened just now."""
         root = resources.files("tui.demo") / "data" / "sentry"
-        issues = json.loads((root / "issues.json").read_text(encoding="utf-8"))
+        # `issues.json` is the main recording; `issues-<topic>.json` files add issues recorded
+        # for one feature (a native crash, cross-linked events, ...), each with its events.
+        files = sorted(
+            (f for f in root.iterdir() if f.name.startswith("issues") and f.name.endswith(".json")),
+            key=lambda f: (f.name != "issues.json", f.name),
+        )
+        issues = [issue for f in files for issue in json.loads(f.read_text(encoding="utf-8"))]
         events = {
             str(issue["id"]): json.loads(
                 (root / "events" / f"{issue['id']}.json").read_text(encoding="utf-8")
