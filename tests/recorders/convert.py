@@ -26,9 +26,10 @@ def save_fixtures(name: str, answer: bytes, *, platform: str) -> None:
     event.setdefault("platform", platform)
     project, issue_id = PROJECTS[name]
     issues, events = convert([(project, event)])
-    issue, details = issues[0], events[issues[0]["id"]]
+    issue = issues[0]
+    details = events[issue["id"]]
+    issue["permalink"] = issue["permalink"].replace(issue["id"], issue_id)
     issue["id"] = issue_id
-    issue["permalink"] = issue["permalink"].replace(issues[0]["id"], issue_id)
     for detail in details:
         detail["groupID"] = issue_id
     _write(ROOT / "tests/fixtures/sentry" / f"sentry_event_{name}.json", details[-1], indent=1)
