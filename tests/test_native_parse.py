@@ -10,7 +10,8 @@ import pytest
 from tests.conftest import FIXTURES
 from tui.backends.posthog_parse import raw_frame
 from tui.backends.sentry_parse import address, parse_event, parse_frame
-from tui.model import Event
+from tui.model import Event, to_jsonable
+from tui.store_codec import from_jsonable
 
 
 def load(*parts: str) -> dict:
@@ -163,3 +164,8 @@ def test_posthog_raw_frames_keep_native_fields() -> None:
         "0x8",
         "_Z1fv",
     )
+
+
+@pytest.mark.parametrize("event", [*native_events(), *jvm_events()])
+def test_threads_and_images_survive_the_offline_store(event: Event) -> None:
+    assert from_jsonable(Event, json.loads(json.dumps(to_jsonable(event)))) == event
