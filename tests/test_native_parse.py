@@ -169,3 +169,52 @@ def test_posthog_raw_frames_keep_native_fields() -> None:
 @pytest.mark.parametrize("event", [*native_events(), *jvm_events()])
 def test_threads_and_images_survive_the_offline_store(event: Event) -> None:
     assert from_jsonable(Event, json.loads(json.dumps(to_jsonable(event)))) == event
+
+
+def test_glitchtip_mix_of_camel_and_snake_case() -> None:
+    """GlitchTip camelCases only `inApp, absPath, colNo, lineNo, context` and keeps the SDK's
+    snake_case for the rest, inside the web API's `entries`."""
+    frame = {
+        "inApp": True,
+        "absPath": "/srv/app/main.c",
+        "lineNo": 9,
+        "function": "main",
+        "instruction_addr": "0x401a2f",
+        "symbol_addr": "0x401a00",
+        "image_addr": "0x400000",
+        "addr_mode": "abs",
+        "trust": "fp",
+    }
+    event = parse_event(
+        {
+            "eventID": "abc",
+            "entries": [
+                {"type": "exception", "data": {"values": [{"type": "SIGABRT"}]}},
+                {
+                    "type": "threads",
+                    "data": {
+                        "values": [
+                            {
+                                "id": 1,
+                                "crashed": True,
+                                "stacktrace": {"frames": [frame]},
+                                "held_locks": {"0x9": {"type": 2, "thread_id": 4}},
+                            }
+                        ]
+                    },
+                },
+            ],
+        }
+    )
+    (thread,) = event.threads
+    parsed = thread.stacktrace.frames[0] if thread.stacktrace else None
+    assert parsed is not None and parsed.in_app and parsed.lineno == 9
+    assert (parsed.instruction_addr, parsed.symbol_addr, parsed.image_addr) == (
+        "0x401a2f",
+        "0x401a00",
+        "0x400000",
+    )
+    assert (parsed.addr_mode, parsed.trust) == ("abs", "fp")
+    assert [(lock.address, lock.kind, lock.thread_id) for lock in thread.held_locks] == [
+        ("0x9", "waiting", "4")
+    ]
