@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from tests.conftest import FIXTURES
 from tui.backends.sentry_parse import parse_event
-from tui.model import Event, ExceptionValue, Frame, Stacktrace, Thread
+from tui.model import DebugImage, Event, ExceptionValue, Frame, Stacktrace, Thread
 from tui.render.event import detail_line, detail_rows
 from tui.render.trace import FrameRow, frame_title
 from tui.render.trace_lines import FrameBlock, TextBlock, trace_blocks
@@ -150,3 +150,12 @@ def test_debug_images_are_listed_with_range_arch_and_status() -> None:
     assert f"{app.image_addr}–{int(app.image_addr, 16) + app.image_size:#x}" in images["crashdemo"]
     assert images["crashdemo"].endswith("found")
     assert images["ld-linux-x86-64.so.2"].endswith("unused")
+
+
+def test_addresses_that_are_not_hex_render_without_an_offset() -> None:
+    """A model from elsewhere than the parsers (a tampered offline store) may hold any text."""
+    frame = Frame(function="f", instruction_addr="0x\x1b[2J", symbol_addr="zz", package="a")
+    title = frame_title(FrameRow(frame, 0), native_columns((frame,)), "native").plain
+    assert title.endswith("  a  f") and "\x1b" not in title
+    event = Event(id="e", debug_images=(DebugImage("elf", code_file="x", image_addr="nope"),))
+    assert any("x" in detail_line(row).plain for row in detail_rows(event))

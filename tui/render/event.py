@@ -11,7 +11,7 @@ from textual.content import Content
 
 from tui.model import Breadcrumb, DebugImage, Event, ExceptionValue, Frame
 from tui.render.text import absolute_time, plain, relative_time, sanitize
-from tui.render.trace_native import jvm_function
+from tui.render.trace_native import address_value, jvm_function
 
 BREADCRUMB_LEVEL_COLOR = {
     "fatal": "error",
@@ -131,10 +131,9 @@ def image_pair(image: DebugImage) -> tuple[str, str]:
     """(code file name, `debug id  start–end  arch  status`) for the context tab."""
     name = (image.code_file or image.debug_file).replace("\\", "/").rsplit("/", 1)[-1]
     span = ""
-    if image.image_addr:
-        start = int(image.image_addr, 16)
+    if (start := address_value(image.image_addr)) is not None:
         end = f"{start + image.image_size:#x}" if image.image_size else "?"
-        span = f"{image.image_addr}–{end}"
+        span = f"{sanitize(image.image_addr)}–{end}"
     # A source map image has no address and no status: its debug id is all there is to say.
     status = image.debug_status or ("no status from the server" if span else "")
     if image.unwind_status and image.unwind_status != image.debug_status:

@@ -15,6 +15,7 @@ from tui.render.trace_native import (
     image_name,
     is_addressed,
     offset,
+    padded_address,
     with_thread_trace,
 )
 
@@ -203,7 +204,7 @@ def _native_frames(stacktrace: Stacktrace | None) -> list[str]:
 
 
 def _native_frame(frame: Frame) -> str:
-    address = f"0x{frame.instruction_addr[2:]:0>16}" if frame.instruction_addr else "0x?"
+    address = padded_address(frame.instruction_addr, 16) if frame.instruction_addr else "0x?"
     symbol = sanitize(frame.function or frame.symbol or frame.raw_function or "??")
     line = f"{address} in {symbol}{offset(frame)}"
     if frame.package:

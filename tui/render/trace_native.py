@@ -50,12 +50,21 @@ def image_name(frame: Frame) -> str:
     return sanitize(frame.package.replace("\\", "/").rsplit("/", 1)[-1])
 
 
+def address_value(address: str) -> int | None:
+    """The number of a model address; None for "" or text that is not hex (a model built
+    from somewhere other than the parsers, such as a tampered offline store)."""
+    try:
+        return int(address, 16) if address else None
+    except ValueError:
+        return None
+
+
 def offset(frame: Frame) -> str:
     """`+0x1a` from the symbol's start to the instruction, "" when either is unknown."""
-    if not frame.instruction_addr or not frame.symbol_addr:
+    instruction, symbol = address_value(frame.instruction_addr), address_value(frame.symbol_addr)
+    if instruction is None or symbol is None or instruction < symbol:
         return ""
-    distance = int(frame.instruction_addr, 16) - int(frame.symbol_addr, 16)
-    return f"+{distance:#x}" if distance >= 0 else ""
+    return f"+{instruction - symbol:#x}"
 
 
 def symbol_text(frame: Frame) -> str:
@@ -64,7 +73,7 @@ def symbol_text(frame: Frame) -> str:
 
 
 def padded_address(address: str, digits: int) -> str:
-    return f"0x{address[2:]:0>{digits}}" if address else " " * (digits + 2)
+    return f"0x{sanitize(address[2:]):0>{digits}}" if address else " " * (digits + 2)
 
 
 def _cut(text: str, width: int) -> str:
