@@ -274,7 +274,8 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         if self.event is not None and has_minified(self.event):
             frames += " · minified" if self.show_minified else " · resolved"
         return Content.styled(
-            f"{frames} · enter: source · v: variables · h/l: sideways · t/b/c: tabs · ?: all keys",
+            f"{frames} · enter: source · v: variables · h/l: sideways · R: raw · t/b/c: tabs"
+            " · ?: all keys",
             "$text-muted",
         )
 
