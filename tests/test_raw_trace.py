@@ -136,3 +136,12 @@ def test_raw_and_json_cannot_be_combined(capsys: pytest.CaptureFixture[str]) -> 
     with pytest.raises(SystemExit):
         main(["--demo", "issues", "show", "LEDGER-JVM-1", "--raw", "--json"])
     assert "not allowed with" in capsys.readouterr().err
+
+
+def test_issues_show_names_native_frames_by_address_and_image(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--demo", "issues", "show", "CRASHDEMO-1"]) == 0
+    out = capsys.readouterr().out
+    assert "  0x00005555555551c0 crashdemo  crash.c:28 in read_limit+0x7  <- crashed here" in out
+    assert "  0x00005555555552d2 crashdemo  crash.c:50 in main+0x4c\n" in out
