@@ -155,7 +155,11 @@ def _add_issue_actions(issues: argparse.ArgumentParser, common: argparse.Argumen
     show = issue_commands.add_parser("show", help="show an issue's event", parents=[common])
     show.add_argument("issue", help="issue id or short id")
     show.add_argument("--event", default="latest", help="latest, oldest, recommended or an id")
-    show.add_argument("--json", action="store_true", help="print JSON")
+    shown_as = show.add_mutually_exclusive_group()
+    shown_as.add_argument("--json", action="store_true", help="print JSON")
+    shown_as.add_argument(
+        "--raw", action="store_true", help="print the trace as the SDK's language prints it"
+    )
     show.set_defaults(handler=_issues_show)
 
     add_triage_commands(issue_commands, common, _on_backend)
@@ -266,6 +270,11 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
     if args.json:
         shown = {"issue": to_jsonable(issue), "event": to_jsonable(event)}
         print_json(shown if stale_since is None else {**shown, "stale_since": stale_since})
+    elif args.raw:
+        from tui.render.raw import raw_trace
+
+        # Already sanitised; written as is so that Java's tab-indented frames keep their tabs.
+        sys.stdout.write(raw_trace(event))
     else:
         from tui.render.report import print_event_report
 

@@ -268,6 +268,18 @@ class Frame:
     context_source: str = ""
     """"" when the context lines came with the event, `local` when read from this machine's
     copy of the file (the event had none)."""
+    instruction_addr: str = ""
+    """Native frames: addresses as lowercase `0x…` hex, "" when absent or unreadable."""
+    symbol_addr: str = ""
+    image_addr: str = ""
+    addr_mode: str = ""
+    """How the addresses are meant: "" or `abs` absolute, `rel:N` relative to image N."""
+    trust: str = ""
+    """How the unwinder found this frame: `context`, `cfi`, `fp`, `scan`, `prewalked`, ..."""
+    raw_function: str = ""
+    """The function's name before demangling or cleaning, as the symbol file has it."""
+    symbol: str = ""
+    """The mangled symbol name."""
 
     @property
     def display_path(self) -> str:
@@ -288,6 +300,38 @@ class Stacktrace:
     frames: tuple[Frame, ...] = ()
     frames_omitted: tuple[int, int] | None = None
     """1-based `[start, end)` range of frames the SDK dropped, between frames start-1 and start."""
+    registers: dict[str, str] = field(default_factory=dict)
+    """Register values at the newest frame (native crashes), names in the SDK's order."""
+
+
+@dataclass(frozen=True)
+class HeldLock:
+    """A lock a thread holds or waits for (sentry-java's `held_locks`)."""
+
+    address: str
+    kind: str = ""
+    """`locked`, `waiting`, `sleeping`, `blocked`, or the server's own word."""
+    class_name: str = ""
+    package_name: str = ""
+    thread_id: str = ""
+    """The thread that owns the lock."""
+
+    @property
+    def name(self) -> str:
+        return ".".join(part for part in (self.package_name, self.class_name) if part)
+
+
+@dataclass(frozen=True)
+class Thread:
+    """One thread of the `threads` interface: the crashed one, the current one, the others."""
+
+    id: str
+    name: str = ""
+    crashed: bool = False
+    current: bool = False
+    state: str = ""
+    stacktrace: Stacktrace | None = None
+    held_locks: tuple[HeldLock, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -325,11 +369,22 @@ class Breadcrumb:
 
 @dataclass(frozen=True)
 class DebugImage:
-    """A `debug_meta` image: for JavaScript, a minified file and the debug id of its map."""
+    """A `debug_meta` image: for JavaScript, a minified file and the debug id of its map; for
+    native code, a loaded library or executable with its address range and symbol status."""
 
     type: str
     code_file: str = ""
     debug_id: str = ""
+    code_id: str = ""
+    debug_file: str = ""
+    image_addr: str = ""
+    image_size: int | None = None
+    arch: str = ""
+    debug_status: str = ""
+    """The server's word on the debug file (Sentry: `found`, `missing`, `unused`, ...)."""
+    unwind_status: str = ""
+    candidates: int | None = None
+    """How many places the server looked for the debug file, when it says."""
 
 
 @dataclass(frozen=True)
@@ -348,6 +403,7 @@ class Event:
     environment: str = ""
     exceptions: tuple[ExceptionValue, ...] = ()
     """Reader order: the raised exception first, then what caused it, root cause last."""
+    threads: tuple[Thread, ...] = ()
     breadcrumbs: tuple[Breadcrumb, ...] = ()
     tags: tuple[tuple[str, str], ...] = ()
     contexts: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -19,11 +19,13 @@ from tui.model import (
     Event,
     ExceptionValue,
     Frame,
+    HeldLock,
     IgnoreUntil,
     Issue,
     IssueStatus,
     Mechanism,
     Stacktrace,
+    Thread,
 )
 
 STATUS_MAP = {
@@ -125,6 +127,9 @@ def parse_event(data: Mapping[str, Any], issue_id: str = "") -> Event:
         dist=as_str(data.get("dist")),
         environment=as_str(data.get("environment") or dict(tags).get("environment")),
         exceptions=parse_exceptions(_values(interfaces.get("exception"))),
+        threads=tuple(
+            _thread(t) for t in _values(interfaces.get("threads")) if isinstance(t, Mapping)
+        ),
         breadcrumbs=tuple(_breadcrumb(b) for b in _values(interfaces.get("breadcrumbs"))),
         tags=tags,
         contexts={k: v for k, v in as_data(data.get("contexts")).items() if isinstance(v, dict)},
@@ -172,7 +177,29 @@ def parse_frame(data: Mapping[str, Any]) -> Frame:
         post_context=post,
         vars=as_data(data.get("vars")),
         platform=as_str(data.get("platform")),
+        instruction_addr=address(first(data, "instructionAddr", "instruction_addr")),
+        symbol_addr=address(first(data, "symbolAddr", "symbol_addr")),
+        image_addr=address(first(data, "imageAddr", "image_addr")),
+        addr_mode=as_str(first(data, "addrMode", "addr_mode")),
+        trust=as_str(data.get("trust")),
+        raw_function=as_str(first(data, "rawFunction", "raw_function")),
+        symbol=as_str(data.get("symbol")),
     )
+
+
+def address(value: Any) -> str:
+    """An address as lowercase `0x…` hex: SDKs send hex strings, some JSON numbers; anything
+    else (a word, a negative number, 5,000 digits) is "" rather than a wrong address."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text.startswith("0x") and 2 < len(text) <= 34:
+            try:
+                return hex(int(text, 16))
+            except ValueError:
+                return ""
+        value = opt_int(text) if text.isdigit() else None
+    number = opt_int(value) if not isinstance(value, float) else None
+    return hex(number) if number is not None and number >= 0 else ""
 
 
 def parse_datetime(value: Any) -> datetime | None:
@@ -192,7 +219,8 @@ def parse_datetime(value: Any) -> datetime | None:
 
 def _interfaces(data: Mapping[str, Any]) -> dict[str, Any]:
     """Web API events hold their interfaces in `entries`; ingestion events at the top level."""
-    found = {key: data.get(key) for key in ("exception", "breadcrumbs", "request", "debug_meta")}
+    keys = ("exception", "threads", "breadcrumbs", "request", "debug_meta")
+    found = {key: data.get(key) for key in keys}
     found["debugmeta"] = data.get("debug_meta")
     for entry in as_list(data.get("entries")):
         if isinstance(entry, Mapping) and isinstance(entry.get("type"), str):
@@ -247,7 +275,45 @@ def _stacktrace(data: Any) -> Stacktrace | None:
         if start is not None and end is not None and end > start:
             frames_omitted = (start, end)
     frames = tuple(parse_frame(f) for f in as_list(data.get("frames")) if isinstance(f, Mapping))
-    return Stacktrace(frames=frames, frames_omitted=frames_omitted)
+    registers = {
+        as_str(name): shown
+        for name, value in as_dict(data.get("registers")).items()
+        if (shown := address(value))
+    }
+    return Stacktrace(frames=frames, frames_omitted=frames_omitted, registers=registers)
+
+
+LOCK_KINDS = {1: "locked", 2: "waiting", 4: "sleeping", 8: "blocked"}
+"""Sentry's `LockReasonType` bit flags, as words."""
+
+
+def _thread(data: Mapping[str, Any]) -> Thread:
+    locks = as_dict(first(data, "heldLocks", "held_locks"))
+    return Thread(
+        id=as_id(data.get("id")),
+        name=as_str(data.get("name")),
+        crashed=data.get("crashed") is True,
+        current=data.get("current") is True,
+        state=as_str(data.get("state")),
+        stacktrace=_stacktrace(data.get("stacktrace")),
+        held_locks=tuple(
+            _held_lock(as_str(key), lock)
+            for key, lock in locks.items()
+            if isinstance(lock, Mapping)
+        ),
+    )
+
+
+def _held_lock(key: str, data: Mapping[str, Any]) -> HeldLock:
+    kind = data.get("type")
+    number = opt_int(kind)
+    return HeldLock(
+        address=as_str(data.get("address")) or key,
+        kind=LOCK_KINDS.get(number, as_str(kind)) if number is not None else as_str(kind),
+        class_name=as_str(first(data, "class_name", "className")),
+        package_name=as_str(first(data, "package_name", "packageName")),
+        thread_id=as_id(first(data, "thread_id", "threadId")),
+    )
 
 
 def _context(data: Mapping[str, Any]) -> tuple[tuple[str, ...], str | None, tuple[str, ...]]:
@@ -297,10 +363,21 @@ def _breadcrumb(data: Any) -> Breadcrumb:
 
 
 def _debug_image(data: Mapping[str, Any]) -> DebugImage:
+    candidates = data.get("candidates")
+    size = opt_int(first(data, "image_size", "imageSize"))
     return DebugImage(
         type=as_str(data.get("type")),
         code_file=as_str(data.get("code_file") or data.get("codeFile")),
         debug_id=as_str(data.get("debug_id") or data.get("debugId")),
+        code_id=as_str(first(data, "code_id", "codeId")),
+        debug_file=as_str(first(data, "debug_file", "debugFile")),
+        image_addr=address(first(data, "image_addr", "imageAddr")),
+        image_size=size if size is not None and size >= 0 else None,
+        arch=as_str(data.get("arch")),
+        debug_status=as_str(first(data, "debug_status", "debugStatus")),
+        unwind_status=as_str(first(data, "unwind_status", "unwindStatus")),
+        # Sentry lists each place it looked; a count is all the screen needs.
+        candidates=len(candidates) if isinstance(candidates, list) else None,
     )
 
 

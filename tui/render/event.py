@@ -9,8 +9,9 @@ from typing import Any
 
 from textual.content import Content
 
-from tui.model import Breadcrumb, Event, ExceptionValue, Frame
+from tui.model import Breadcrumb, DebugImage, Event, ExceptionValue, Frame
 from tui.render.text import absolute_time, plain, relative_time, sanitize
+from tui.render.trace_native import address_value, jvm_function
 
 BREADCRUMB_LEVEL_COLOR = {
     "fatal": "error",
@@ -37,7 +38,7 @@ def event_bar(event: Event, now: datetime) -> Content:
     return Content(" · ").join(part for part in parts if part)
 
 
-def crash_summary(exc: ExceptionValue, frame: Frame | None) -> Content:
+def crash_summary(exc: ExceptionValue, frame: Frame | None, platform: str = "") -> Content:
     """One line naming the raised exception and the frame it came out of."""
     head = Content.assemble(
         ("✖ ", "bold $text-error"),
@@ -52,7 +53,7 @@ def crash_summary(exc: ExceptionValue, frame: Frame | None) -> Content:
         plain(frame.display_path, "$text-primary"),
         (f":{frame.lineno}" if frame.lineno is not None else "", "$text-warning"),
         (" in ", "$text-muted"),
-        plain(frame.function or "?", "$text-accent"),
+        plain(jvm_function(frame, platform) or "?", "$text-accent"),
     )
     return head + "\n" + where
 
@@ -121,7 +122,28 @@ def detail_rows(event: Event) -> list[DetailRow]:
             shown += 1
     if not shown:
         rows += [None, Heading("no contexts", note=True)]
+    if event.debug_images:
+        rows += [None, *_section("debug images", [image_pair(i) for i in event.debug_images])]
     return rows
+
+
+def image_pair(image: DebugImage) -> tuple[str, str]:
+    """(code file name, `debug id  start–end  arch  status`) for the context tab."""
+    name = (image.code_file or image.debug_file).replace("\\", "/").rsplit("/", 1)[-1]
+    span = ""
+    if (start := address_value(image.image_addr)) is not None:
+        end = f"{start + image.image_size:#x}" if image.image_size else "?"
+        span = f"{sanitize(image.image_addr)}–{end}"
+    # A source map image has no address and no status: its debug id is all there is to say.
+    status = image.debug_status or ("no status from the server" if span else "")
+    if image.unwind_status and image.unwind_status != image.debug_status:
+        status += f", unwind {image.unwind_status}"
+    if image.candidates is not None:
+        status += f" ({image.candidates} places looked)"
+    parts = [f"{image.debug_id or '-':<36}"]
+    if span or image.arch:
+        parts += [f"{span:<31}", f"{image.arch:<7}"]
+    return name or image.type or "?", "  ".join([*parts, status]).rstrip()
 
 
 def _section(title: str, pairs: list[tuple[str, Any]]) -> list[DetailRow]:

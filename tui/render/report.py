@@ -23,6 +23,7 @@ from tui.render.trace import (
     newest_first,
     trace_rows,
 )
+from tui.render.trace_native import image_name, offset, padded_address
 
 PIPE_WIDTH = 200
 """Piped output is not cut to 80 columns: a script reading it wants whole lines."""
@@ -135,12 +136,16 @@ def _exception(exc: ExceptionValue, platform: str, *, crashed: bool) -> list[Ren
 def _frame(row: FrameRow, platform: str) -> list[RenderableType]:
     frame = row.frame
     line = Text("  ")
+    if frame.instruction_addr:  # a native frame: what identifies it, as the TUI's columns do
+        line.append(f"{padded_address(frame.instruction_addr, 16)} {image_name(frame)}  ", "dim")
     line.append(sanitize(frame.display_path), style="bold" if frame.in_app else "dim")
     if frame.lineno is not None:
         line.append(f":{frame.lineno}" + (f":{frame.colno}" if frame.colno else ""))
     if frame.function:
         line.append(" in ", style="dim")
-        line.append(sanitize(frame.function), style="cyan" if frame.in_app else "dim")
+        line.append(
+            sanitize(frame.function) + offset(frame), style="cyan" if frame.in_app else "dim"
+        )
     if row.crashed:
         line.append("  <- crashed here", style="bold red")
     parts: list[RenderableType] = [line]
