@@ -260,7 +260,7 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
 
     async def fetch(session: Session) -> tuple[Issue, Event, str | None]:
         issue, event = await session.open_issue(args.issue, args.event)
-        return issue, await session.symbolicate(event), _stale_since(session)
+        return issue, await session.symbolicate(event, issue.short_id), _stale_since(session)
 
     issue, event, stale_since = _with_session(args, profile, fetch)
     if args.json:

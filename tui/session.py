@@ -57,12 +57,18 @@ class Session:
             # Named, not pathed: the bundled folder lies wherever stackdeck is installed.
             bundled = Path(str(resources.files("tui.demo") / "data" / "symbols"))
             sources.insert(0, LocalDirSource(bundled, name="the demo's bundled symbols"))
-        return Symbolicator(SymbolCache(app_dirs().cache / "symbols"), sources)
+        cache = SymbolCache(app_dirs().cache / "symbols")
+        return Symbolicator(cache, sources, profile=self.symbols_profile)
 
-    async def symbolicate(self, event: Event) -> Event:
+    @property
+    def symbols_profile(self) -> str:
+        """The name the symbol cache files this profile's missing maps under (the demo apart)."""
+        return ("demo:" if self.demo else "") + self.profile.name
+
+    async def symbolicate(self, event: Event, issue: str = "") -> Event:
         """The event with minified frames resolved locally where a map is found (offline: only
-        from local folders and the symbol cache)."""
-        result = await self.symbolicator.symbolicate(event)
+        from local folders and the symbol cache); maps not found are remembered for `issue`."""
+        result = await self.symbolicator.symbolicate(event, issue)
         return result.apply(event)
 
     @property
