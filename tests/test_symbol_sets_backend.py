@@ -118,8 +118,8 @@ async def test_upload_without_the_write_scope_says_so() -> None:
 
 async def test_sentry_lists_artifact_bundles_across_pages() -> None:
     base = "https://sentry.example/api/0/projects/acme/web/files/artifact-bundles/"
-    first = [{"bundleId": "b1", "associations": [{"release": "web@1.9.0", "dist": None}],
-              "fileCount": 4, "date": "2026-11-20T10:00:00Z", "dateModified": "2026-11-21T09:00:00Z"}]  # fmt: skip
+    bundle = {"bundleId": "b1", "associations": [{"release": "web@1.9.0", "dist": None}]}
+    first = [bundle | {"fileCount": 4, "date": "2026-11-20T10:00:00Z", "dateModified": None}]
     second = [{"bundleId": "b0", "associations": [], "fileCount": "x", "date": None}]
 
     def handle(request: httpx.Request) -> httpx.Response:
