@@ -67,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return EXIT_USAGE
         return int(args.handler(args, profile))
     except ConfigError as exc:
+        if callable(without := getattr(args, "without_profile", None)):
+            return int(without(args, f"no profile: {exc}"))  # what it can do without one
         echo(f"stackdeck: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BackendError as exc:
@@ -137,7 +139,7 @@ def build_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:
         )
         check = config_commands.add_parser("check", help="validate and call the server once")
         check.set_defaults(handler=_config_check)
-    add_symbol_commands(commands, wanted)
+    add_symbol_commands(commands, wanted, common, _with_session)
     return parser
 
 
