@@ -218,6 +218,7 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
         watch=args.watch,
         watch_interval=config.watch_interval,
         profile=session.profile,
+        symbols_profile=session.symbols_profile,
     )
     app.run()
     return app.return_code or 0  # Textual's 1 after a crash: a script must not see success
