@@ -138,3 +138,17 @@ def test_a_symlinked_file_or_a_corrupt_one_is_not_read(tmp_path: Path) -> None:
 async def test_frames_that_need_no_map_are_not_missing(cache: SymbolCache, frame: Frame) -> None:
     await Symbolicator(cache, [], profile="p").symbolicate(_event((frame,)))
     assert cache.missing.entries() == []
+
+
+async def test_symbols_add_of_a_bundle_with_a_chunk_id_clears_the_missing_chunk(
+    tmp_path: Path, cache: SymbolCache
+) -> None:
+    from tui.symbols import commands
+
+    cache.missing.record("p", [Need(("chunk_id:c-admin",), (), ())])
+    script = tmp_path / "admin.js"
+    script.write_bytes(fixture_bytes("esbuild/app.min.js") + b"\n//# chunkId=c-admin\n")
+    (tmp_path / "admin.js.map").write_bytes(fixture_bytes("esbuild/app.min.js.map"))
+    [result] = await commands.add(cache, [str(script)])
+    assert "chunk_id:c-admin" in result["added"][0]["keys"]
+    assert cache.missing.entries() == []

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from tui.sanitize import sanitize
 from tui.symbols.cache import CacheKey, SymbolCache
 from tui.symbols.decode import decode_map
-from tui.symbols.discovery import normalize_url
+from tui.symbols.discovery import magic_comments, normalize_url
 from tui.symbols.errors import SourceMapError
 from tui.symbols.mapview import MapView
 from tui.symbols.resolve import tidy_path, trim_line
@@ -164,6 +164,8 @@ def _add_path(cache: SymbolCache, target: str) -> list[dict[str, Any]]:
 
 def _store(cache: SymbolCache, found: FoundMap, url_key: str) -> dict[str, Any]:
     keys = [CacheKey("url", url_key)]
+    if found.minified and (chunk_id := magic_comments(found.minified).get("chunkId")):
+        keys.append(CacheKey("chunk_id", chunk_id))  # what PostHog's frames find it by
     digest, binary = cache.add(
         found.map_bytes,
         minified=found.minified,
