@@ -118,3 +118,23 @@ def test_upload_to_sentry_says_to_use_sentry_cli(
 ) -> None:
     code, _, err = run(capsys, "--demo", "symbols", "upload", str(BUNDLE), "--chunk-id", "c1")
     assert code == 1 and "sentry-cli" in err
+
+
+def test_the_demo_admin_crash_needs_a_chunk_nobody_has(capsys: pytest.CaptureFixture[str]) -> None:
+    demo = ("--demo", "--profile", "demo-posthog")
+    _, out, _ = run(capsys, *demo, "issues", "list", "--json", "--query", "")
+    issue = next(i for i in json.loads(out) if "(reading 'map')" in i["title"])
+    code, out, _ = run(capsys, *demo, "issues", "show", issue["short_id"], "--json")
+    frames = json.loads(out)["event"]["exceptions"][0]["stacktrace"]["frames"]
+    assert code == 0 and frames[-1]["resolve_failure"].startswith(
+        "no source map found for chunk id"
+    )
+    _, out, _ = run(capsys, *demo, "symbols", "list", "--json")
+    [missing] = json.loads(out)["missing"]
+    chunk = frames[-1]["chunk_id"]
+    assert missing["key"] == f"chunk_id:{chunk}"
+    assert {f["issue"] for f in missing["frames"]} == {issue["short_id"]}
+    kinds = [(a["where"], a["kind"]) for a in missing["looked"]]
+    assert kinds[0] == ("local cache", "cache miss")
+    assert ("posthog project 73091", "not found") in kinds
+    assert ("the demo's bundled symbols", "not found") in kinds

@@ -19,7 +19,8 @@ import httpx
 from tui.backends import open_backend
 from tui.backends.base import EVENT_LATEST
 from tui.backends.errors import NotFound
-from tui.config import Profile, app_dirs
+from tui import config
+from tui.config import Profile
 from tui.offline import CachingBackend, NotCached, OfflineBackend
 from tui.sanitize import sanitize
 from tui.store import Store
@@ -57,7 +58,8 @@ class Session:
             # Named, not pathed: the bundled folder lies wherever stackdeck is installed.
             bundled = Path(str(resources.files("tui.demo") / "data" / "symbols"))
             sources.insert(0, LocalDirSource(bundled, name="the demo's bundled symbols"))
-        cache = SymbolCache(app_dirs().cache / "symbols")
+        # `config.app_dirs` looked up now, not bound at import: it is the one patchable seam.
+        cache = SymbolCache(config.app_dirs().cache / "symbols")
         return Symbolicator(cache, sources, profile=self.symbols_profile)
 
     @property

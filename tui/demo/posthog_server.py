@@ -91,7 +91,8 @@ class DemoPostHogServer:
         for ref, blob in (symbol_sets or {}).items():
             self.symbol_store.add(ref, blob)
         for ref, reason in (failed_symbol_sets or {}).items():
-            self.symbol_store.add(ref, None, failure=reason)
+            # An earlier release's upload: older than the recordings.
+            self.symbol_store.add(ref, None, failure=reason, created=now - timedelta(days=9))
         self.latency = latency
         self.project_routes = frozenset(project_routes)
         self.refuse_personal_keys = refuse_personal_keys

@@ -61,10 +61,17 @@ class DemoSymbolStore:
         self.pending: dict[str, DemoSymbolSet] = {}
         """By storage key: presigned uploads not yet received."""
 
-    def add(self, ref: str, blob: bytes | None, *, failure: str | None = None) -> DemoSymbolSet:
+    def add(
+        self,
+        ref: str,
+        blob: bytes | None,
+        *,
+        failure: str | None = None,
+        created: datetime | None = None,
+    ) -> DemoSymbolSet:
         set_id = str(uuid.uuid5(uuid.NAMESPACE_URL, ref))
         key = f"symbolsets/{set_id}"
-        found = DemoSymbolSet(set_id, ref, self.now, blob, failure, storage_ptr=key)
+        found = DemoSymbolSet(set_id, ref, created or self.now, blob, failure, storage_ptr=key)
         self.sets[ref] = found
         return found
 
