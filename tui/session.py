@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from tui import config
 from tui.backends import open_backend
 from tui.backends.base import EVENT_LATEST
 from tui.backends.errors import NotFound
-from tui import config
 from tui.config import Profile
 from tui.offline import CachingBackend, NotCached, OfflineBackend
 from tui.sanitize import sanitize
