@@ -70,8 +70,16 @@ class Session:
     async def symbolicate(self, event: Event, issue: str = "") -> Event:
         """The event with minified frames resolved locally where a map is found (offline: only
         from local folders and the symbol cache); maps not found are remembered for `issue`."""
-        result = await self.symbolicator.symbolicate(event, issue)
+        result = await self.symbolicator.symbolicate(event, issue or self._short_id(event))
         return result.apply(event)
+
+    def _short_id(self, event: Event) -> str:
+        """The short id of the event's issue, as the store last saw it (the TUI passes none)."""
+        store = getattr(self.backend, "store", None)
+        if not isinstance(store, Store) or not event.issue_id:
+            return ""
+        stored = store.issue(event.issue_id)
+        return stored.value.short_id if stored else ""
 
     @property
     def stale_since(self) -> datetime | None:

@@ -153,3 +153,31 @@ async def test_huge_and_hostile_lists_render_only_what_is_on_screen() -> None:
         assert any("the server has more; the newest 2000 are listed" in t for t in text)
         assert not any("\x1b" in t for t in text)
         assert any("[b]x[/b]" in t for t in text)
+
+
+async def test_the_demo_admin_crash_shows_up_as_missing_after_viewing_it() -> None:
+    from tui.demo import DEMO_POSTHOG_PROFILE
+    from tui.session import open_session
+    from tui.widgets.issue_table import IssueTable
+
+    session = open_session(DEMO_POSTHOG_PROFILE, demo=True)
+    app = StackdeckApp(
+        session.backend,
+        profile_name=DEMO_POSTHOG_PROFILE.name,
+        symbolicate=session.symbolicate,
+        close=session.aclose,
+        symbols_profile=session.symbols_profile,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(IssueTable)
+        admin = next(i for i in table.issues if "(reading 'map')" in i.title)
+        table.move_cursor(row=table.get_row_index(admin.id))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("S")
+        await settle(app, pilot)
+        text = "\n".join(rows_text(app))
+        assert "Missing (1 maps that frames needed and did not get)" in text
+        assert f"in e ({admin.short_id}, event " in text
+        assert "looked in posthog project 73091: not found" in text
