@@ -181,3 +181,29 @@ async def test_the_demo_admin_crash_shows_up_as_missing_after_viewing_it() -> No
         assert "Missing (1 maps that frames needed and did not get)" in text
         assert f"in e ({admin.short_id}, event " in text
         assert "looked in posthog project 73091: not found" in text
+
+
+def test_snapshot_symbol_sets_at_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from tui.symbols.missing import MissingMaps
+
+    now = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+    server = DemoPostHogServer.from_package(now=now)
+    backend = PostHogBackend.connect(
+        "https://posthog.example.com", "phx_test", "73091", transport=server.transport()
+    )
+    missing = MissingMaps(app_dirs().cache / "symbols", clock=now.timestamp)
+    frame = NeedingFrame(
+        "https://shop.example.com/assets/admin-7Q2MZ1XA.js:2:211", "e", "WEB-3", "e3"
+    )
+    looked = (Attempt("local cache", "cache miss"), Attempt("posthog project 73091", "not found"))
+    missing.record("web", [Need(("chunk_id:b875263c",), (frame,), looked)])
+    app = StackdeckApp(backend, profile_name="web")
+
+    async def open_screen(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot.app, pilot)
+        await pilot.press("S")
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_screen)
