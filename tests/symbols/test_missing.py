@@ -152,3 +152,14 @@ async def test_symbols_add_of_a_bundle_with_a_chunk_id_clears_the_missing_chunk(
     [result] = await commands.add(cache, [str(script)])
     assert "chunk_id:c-admin" in result["added"][0]["keys"]
     assert cache.missing.entries() == []
+
+
+def test_an_oversized_file_is_ignored_and_replaced(tmp_path: Path) -> None:
+    from tui.symbols.missing import MAX_FILE_BYTES
+
+    missing = MissingMaps(tmp_path)
+    missing.path.write_text('{"version": 1, "maps": {}, "pad": "' + "x" * MAX_FILE_BYTES + '"}')
+    assert missing.entries() == []
+    missing.record("p", [Need(("url:a",), (), ())])
+    assert [e.key for e in missing.entries()] == ["url:a"]
+    assert missing.path.stat().st_size < 1024
