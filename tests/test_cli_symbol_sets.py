@@ -52,15 +52,6 @@ def test_list_shows_the_three_parts_for_the_posthog_demo(
     assert "needed by https://shop.example.com/assets/admin.js:1:9 in x (SHOP-9, event e9)" in text
 
 
-def test_list_on_the_sentry_demo_says_what_the_server_offers(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    code, out, _ = run(capsys, "--demo", "symbols", "list", "--json")
-    server = json.loads(out)["server"]
-    assert code == 0
-    assert server["sets"] or server["unavailable"]  # bundles, or why not
-
-
 def test_hostile_failure_reasons_print_inert(capsys: pytest.CaptureFixture[str]) -> None:
     store = demo_server("demo-posthog").symbol_store  # type: ignore[union-attr]
     store.add("c-evil", None, failure="[bold red]boom[/]\x1b[2J\nsecond line")
@@ -138,3 +129,15 @@ def test_the_demo_admin_crash_needs_a_chunk_nobody_has(capsys: pytest.CaptureFix
     assert kinds[0] == ("local cache", "cache miss")
     assert ("posthog project 73091", "not found") in kinds
     assert ("the demo's bundled symbols", "not found") in kinds
+
+
+def test_the_sentry_demo_lists_the_shop_bundle(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--demo", "symbols", "list", "--json")
+    [bundle] = json.loads(out)["server"]["sets"]
+    map_file = next((DATA_DIR / "symbols").glob("*.js.map"))
+    assert code == 0 and bundle["ref"] == json.loads(map_file.read_text())["debug_id"]
+    assert (bundle["project"], bundle["release"], bundle["files"]) == (
+        "shop-web",
+        "shop-web@1.9.0",
+        2,
+    )

@@ -1,7 +1,7 @@
 """Source maps from a Sentry server: by debug id, for local symbolication, and the project's
 artifact bundles as a list (`GET /api/0/projects/{org}/{project}/files/artifact-bundles/`, Sentry's
 `ArtifactBundlesEndpoint`: `[{bundleId, associations: [{release, dist}], fileCount, date,
-dateModified}]`, paged by `Link` cursors).
+dateModified}]`, paged by `Link` cursors; `date` is the upload).
 
 `GET /api/0/projects/{org}/{project}/artifact-lookup/?debug_id=` lists artifact bundles (zip
 archives with a `manifest.json`, as sentry-cli uploads them) and single release files; each has a
@@ -177,8 +177,7 @@ def parse_bundle(data: Mapping[str, Any], project: str = "") -> ServerSymbolSet:
     return ServerSymbolSet(
         id=as_str(data.get("bundleId")),
         ref=as_str(data.get("bundleId")),
-        created_at=parse_datetime(data.get("date")),
-        last_used=parse_datetime(data.get("dateModified")),
+        created_at=parse_datetime(data.get("date")),  # Sentry does not say when one was used
         release=", ".join(r for r in releases if r),
         files=count if isinstance(count, int) and not isinstance(count, bool) else None,
         project=project,

@@ -70,7 +70,8 @@ def _server_set(found: ServerSymbolSet) -> list[Row]:
     if found.project:
         parts.append(f"project {found.project}")
     parts.append(f"created {_when(found.created_at)}")
-    parts.append(f"last used {_when(found.last_used)}")
+    if found.last_used:  # PostHog's null (never used) and Sentry's bundles say nothing
+        parts.append(f"last used {_when(found.last_used)}")
     if found.release:
         parts.append(f"release {found.release}")
     if found.files is not None:
