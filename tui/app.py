@@ -54,6 +54,15 @@ class StackdeckApp(App[None]):
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("P", "pick_profile", "Profiles", tooltip="switch server", id="app.profiles"),
+        # Not in the footer, whose width the screens' own keys need: in help and the palette.
+        Binding(
+            "S",
+            "symbol_sets",
+            "Symbol sets",
+            show=False,
+            tooltip="source maps",
+            id="app.symbol_sets",
+        ),
     ]
 
     def __init__(
@@ -72,8 +81,11 @@ class StackdeckApp(App[None]):
         watch: bool = False,
         watch_interval: float = WATCH_INTERVAL,
         profile: Profile | None = None,
+        symbols_profile: str = "",
     ) -> None:
         super().__init__()
+        self.symbols_profile = symbols_profile or profile_name
+        """The name the symbol cache keeps this profile's missing maps under."""
         self.read_only = read_only
         self.keys = dict(keys or {})
         self.watch_on_start = watch
@@ -224,7 +236,7 @@ class StackdeckApp(App[None]):
             return
         close_previous, previous_mode = self.close_session, self.current_mode
         self.backend, self.symbolicate = session.backend, session.symbolicate
-        self.profile = session.profile
+        self.profile, self.symbols_profile = session.profile, session.symbols_profile
         self.close_session, self.profile_name = session.aclose, name
         self.read_only = session.profile.read_only
         # Each profile gets a mode of its own: its screen stack starts afresh, and the old
@@ -238,6 +250,24 @@ class StackdeckApp(App[None]):
             self.remove_mode(previous_mode)
         await close_previous()
         self.notify(f"profile {name}", markup=False)
+
+    def action_symbol_sets(self) -> None:
+        from tui.config import app_dirs
+        from tui.screens.symbol_sets import SymbolSetsScreen
+        from tui.symbols.cache import SymbolCache
+
+        if isinstance(self.screen, SymbolSetsScreen):
+            return
+        cache = SymbolCache(app_dirs().cache / "symbols")
+        title = " · ".join(part for part in (self.profile_name, self.backend.name) if part)
+        screen = SymbolSetsScreen(
+            self.backend,
+            cache,
+            self.symbols_profile,
+            title=title,
+            read_only_profile=self.read_only_profile,
+        )
+        self.push_screen(screen)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

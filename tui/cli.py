@@ -67,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return EXIT_USAGE
         return int(args.handler(args, profile))
     except ConfigError as exc:
+        if callable(without := getattr(args, "without_profile", None)):
+            return int(without(args, f"no profile: {exc}"))  # what it can do without one
         echo(f"stackdeck: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BackendError as exc:
@@ -137,7 +139,7 @@ def build_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:
         )
         check = config_commands.add_parser("check", help="validate and call the server once")
         check.set_defaults(handler=_config_check)
-    add_symbol_commands(commands, wanted)
+    add_symbol_commands(commands, wanted, common, _with_session)
     return parser
 
 
@@ -220,6 +222,7 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
         watch=args.watch,
         watch_interval=config.watch_interval,
         profile=session.profile,
+        symbols_profile=session.symbols_profile,
     )
     app.run()
     return app.return_code or 0  # Textual's 1 after a crash: a script must not see success
@@ -264,7 +267,7 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
 
     async def fetch(session: Session) -> tuple[Issue, Event, str | None]:
         issue, event = await session.open_issue(args.issue, args.event)
-        return issue, await session.symbolicate(event), _stale_since(session)
+        return issue, await session.symbolicate(event, issue.short_id), _stale_since(session)
 
     issue, event, stale_since = _with_session(args, profile, fetch)
     if args.json:

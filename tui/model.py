@@ -42,6 +42,8 @@ class Feature(enum.StrEnum):
     ASSIGN = "assign"
     ACTIVITY = "activity"
     COMMENT = "comment"
+    SYMBOL_SETS = "symbol_sets"
+    SYMBOL_UPLOAD = "symbol_upload"
 
 
 @dataclass(frozen=True)
@@ -483,3 +485,34 @@ def to_jsonable(value: Any, levels: int = 2 * MAX_NESTING) -> Any:
         # spelling Python's json module uses, as a string.
         return NON_FINITE[repr(value)]
     return value
+
+
+class SymbolSetStatus(enum.StrEnum):
+    OK = "ok"
+    FAILED = "failed"
+    """The server recorded why it could not use the set (`failure_reason`)."""
+    NO_FILE = "no file"
+    """Listed, but no file is stored for it (an upload that never finished)."""
+
+
+@dataclass(frozen=True)
+class ServerSymbolSet:
+    """A source-map set as the server lists it: a PostHog symbol set, a Sentry artifact bundle."""
+
+    id: str
+    ref: str
+    """What frames find it by: PostHog's chunk id, Sentry's bundle id."""
+    status: SymbolSetStatus = SymbolSetStatus.OK
+    failure_reason: str = ""
+    created_at: datetime | None = None
+    last_used: datetime | None = None
+    release: str = ""
+    files: int | None = None
+    project: str = ""
+
+
+@dataclass(frozen=True)
+class SymbolSetList:
+    sets: tuple[ServerSymbolSet, ...] = ()
+    truncated: bool = False
+    """More sets are on the server than were listed (listing stops at a bound)."""

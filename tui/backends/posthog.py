@@ -19,7 +19,7 @@ from tui.backends import posthog_triage as pt
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST
 from tui.backends.coerce import as_dict, as_id, as_list, as_str, loads_json
 from tui.backends.errors import AuthError, BackendError, InvalidResponse, NotFound, Unsupported
-from tui.backends.http import ApiClient, decode_json, path_segment
+from tui.backends.http import ApiClient, Body, decode_json, path_segment
 from tui.backends.posthog_parse import (
     STATUS_MAP,
     parse_event,
@@ -29,6 +29,7 @@ from tui.backends.posthog_parse import (
     resolved_raw_ids,
     short_id,
 )
+from tui.backends.posthog_symbol_sets import PostHogSymbolSets
 from tui.backends.posthog_symbols import PostHogSymbolSource
 from tui.backends.search import issue_matches
 from tui.backends.writes import bulk_confirmed, confirmed_change, same_issue
@@ -43,8 +44,10 @@ from tui.model import (
     Issue,
     IssuePage,
     IssueQuery,
+    ServerSymbolSet,
     StatusAction,
     StatusChange,
+    SymbolSetList,
 )
 from tui.symbols.sources import LookupFailed
 
@@ -216,6 +219,20 @@ class PostHogBackend:
     def symbol_source(self) -> PostHogSymbolSource:
         """This project's symbol sets as a source for the local symbolicator (by chunk id)."""
         return PostHogSymbolSource(self.fetch_symbol_set, name=f"posthog project {self.project}")
+
+    async def symbol_sets(self) -> SymbolSetList:
+        """The project's symbol sets, with the server's failure reasons."""
+        return await self._symbol_set_api.list()
+
+    async def upload_symbol_set(
+        self, chunk_id: str, minified: bytes, source_map: bytes
+    ) -> ServerSymbolSet:
+        """Upload or replace the set for `chunk_id`; the set as the server then lists it."""
+        return await self._symbol_set_api.upload(chunk_id, minified, source_map)
+
+    @property
+    def _symbol_set_api(self) -> PostHogSymbolSets:
+        return PostHogSymbolSets(self._call, self.client, self.downloads)
 
     async def fetch_symbol_set(self, chunk_id: str) -> bytes | None:
         """The blob uploaded for `chunk_id`, None when there is none; `LookupFailed` says why
@@ -390,6 +407,7 @@ class PostHogBackend:
         json: Any = None,
         params: Mapping[str, str] | None = None,
         read_only: bool | None = None,
+        body: Body | None = None,
     ) -> httpx.Response:
         """`/api/projects/{id}/<rest>`, else `/api/environments/{id}/<rest>` on a 404; the
         answer is remembered per route family (`query`, `error_tracking`)."""
@@ -400,7 +418,7 @@ class PostHogBackend:
             url = f"/api/{prefix}/{self.project}/{rest}"
             try:
                 response = await self.client.request(
-                    method, url, json=json, params=params, read_only=read_only
+                    method, url, json=json, params=params, read_only=read_only, body=body
                 )
             except NotFound:
                 if index + 1 < len(prefixes):

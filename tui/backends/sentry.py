@@ -12,11 +12,11 @@ from urllib.parse import quote
 import httpx
 
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED
-from tui.backends.coerce import as_list
+from tui.backends.coerce import as_list, as_str
 from tui.backends.errors import BackendError, InvalidResponse, NotFound, ServerError, Unsupported
 from tui.backends.http import ApiClient, decode_json, is_sentry_saas, next_link, path_segment
 from tui.backends.search import shell_safe
-from tui.backends.sentry_artifacts import SentryArtifactSource
+from tui.backends.sentry_artifacts import SentryArtifactSource, list_artifact_bundles
 from tui.backends.sentry_dialects import DIALECTS, SENTRY, Dialect
 from tui.backends.sentry_parse import event_level, parse_event, parse_issue
 from tui.backends.sentry_triage import (
@@ -41,6 +41,7 @@ from tui.model import (
     IssueQuery,
     StatusAction,
     StatusChange,
+    SymbolSetList,
 )
 
 SCOPES = "org:read project:read event:read (and event:write to change status)"
@@ -242,6 +243,15 @@ class SentryBackend:
         """Source maps uploaded to this server, found by debug id."""
         default = self.projects[0] if len(self.projects) == 1 else ""
         return SentryArtifactSource(self.client, self.org, self._org_base_url, default)
+
+    async def symbol_sets(self) -> SymbolSetList:
+        """The artifact bundles of the profile's projects (every visible one when none is set)."""
+        self._require(Feature.SYMBOL_SETS)
+        projects = list(self.projects)
+        if not projects:
+            projects = [as_str(p.get("slug")) for p in await self._projects() if p.get("slug")]
+        base = await self._org_base_url()
+        return await list_artifact_bundles(self.client, base, self.org, projects)
 
     async def aclose(self) -> None:
         await self.client.aclose()

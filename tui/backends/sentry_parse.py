@@ -8,6 +8,7 @@ fall back to defaults; anything of the wrong type is ignored rather than trusted
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -114,6 +115,9 @@ def parse_event(data: Mapping[str, Any], issue_id: str = "") -> Event:
         release = release.get("version")
     # GlitchTip keeps the release only among the tags.
     release = release or dict(tags).get("release")
+    exceptions, unplaced = with_processing_errors(
+        parse_exceptions(_values(interfaces.get("exception"))), as_list(data.get("errors"))
+    )
     return Event(
         id=as_id(data.get("eventID") or data.get("event_id") or data.get("id")),
         issue_id=issue_id or as_id(data.get("groupID")),
@@ -126,7 +130,7 @@ def parse_event(data: Mapping[str, Any], issue_id: str = "") -> Event:
         release=as_str(release),
         dist=as_str(data.get("dist")),
         environment=as_str(data.get("environment") or dict(tags).get("environment")),
-        exceptions=parse_exceptions(_values(interfaces.get("exception"))),
+        exceptions=exceptions,
         threads=tuple(
             _thread(t) for t in _values(interfaces.get("threads")) if isinstance(t, Mapping)
         ),
@@ -139,7 +143,7 @@ def parse_event(data: Mapping[str, Any], issue_id: str = "") -> Event:
         debug_images=tuple(_debug_image(i) for i in _images(interfaces)),
         previous_event_id=as_id(data.get("previousEventID")) or None,
         next_event_id=as_id(data.get("nextEventID")) or None,
-        processing_errors=tuple(_processing_error(e) for e in as_list(data.get("errors"))),
+        processing_errors=unplaced,
     )
 
 
@@ -415,9 +419,65 @@ def _sdk(value: Any) -> str:
     return " ".join(as_str(sdk.get(k)) for k in ("name", "version") if sdk.get(k))
 
 
+def with_processing_errors(
+    exceptions: tuple[ExceptionValue, ...], errors: list[Any]
+) -> tuple[tuple[ExceptionValue, ...], tuple[str, ...]]:
+    """Sentry's processing errors (`js_no_source`, `js_invalid_sourcemap_location`, ...) set as
+    the `server_failure` of the frames they name (`data.url` or `data.source`, with `row` and
+    `column` where given); those that name no frame are returned for the event.
+
+    Only frames still shown minified can match: a frame the server resolved carries the
+    original file's path, not the URL the error names.
+    """
+    pending = [
+        (_error_place(as_dict(as_dict(e).get("data"))), _processing_error(e)) for e in errors
+    ]
+    placed: set[int] = set()
+    updated = []
+    for exc in exceptions:
+        if exc.stacktrace is None:
+            updated.append(exc)
+            continue
+        frames = []
+        for frame in exc.stacktrace.frames:
+            hits = [i for i, (place, _) in enumerate(pending) if place and _names(place, frame)]
+            if hits and not frame.server_failure:
+                placed.update(hits)
+                frame = replace(frame, server_failure="; ".join(pending[i][1] for i in hits))
+            frames.append(frame)
+        updated.append(replace(exc, stacktrace=replace(exc.stacktrace, frames=tuple(frames))))
+    unplaced = (
+        f"{reason} ({place[0]})" if place else reason
+        for i, (place, reason) in enumerate(pending)
+        if i not in placed
+    )
+    return tuple(updated), tuple(unplaced)
+
+
+_Place = tuple[str, int | None, int | None]
+
+
+def _error_place(data: Mapping[str, Any]) -> _Place | None:
+    url = as_str(data.get("url") or data.get("source"))
+    return (url, opt_int(data.get("row")), opt_int(data.get("column"))) if url else None
+
+
+def _names(place: _Place, frame: Frame) -> bool:
+    url, row, column = place
+    return (
+        url in (frame.abs_path, frame.filename)
+        and row in (None, frame.lineno)
+        and column in (None, frame.colno)
+    )
+
+
 def _processing_error(value: Any) -> str:
+    """The server's words, with its error type when they do not already say it."""
     error = as_dict(value)
-    return as_str(error.get("message") or error.get("type")) or as_str(value)
+    message, kind = as_str(error.get("message")), as_str(error.get("type"))
+    if message and kind and kind not in message:
+        return f"{message} [{kind}]"
+    return message or kind or as_str(value)
 
 
 def _values(interface: Any) -> list[Any]:

@@ -25,7 +25,10 @@ from tui.model import (
     StatusAction,
 )
 
-SENTRY_CAPABILITIES = Capabilities()
+SENTRY_CAPABILITIES = Capabilities(
+    {Feature.SYMBOL_UPLOAD: "upload source maps to Sentry with sentry-cli (artifact bundles)"}
+)
+_NO_SYMBOL_SETS = "GlitchTip's API does not list uploaded source maps"
 GLITCHTIP_CAPABILITIES = Capabilities(
     {
         Feature.IGNORE_FOR: "GlitchTip ignores without a condition",
@@ -35,6 +38,8 @@ GLITCHTIP_CAPABILITIES = Capabilities(
         Feature.RESOLVE_NEXT_RELEASE: "GlitchTip resolves without a release",
         Feature.RESOLVE_IN_RELEASE: "GlitchTip resolves without a release",
         Feature.ASSIGN: "GlitchTip issues have no assignee",
+        Feature.SYMBOL_SETS: _NO_SYMBOL_SETS,
+        Feature.SYMBOL_UPLOAD: _NO_SYMBOL_SETS,
     }
 )
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,10 +21,12 @@ import httpx
 from tui.backends.sentry_parse import parse_datetime
 from tui.demo.posthog_data import demo_symbol_set, load_demo_data, replayed
 from tui.demo.posthog_people import activity_entry, known_assignee, org_route
+from tui.demo.posthog_symbol_store import FAILED_SETS, STORAGE_URL, DemoSymbolStore
+from tui.demo.posthog_symbol_store import detail as _detail
+from tui.demo.posthog_symbol_store import iso as _iso
 
 DEMO_POSTHOG_URL = "https://posthog.demo.stackdeck.invalid"
 DEMO_PROJECT = "73091"
-STORAGE_URL = "https://storage.demo.stackdeck.invalid"
 QUERY_BODY_KEYS = frozenset({"query", "refresh", "client_query_id", "async", "name"})
 ET_KEYS = frozenset(
     {
@@ -52,7 +53,6 @@ _ROUTE = re.compile(r"^/api/(?P<prefix>projects|environments)/(?P<project>\d+)/(
 _ISSUE = re.compile(r"^error_tracking/issues/(?P<id>[0-9a-f-]{36})/$")
 _ACTIVITY = re.compile(r"^error_tracking/issues/(?P<id>[0-9a-f-]{36})/activity/$")
 _ASSIGN = re.compile(r"^error_tracking/issues/(?P<id>[0-9a-f-]{36})/assign/$")
-_DOWNLOAD = re.compile(r"^error_tracking/symbol_sets/(?P<id>[0-9a-f-]{36})/download/$")
 _WHERE = (
     ("issue", re.compile(r"^properties\.\$exception_issue_id = '(?P<v>[0-9a-f-]{36})'$")),
     ("uuid", re.compile(r"^uuid = '(?P<v>[0-9a-f-]{36})'$")),
@@ -77,6 +77,7 @@ class DemoPostHogServer:
         *,
         now: datetime,
         symbol_sets: dict[str, bytes] | None = None,
+        failed_symbol_sets: dict[str, str] | None = None,
         latency: float = 0.0,
         project_routes: Iterable[str] = ("query", "error_tracking"),
         refuse_personal_keys: bool = False,
@@ -86,10 +87,12 @@ class DemoPostHogServer:
         self.events = sorted(events, key=lambda e: _when(e))
         self.contexts = contexts
         self.now = now
-        self.symbol_sets = {
-            ref: (str(uuid.uuid5(uuid.NAMESPACE_URL, ref)), blob)
-            for ref, blob in (symbol_sets or {}).items()
-        }
+        self.symbol_store = DemoSymbolStore(now)
+        for ref, blob in (symbol_sets or {}).items():
+            self.symbol_store.add(ref, blob)
+        for ref, reason in (failed_symbol_sets or {}).items():
+            # An earlier release's upload: older than the recordings.
+            self.symbol_store.add(ref, None, failure=reason, created=now - timedelta(days=9))
         self.latency = latency
         self.project_routes = frozenset(project_routes)
         self.refuse_personal_keys = refuse_personal_keys
@@ -105,6 +108,7 @@ class DemoPostHogServer:
         data = load_demo_data()
         events = replayed(data["events"], now)
         symbol_sets = {data["chunk_id"]: demo_symbol_set(data["chunk_id"])}
+        options.setdefault("failed_symbol_sets", FAILED_SETS)
         return cls(
             data["issues"], events, data["frames"], now=now, symbol_sets=symbol_sets, **options
         )
@@ -125,7 +129,7 @@ class DemoPostHogServer:
         if self.latency:
             await asyncio.sleep(self.latency)
         if request.url.host == httpx.URL(STORAGE_URL).host:
-            return self._storage(request)
+            return self.symbol_store.storage(request)
         if not request.headers.get("authorization", "").startswith("Bearer "):
             return _detail(401, "Authentication credentials were not provided.")
         if (people := org_route(request.url.path)) is not None:
@@ -145,6 +149,10 @@ class DemoPostHogServer:
 
     def _route(self, request: httpx.Request, rest: str) -> httpx.Response:
         method = request.method
+        if rest.startswith("error_tracking/symbol_sets/"):  # multipart bodies, not JSON
+            needs = "error_tracking:read" if method == "GET" else "error_tracking:write"
+            answer = self._guarded(needs) or self.symbol_store.route(request, rest)
+            return answer or _not_found()
         body = json.loads(request.content) if request.content else {}
         if rest == "query/" and method == "POST":
             return self._guarded("query:read") or self._query(body)
@@ -162,10 +170,6 @@ class DemoPostHogServer:
             return self._guarded("error_tracking:write", issue_route=True) or self._bulk(body)
         if rest == "error_tracking/stack_frames/batch_get/" and method == "POST":
             return self._guarded("error_tracking:read") or self._batch_get(body)
-        if rest == "error_tracking/symbol_sets/" and method == "GET":
-            return self._guarded("error_tracking:read") or self._symbol_sets(request)
-        if (match := _DOWNLOAD.match(rest)) and method == "GET":
-            return self._guarded("error_tracking:read") or self._download(match["id"])
         return _not_found()
 
     def _guarded(self, scope: str, *, issue_route: bool = False) -> httpx.Response | None:
@@ -334,39 +338,6 @@ class DemoPostHogServer:
         ]
         return httpx.Response(200, json={"results": results})
 
-    def _symbol_sets(self, request: httpx.Request) -> httpx.Response:
-        ref = request.url.params.get("ref")
-        results = [
-            {
-                "id": set_id, "ref": chunk, "team_id": 1, "created_at": _iso(self.now),
-                "last_used": None, "storage_ptr": f"symbolsets/{set_id}", "failure_reason": None,
-                "release": None,
-            }
-            for chunk, (set_id, _) in self.symbol_sets.items()
-            if ref in (None, chunk)
-        ]  # fmt: skip
-        return httpx.Response(
-            200, json={"count": len(results), "next": None, "previous": None, "results": results}
-        )
-
-    def _download(self, set_id: str) -> httpx.Response:
-        if not any(i == set_id for i, _ in self.symbol_sets.values()):
-            return _detail(404, "Not found.")
-        return httpx.Response(
-            200, json={"url": f"{STORAGE_URL}/symbolsets/{set_id}?X-Amz-Signature=demo"}
-        )
-
-    def _storage(self, request: httpx.Request) -> httpx.Response:
-        """Presigned storage: a second credential is refused, as S3 does."""
-        if "authorization" in request.headers:
-            return httpx.Response(400, text="<Error><Code>InvalidArgument</Code></Error>")
-        for set_id, blob in self.symbol_sets.values():
-            if request.url.path == f"/symbolsets/{set_id}":
-                return httpx.Response(
-                    200, content=blob, headers={"content-type": "binary/octet-stream"}
-                )
-        return httpx.Response(404, text="<Error><Code>NoSuchKey</Code></Error>")
-
     def _of(self, issue_id: str) -> list[dict[str, Any]]:
         return [e for e in self.events if e["properties"].get("$exception_issue_id") == issue_id]
 
@@ -427,14 +398,6 @@ def _haystack(issue: dict[str, Any], events: list[dict[str, Any]]) -> str:
 
 def _when(event: dict[str, Any]) -> datetime:
     return parse_datetime(event.get("timestamp")) or datetime.min.replace(tzinfo=UTC)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _detail(status: int, message: str) -> httpx.Response:
-    return httpx.Response(status, json={"detail": message})
 
 
 def _not_found() -> httpx.Response:

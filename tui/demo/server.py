@@ -18,6 +18,7 @@ import httpx
 
 from tui.backends.search import issue_matches
 from tui.backends.sentry_parse import parse_datetime, parse_issue
+from tui.demo.sentry_bundles import ARTIFACT_BUNDLES_PATH, artifact_bundles
 
 DEMO_ORG = "demo"
 DEMO_URL = "https://demo.stackdeck.invalid"
@@ -115,6 +116,8 @@ class DemoSentryServer:
             return self._event(match["id"], match["ref"])
         if match := _SHORT_ID_PATH.match(path):
             return self._short_id(match["short"])
+        if match := ARTIFACT_BUNDLES_PATH.match(path):
+            return artifact_bundles(match["project"])
         if match := _ISSUE_PATH.match(path):
             if request.method == "PUT":
                 return self._update(match["id"], json.loads(request.content or b"{}"))

@@ -103,8 +103,13 @@ DetailRow = Heading | Pair | None
 
 
 def detail_rows(event: Event) -> list[DetailRow]:
-    """Tags, then contexts, user and request grouped under their names, one row each."""
+    """The server's processing errors, tags, then contexts, user and request grouped under
+    their names, one row each."""
     rows: list[DetailRow] = []
+    if event.processing_errors:
+        # Errors that name no frame (those that do sit on the frame, in the trace).
+        pairs = [(str(n), error) for n, error in enumerate(event.processing_errors, 1)]
+        rows += [*_section("server processing errors", pairs), None]
     if event.tags:
         rows += _section("tags", list(event.tags))
     else:

@@ -83,6 +83,10 @@ def event_report(issue: Issue, event: Event) -> Group:
             parts.append(Text(f"{'  ' * block.depth}{block.link}", style="italic dim"))
         parts.extend(_exception(block.exception, event.platform, crashed=not block.link))
         parts.append(Text())
+    if event.processing_errors:
+        parts.append(Text("Server processing errors", style="bold"))
+        parts.extend(Text(f"  {sanitize(error)}") for error in event.processing_errors)
+        parts.append(Text())
     if event.breadcrumbs:
         parts.append(Text(f"Breadcrumbs (last {BREADCRUMBS_SHOWN})", style="bold"))
         parts.extend(_breadcrumb(c) for c in event.breadcrumbs[-BREADCRUMBS_SHOWN:])

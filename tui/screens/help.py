@@ -29,6 +29,10 @@ GROUP_NAMES = {
     "ConfirmChangeScreen": "Confirmation",
     "ChangePicker": "Pickers",
     "ActivityScreen": "Activity",
+    "SymbolSetsScreen": "Symbol sets",
+    "SymbolRows": "Symbol sets",
+    "PathPrompt": "Path prompt",
+    "ConfirmUpload": "Upload confirmation",
 }
 
 
