@@ -30,6 +30,9 @@ STATUS_PARAM = {
 LOOKBACK = "-90d"
 """How far back single-issue and event lookups reach (the list uses `IssueQuery.stats_period`)."""
 MAX_PAGE = 100
+VOLUME_BUCKETS = 20
+"""`volumeResolution` of the list: the number of `volumeRange` buckets over its date range."""
+PERIOD_SECONDS = {"h": 3600, "d": 86400, "w": 7 * 86400, "m": 30 * 86400, "y": 365 * 86400}
 EVENT_COLUMNS = ("uuid", "timestamp", "distinct_id", "properties")
 UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.I)
 _PERIOD = re.compile(r"^(\d+)([hdwmy])$")
@@ -73,6 +76,7 @@ def issue_query(
     limit: int = 50,
     offset: int = 0,
     issue_id: str = "",
+    volume_resolution: int = 0,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "kind": "ErrorTrackingQuery",
@@ -80,7 +84,7 @@ def issue_query(
         "orderBy": order_by,
         "orderDirection": "DESC",
         "status": status,
-        "volumeResolution": 0,
+        "volumeResolution": volume_resolution,
         "limit": limit,
         "offset": offset,
     }
@@ -99,7 +103,16 @@ def list_query(query: IssueQuery, plan: ListPlan, offset: int) -> dict[str, Any]
         date_from=date_from(query.stats_period),
         limit=max(1, min(query.limit, MAX_PAGE)),
         offset=offset,
+        volume_resolution=VOLUME_BUCKETS,
     )
+
+
+def bucket_seconds(stats_period: str) -> int:
+    """Seconds per `volumeRange` bucket of a list over `stats_period` (`date_from` reads it)."""
+    match = _PERIOD.match(date_from(stats_period)[1:])
+    if match is None:
+        return 0
+    return int(match[1]) * PERIOD_SECONDS[match[2]] // VOLUME_BUCKETS
 
 
 def date_from(stats_period: str) -> str:
