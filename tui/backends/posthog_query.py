@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tui.backends.errors import NotFound, Unsupported
-from tui.backends.search import STATUS_WORDS, Term, parse_search
+from tui.backends.search import STATUS_WORDS, Term, parse_search, term_text
 from tui.model import IssueQuery, IssueStatus
 
 SORTS = ("last_seen", "first_seen", "occurrences", "users", "sessions")
@@ -55,7 +55,7 @@ def plan_search(query: str) -> ListPlan:
     status = STATUS_PARAM[next(iter(wanted))] if len(wanted) == 1 else "all"
     search = " ".join(t.value for t in terms if not t.key)
     residual = [t for t in terms if t.key and not _served(t, status)]
-    return ListPlan(status, search, " ".join(_term_text(t) for t in residual))
+    return ListPlan(status, search, " ".join(term_text(t) for t in residual))
 
 
 def sort_key(sort: str) -> str:
@@ -182,7 +182,3 @@ def rows(data: Any, columns: tuple[str, ...]) -> list[dict[str, Any]]:
 def _served(term: Term, status: str) -> bool:
     """Whether the server's `status` filter already does what this `is:` term asks."""
     return term.key == "is" and not term.negated and status != "all"
-
-
-def _term_text(term: Term) -> str:
-    return f"{'!' if term.negated else ''}{term.key}:{term.value}"

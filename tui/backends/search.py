@@ -2,8 +2,9 @@
 made safe for servers that split it like a shell.
 
 Supports `is:unresolved|resolved|ignored` (repeatable: any of them), `level:`, `project:`,
-negation with `!` (`!is:resolved`), quoted phrases, and free text matched case-insensitively
-against the title, culprit, short id and exception value.
+`release:` (the issue's first or last release, whole version or the part after `@`), negation
+with `!` (`!is:resolved`), quoted phrases, and free text matched case-insensitively against the
+title, culprit, short id and exception value.
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ STATUS_WORDS = {
     "muted": IssueStatus.IGNORED,
     "archived": IssueStatus.IGNORED,
 }
-FIELDS = ("is", "level", "project")
+FIELDS = ("is", "level", "project", "release")
 
 
 @dataclass(frozen=True)
 class Term:
     key: str
-    """`is`, `level`, `project`, or `` for free text."""
+    """`is`, `level`, `project`, `release`, or `` for free text."""
     value: str
     negated: bool = False
 
@@ -78,7 +79,29 @@ def _term_matches(issue: Issue, term: Term) -> bool:
         found = issue.level.lower() == term.value
     elif term.key == "project":
         found = issue.project.lower() == term.value
+    elif term.key == "release":
+        found = release_matches((issue.first_release, issue.last_release), term.value)
     else:
         haystack = " ".join((issue.title, issue.culprit, issue.short_id, issue.value)).lower()
         found = term.value in haystack
     return found != term.negated
+
+
+def release_matches(versions: tuple[str, ...], wanted: str) -> bool:
+    """`billing-api@2.14.1` is wanted as itself or as `2.14.1`, in any case."""
+    return any(wanted in (v.lower(), v.lower().rpartition("@")[2]) for v in versions if v)
+
+
+def without_key(query: str, key: str) -> tuple[tuple[str, ...], str]:
+    """The values of `key:` terms, and the query without them (for a server that filters on
+    that key itself)."""
+    terms = parse_search(query)
+    values = tuple(t.value for t in terms if t.key == key and not t.negated)
+    rest = [t for t in terms if not (t.key == key and not t.negated)]
+    return values, " ".join(term_text(t) for t in rest)
+
+
+def term_text(term: Term) -> str:
+    """The term as it would be typed (lower-cased, as `parse_search` keeps it)."""
+    text = f"{term.key}:{term.value}" if term.key else term.value
+    return f"!{text}" if term.negated else shlex.quote(text) if " " in text else text

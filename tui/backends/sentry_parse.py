@@ -109,9 +109,8 @@ def tag_values(tags: Any, key: str) -> tuple[str, ...]:
     for tag in as_list(tags):
         found = as_dict(tag)
         if found.get("key") == key:
-            return tuple(
-                v for v in (as_str(as_dict(t).get("value")) for t in as_list(found.get("topValues"))) if v
-            )
+            values = (as_str(as_dict(t).get("value")) for t in as_list(found.get("topValues")))
+            return tuple(v for v in values if v)
     return ()
 
 

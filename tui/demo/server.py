@@ -16,13 +16,15 @@ from typing import Any
 
 import httpx
 
-from tui.backends.search import issue_matches
+from tui.backends.search import issue_matches, release_matches, without_key
 from tui.backends.sentry_parse import parse_datetime, parse_issue
 
 DEMO_ORG = "demo"
 DEMO_URL = "https://demo.stackdeck.invalid"
 REPLAY_SPAN = timedelta(days=9)
 TIME_KEYS = frozenset({"firstSeen", "lastSeen", "dateCreated", "dateReceived", "timestamp"})
+STATS_PERIODS = {"24h": (3600, 24), "14d": (86400, 14)}
+"""Sentry's `groupStatsPeriod`s: seconds per bucket, number of buckets."""
 SORT_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "date": lambda i: i["lastSeen"],
     "new": lambda i: i["firstSeen"],
@@ -56,7 +58,10 @@ class DemoSentryServer:
         events: dict[str, list[dict[str, Any]]],
         *,
         latency: float = 0.0,
+        now: datetime | None = None,
     ) -> None:
+        self.now = now or datetime.now(UTC)
+        """The clock of the issue list's `stats`."""
         self.issues = {str(i["id"]): i for i in issues}
         self.events = events
         for issue_id, issue_events in events.items():
@@ -85,7 +90,8 @@ class DemoSentryServer:
             )
             for issue in issues
         }
-        return cls(issues, _replayed(events, now or datetime.now(UTC)), latency=latency)
+        now = now or datetime.now(UTC)
+        return cls(issues, _replayed(events, now), latency=latency, now=now)
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
@@ -129,17 +135,26 @@ class DemoSentryServer:
         params = request.url.params
         wanted = set(params.get_list("project"))
         environment = params.get("environment")
+        # Sentry's `release:` matches an issue with any event in that release.
+        releases, query = without_key(params.get("query", "is:unresolved"), "release")
         found = [
             issue
             for issue in self.issues.values()
-            if issue_matches(parse_issue(issue), params.get("query", "is:unresolved"))
+            if issue_matches(parse_issue(issue), query)
             and (not wanted or str(issue["project"]["id"]) in wanted)
             and (not environment or environment in self._environments(str(issue["id"])))
+            and all(release_matches(self._releases(str(issue["id"])), r) for r in releases)
         ]
         found.sort(key=SORT_KEYS.get(params.get("sort", "date"), SORT_KEYS["date"]), reverse=True)
         offset = int(params.get("cursor", "0:0:0").split(":")[1] or 0)
         limit = int(params.get("limit", 100))
-        page = found[offset : offset + limit]
+        period = params.get("groupStatsPeriod") or "24h"
+        if period not in STATS_PERIODS:
+            return _detail(400, f"Invalid groupStatsPeriod: {period}")
+        page = [
+            {**i, "stats": {period: self._stats(str(i["id"]), period)}}
+            for i in found[offset : offset + limit]
+        ]
         more = offset + limit < len(found)
         previous = _link(request, "previous", f"0:{max(0, offset - limit)}:1", offset > 0)
         following = _link(request, "next", f"0:{offset + limit}:0", more)
@@ -153,13 +168,45 @@ class DemoSentryServer:
             if tag.get("key") == "environment"
         }
 
+    def _releases(self, issue_id: str) -> tuple[str, ...]:
+        """The issue's releases in the order its events saw them."""
+        found = (_release_of(e) for e in self.events.get(issue_id, []))
+        return tuple(dict.fromkeys(r for r in found if r))
+
+    def _stats(self, issue_id: str, period: str) -> list[list[int]]:
+        """Sentry's `stats[period]`: `[bucket start epoch, events]`, oldest first, the last
+        bucket holding now."""
+        size, count = STATS_PERIODS[period]
+        end = int(self.now.timestamp()) // size * size
+        starts = [end - size * (count - 1 - i) for i in range(count)]
+        totals = dict.fromkeys(starts, 0)
+        for event in self.events.get(issue_id, []):
+            moment = parse_datetime(event.get("dateCreated"))
+            bucket = int(moment.timestamp()) // size * size if moment else None
+            if bucket in totals:
+                totals[bucket] += 1
+        return [[start, n] for start, n in totals.items()]
+
     def _issue(self, issue_id: str) -> httpx.Response:
         if issue_id not in self.issues:
             return _detail(404, "The requested resource does not exist")
         first_seen: dict[str, Any] = {"id": "0", "type": "first_seen", "data": {}, "user": None}
         first_seen["dateCreated"] = self.issues[issue_id]["firstSeen"]
         history = [*self.activity.get(issue_id, []), first_seen]
-        return httpx.Response(200, json={**self.issues[issue_id], "activity": history})
+        releases = self._releases(issue_id)
+        detail = {
+            **self.issues[issue_id],
+            "activity": history,
+            # As GroupDetailsEndpoint adds them: serialized releases, each tag's top values.
+            "firstRelease": {"version": releases[0]} if releases else None,
+            "lastRelease": {"version": releases[-1]} if releases else None,
+            "tags": [
+                {"key": "environment", "topValues": [{"value": v} for v in sorted(envs)]}
+                for envs in [self._environments(issue_id)]
+                if envs
+            ],
+        }
+        return httpx.Response(200, json=detail)
 
     def _short_id(self, short_id: str) -> httpx.Response:
         for issue in self.issues.values():
@@ -246,6 +293,11 @@ class DemoSentryServer:
         }
         history.insert(0, entry)
         return entry
+
+
+def _release_of(event: dict[str, Any]) -> str:
+    release = event.get("release")
+    return str(release.get("version") or "") if isinstance(release, dict) else str(release or "")
 
 
 def _member(user: dict[str, str]) -> dict[str, Any]:
