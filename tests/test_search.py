@@ -53,8 +53,8 @@ def test_release_term_matches_the_first_or_last_release_by_version_or_its_short_
 
 
 def test_without_key_takes_the_terms_out_of_the_query() -> None:
-    assert without_key('release:2.14.1 is:unresolved "card declined"', "release") == (
-        ("2.14.1",),
-        "is:unresolved 'card declined'",
+    assert without_key('release:Api@2.14.1 is:unresolved "Card declined"', "release") == (
+        ("Api@2.14.1",),
+        "is:unresolved 'Card declined'",
     )
     assert without_key("!release:1.0 boom", "release") == ((), "!release:1.0 boom")

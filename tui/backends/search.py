@@ -34,12 +34,8 @@ class Term:
 
 
 def parse_search(query: str) -> tuple[Term, ...]:
-    try:
-        words = shlex.split(query)
-    except ValueError:  # an unbalanced quote: take the words as they stand
-        words = query.split()
     terms = []
-    for word in words:
+    for word in _words(query):
         negated = word.startswith("!")
         body = word[1:] if negated else word
         key, sep, value = body.partition(":")
@@ -48,6 +44,13 @@ def parse_search(query: str) -> tuple[Term, ...]:
         else:
             terms.append(Term("", word.lower()))
     return tuple(terms)
+
+
+def _words(query: str) -> list[str]:
+    try:
+        return shlex.split(query)
+    except ValueError:  # an unbalanced quote: take the words as they stand
+        return query.split()
 
 
 def shell_safe(query: str) -> str:
@@ -93,15 +96,18 @@ def release_matches(versions: tuple[str, ...], wanted: str) -> bool:
 
 
 def without_key(query: str, key: str) -> tuple[tuple[str, ...], str]:
-    """The values of `key:` terms, and the query without them (for a server that filters on
-    that key itself)."""
-    terms = parse_search(query)
-    values = tuple(t.value for t in terms if t.key == key and not t.negated)
-    rest = [t for t in terms if not (t.key == key and not t.negated)]
-    return values, " ".join(term_text(t) for t in rest)
+    """The values of `key:` terms as typed, and the query without them (for a server, or a
+    picker, that handles that key itself)."""
+    values, rest = [], []
+    for word in _words(query):
+        name, sep, value = word.partition(":")
+        if sep and name == key and value:
+            values.append(value)
+        else:
+            rest.append(shlex.quote(word) if " " in word else word)
+    return tuple(values), " ".join(rest)
 
 
 def term_text(term: Term) -> str:
     """The term as it would be typed (lower-cased, as `parse_search` keeps it)."""
-    text = f"{term.key}:{term.value}" if term.key else term.value
-    return f"!{text}" if term.negated else shlex.quote(text) if " " in text else text
+    return f"{'!' if term.negated else ''}{term.key}:{term.value}"

@@ -103,6 +103,11 @@ class SentryBackend:
     def capabilities(self) -> Capabilities:
         return self.dialect.capabilities
 
+    @property
+    def releases_on_detail(self) -> bool:
+        """The list names no releases: the issue list fetches details for the rows it shows."""
+        return self.dialect.releases_on_detail
+
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
         try:
             if cursor:

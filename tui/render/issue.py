@@ -79,7 +79,7 @@ def issue_columns(
     # DataTable pads each cell by one on both sides; 2 more for the vertical scrollbar.
     fixed = sum(c.width or 0 for c in kept) + 2 * len(kept) + 2
     flexible = [c for c in kept if c.width is None]
-    spare = max(20, total_width - fixed)
+    spare = max(16, total_width - fixed)
     # The title says what broke; the culprit only where, so it gets a third at most.
     culprit = min(40, spare // 3)
     shares = [spare - culprit, culprit] if len(flexible) == 2 else [spare]

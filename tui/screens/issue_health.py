@@ -1,0 +1,176 @@
+"""Release health for the issue list: the priority sort, the release filter and the releases
+Sentry names only on each issue's detail, fetched for the rows on screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.backends.base import Backend
+from tui.backends.search import without_key
+from tui.model import Issue, IssuePage, IssueQuery
+from tui.priority import PRIORITY_SORT, ranked, server_query
+from tui.render.text import plain
+from tui.screens.watched_list import WatchedListScreen
+
+RATE_RESERVE = 20
+"""Requests left in the server's rate-limit window below which no detail is fetched for
+releases: the user's own actions come first."""
+ALL_RELEASES = ""
+
+
+class ReleaseHealth(WatchedListScreen):
+    """The issue list's release-health part; IssueListScreen provides the rest."""
+
+    backend: Backend
+    issue_query: IssueQuery
+    clock: Callable[[], datetime]
+
+    def __init__(self, watch: bool, watch_interval: float) -> None:
+        super().__init__(watch, watch_interval)
+        self.described: dict[str, Issue | None] = {}
+        """Issue detail by id, fetched for its releases (and environments), None when that
+        failed: kept for the session, so paging and reloading ask only for issues not yet
+        seen."""
+        self._describing = False
+
+    @property
+    def sort_choices(self) -> tuple[str, ...]:
+        """The server's sorts, then stackdeck's own priority."""
+        own = [s for s in self.backend.sort_options if s != PRIORITY_SORT]
+        return (*own, PRIORITY_SORT)
+
+    @property
+    def by_priority(self) -> bool:
+        return self.issue_query.sort == PRIORITY_SORT
+
+    async def list_page(self, cursor: str | None = None) -> IssuePage:
+        """A page as the list shows it: releases already fetched filled in, ranked by
+        priority when the list is sorted so."""
+        query = server_query(self.issue_query, self.backend.sort_options)
+        page = await self.backend.list_issues(query, cursor)
+        return replace(page, issues=tuple(self.ordered([self._known(i) for i in page.issues])))
+
+    def ordered(self, issues: Sequence[Issue]) -> list[Issue]:
+        if not self.by_priority:
+            return list(issues)
+        return ranked(issues, self.clock(), self.issue_query.environment)
+
+    def priority_note(self, more: bool) -> Content:
+        """Says over how many issues the priority was scored: only those fetched."""
+        count = len(self.table.issues)
+        note = f"priority over the {count} issues fetched"
+        return Content.styled(note + ("; more on the server" if more else ""), "$text-warning")
+
+    def _known(self, issue: Issue) -> Issue:
+        detail = self.described.get(issue.id)
+        if detail is None:
+            return issue
+        return replace(
+            issue,
+            first_release=detail.first_release,
+            last_release=detail.last_release,
+            environments=detail.environments,
+        )
+
+    def describe_visible(self) -> None:
+        """Fetch, one at a time, the detail of the rows on screen whose releases are unknown;
+        one round at a time, so that scrolling cancels nothing already asked for."""
+        if self._describing or not getattr(self.backend, "releases_on_detail", False):
+            return
+        if self._undescribed():
+            self._describing = True
+            self._describe_round()
+
+    @work(group="releases")
+    async def _describe_round(self) -> None:
+        try:
+            while todo := self._undescribed():
+                budget = getattr(self.backend, "rate_limit", None)
+                if budget is not None and budget.remaining < RATE_RESERVE:
+                    return
+                try:
+                    detail: Issue | None = await self.backend.get_issue(todo[0].id)
+                except Exception:  # the releases are extras: the list stands without them
+                    detail = None
+                self.described[todo[0].id] = detail
+                if detail is not None and (row := self.table.index_of(todo[0].id)) is not None:
+                    self.table.update_issue(self._known(self.table.issues[row]))
+        finally:
+            self._describing = False
+        if self.by_priority:  # environments may change the ranking
+            self.table.show_issues(self.ordered(self.table.issues))
+
+    def _undescribed(self) -> list[Issue]:
+        return [i for i in self._visible() if i.id not in self.described]
+
+    def _visible(self) -> list[Issue]:
+        top = int(self.table.scroll_y)
+        height = max(1, self.table.scrollable_content_region.height)
+        return self.table.issues[top : top + height]
+
+    # -- the release filter ----------------------------------------------------------------
+
+    def releases_seen(self) -> list[str]:
+        """Every release named by a listed issue, newest-looking first."""
+        names = {r for i in self.table.issues for r in (i.first_release, i.last_release) if r}
+        return sorted(names, reverse=True)
+
+    def action_pick_release(self) -> None:
+        current = without_key(self.issue_query.query, "release")[0]
+        picker = ReleasePicker(self.releases_seen(), current[0] if current else ALL_RELEASES)
+        self.app.push_screen(picker, callback=self._release_picked)
+
+    def _release_picked(self, release: str | None) -> None:
+        if release is None:
+            return
+        rest = without_key(self.issue_query.query, "release")[1]
+        query = f"{rest} release:{release}".strip() if release else rest
+        self._apply(replace(self.issue_query, query=query))
+
+    def _apply(self, query: IssueQuery) -> None:
+        raise NotImplementedError
+
+
+class ReleasePicker(ModalScreen[str | None]):
+    """Pick one of the releases seen, or every release; esc changes nothing."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="release.cancel")]
+
+    def __init__(self, releases: list[str], current: str) -> None:
+        super().__init__()
+        self.releases = releases
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        options = [Option(Content.styled("every release", "italic"), id=ALL_RELEASES)]
+        options += [Option(plain(r), id=r) for r in self.releases]
+        with Vertical(classes="modal-panel picker-panel"):
+            title = Content.styled("Show the issues of release", "bold")
+            yield Static(title, classes="picker-title")
+            yield OptionList(*options, id="picker-options")
+            if not self.releases:
+                yield Static("no listed issue names a release (yet)", id="picker-hint")
+            yield Static(
+                Content.assemble(("enter", "bold"), " choose   ", ("esc", "bold"), " back"),
+                classes="modal-keys",
+            )
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        ids = [ALL_RELEASES, *self.releases]
+        options.highlighted = ids.index(self.current) if self.current in ids else 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id or ALL_RELEASES)
