@@ -106,9 +106,9 @@ def score(
         Part("events", _log_points(issue.count, weights.events), f"{issue.count:,} events"),
         Part("users", _log_points(issue.user_count, weights.users), f"{issue.user_count:,} users"),
         Part("environment", env_points, env_name or "environment unknown"),
-        _flag(Badge.REGRESSED in found, weights.regressed, "regressed", "seen again after resolve"),
-        _flag(Badge.NEW in found, weights.new, "new", "first seen recently"),
-        _flag(Badge.ESCALATING in found, weights.escalating, "escalating", "volume rising"),
+        _flag(Badge.REGRESSED in found, weights.regressed, "regressed"),
+        _flag(Badge.NEW in found, weights.new, "new"),
+        _flag(Badge.ESCALATING in found, weights.escalating, "escalating"),
     )
     total = round(sum(p.points for p in parts), 1)
     return Priority(total, parts, issue.server_priority)
@@ -141,5 +141,5 @@ def _environment(names: Iterable[str], weights: Weights) -> tuple[str, float]:
     return name, points
 
 
-def _flag(on: bool, points: float, name: str, reason: str) -> Part:
-    return Part(name, points if on else 0.0, reason if on else f"not {name}")
+def _flag(on: bool, points: float, name: str) -> Part:
+    return Part(name, points if on else 0.0, name if on else f"not {name}")

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.content import Content
 
 from tui.model import Issue
-from tui.priority import Badge, Priority, badges
+from tui.priority import Badge, Priority, badges, score
 from tui.render.text import plain, plain_text
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -71,17 +71,34 @@ def badge_line(issue: Issue, now: datetime) -> Content:
 
 
 def priority_lines(priority: Priority) -> Content:
-    """ "why is this first?": the score, its parts that count, and the server's own priority."""
-    head = Content.assemble(("priority ", "$text-muted"), (f"{priority.score:g}", "bold"))
-    if priority.server_priority:
-        head += Content.assemble(
-            ("  ·  server says ", "$text-muted"), plain(priority.server_priority, "bold")
-        )
+    """ "why is this first?": the score, the parts that count, and the server's own priority."""
+    line = Content.assemble(("priority ", "$text-muted"), (f"{priority.score:g}", "bold"))
     parts = [
         Content.assemble(plain(p.reason), (f" +{p.points:g}", "$text-success"))
         for p in priority.parts
         if p.points
     ]
-    if not parts:
-        return head
-    return head + Content.styled("  =  ", "$text-muted") + Content("  ").join(parts)
+    if parts:
+        line += Content.styled(" = ", "$text-muted") + Content(", ").join(parts)
+    if priority.server_priority:
+        line += Content.assemble(
+            ("  (server: ", "$text-muted"),
+            plain(priority.server_priority, "bold"),
+            (")", "$text-muted"),
+        )
+    return line
+
+
+def health_line(issue: Issue, now: datetime) -> Content:
+    """The issue header's release-health line: badges, releases, then why it ranks where it
+    does (the score's parts), with the server's own priority beside."""
+    parts = []
+    if found := badge_line(issue, now):
+        parts.append(found)
+    if issue.first_release or issue.last_release:
+        releases = Content.assemble(("releases ", "$text-muted"), plain(issue.first_release or "?"))
+        if issue.last_release and issue.last_release != issue.first_release:
+            releases += Content(" → ") + plain(issue.last_release)
+        parts.append(releases)
+    parts.append(priority_lines(score(issue, now)))
+    return Content(" · ").join(parts)

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.style import Style
 
 from tui.model import Issue, IssueQuery, IssueStatus
-from tui.render.health import badge_cell, release_cell, trend_cell
+from tui.render.health import badge_cell, health_line, release_cell, trend_cell
 from tui.render.text import absolute_time, plain, plain_text, relative_time
 from tui.terminal.opener import check_url
 
@@ -188,6 +188,7 @@ def issue_header(issue: Issue, now: datetime) -> Content:
     if issue.culprit:
         lines.append(plain(issue.culprit, "$text-muted"))
     lines.append(Content(" · ").join(facts))
+    lines.append(health_line(issue, now))
     # On a line of its own so that narrow terminals cut the facts, never the link.
     if issue.permalink:
         lines.append(permalink_line(issue.permalink))

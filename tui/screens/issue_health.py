@@ -20,12 +20,10 @@ from tui.backends.base import Backend
 from tui.backends.search import without_key
 from tui.model import Issue, IssuePage, IssueQuery
 from tui.priority import PRIORITY_SORT, ranked, server_query
+from tui.release_details import budget_allows, merged, wants_details
 from tui.render.text import plain
 from tui.screens.watched_list import WatchedListScreen
 
-RATE_RESERVE = 20
-"""Requests left in the server's rate-limit window below which no detail is fetched for
-releases: the user's own actions come first."""
 ALL_RELEASES = ""
 
 
@@ -73,20 +71,12 @@ class ReleaseHealth(WatchedListScreen):
         return Content.styled(note + ("; more on the server" if more else ""), "$text-warning")
 
     def _known(self, issue: Issue) -> Issue:
-        detail = self.described.get(issue.id)
-        if detail is None:
-            return issue
-        return replace(
-            issue,
-            first_release=detail.first_release,
-            last_release=detail.last_release,
-            environments=detail.environments,
-        )
+        return merged(issue, self.described.get(issue.id))
 
     def describe_visible(self) -> None:
         """Fetch, one at a time, the detail of the rows on screen whose releases are unknown;
         one round at a time, so that scrolling cancels nothing already asked for."""
-        if self._describing or not getattr(self.backend, "releases_on_detail", False):
+        if self._describing or not wants_details(self.backend):
             return
         if self._undescribed():
             self._describing = True
@@ -96,8 +86,7 @@ class ReleaseHealth(WatchedListScreen):
     async def _describe_round(self) -> None:
         try:
             while todo := self._undescribed():
-                budget = getattr(self.backend, "rate_limit", None)
-                if budget is not None and budget.remaining < RATE_RESERVE:
+                if not budget_allows(self.backend):
                     return
                 try:
                     detail: Issue | None = await self.backend.get_issue(todo[0].id)
