@@ -71,8 +71,16 @@ def test_release_filter(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_show_json_has_badges_and_priority(capsys: pytest.CaptureFixture[str]) -> None:
-    code, shown, _ = run(capsys, "--demo", "issues", "show", "BILLING-API-1", "--json")
+    _, listed, _ = run(capsys, "--demo", "issues", "list", "--json", "--query", "card declined")
+    code, shown, _ = run(capsys, "--demo", "issues", "show", listed[0]["id"], "--json")
     assert code == 0
     issue = shown["issue"]
-    assert issue["first_release"] and issue["priority"]["server_priority"] == "high"
-    assert any(p["name"] == "environment" and p["points"] > 0 for p in issue["priority"]["parts"])
+    assert (issue["first_release"], issue["last_release"]) == (
+        "billing-api@2.13.0",
+        "billing-api@2.14.1",
+    )
+    assert issue["badges"] == ["regressed"]
+    priority = issue["priority"]
+    assert priority["server_priority"] == "high"
+    parts = {p["name"]: p["points"] for p in priority["parts"]}
+    assert parts["regressed"] > 0 and parts["environment"] > 0

@@ -125,11 +125,7 @@ class SentryBackend:
         return IssuePage(issues, next_link(response.headers.get("Link", "")))
 
     async def get_issue(self, issue_id: str) -> Issue:
-        issue = await self._locate(issue_id)
-        if issue_id == issue.id or not self.dialect.releases_on_detail:
-            return issue
-        # Found by short id: that answer lacks the releases only the issue detail names.
-        return await self._locate(issue.id)
+        return await self._locate(issue_id)
 
     async def get_event(self, issue_id: str, event: str = EVENT_LATEST) -> Event:
         if event in (EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED) and (

@@ -23,6 +23,8 @@ DEMO_ORG = "demo"
 DEMO_URL = "https://demo.stackdeck.invalid"
 REPLAY_SPAN = timedelta(days=9)
 TIME_KEYS = frozenset({"firstSeen", "lastSeen", "dateCreated", "dateReceived", "timestamp"})
+NEW_FOR = timedelta(days=7)
+"""How long Sentry calls an unresolved issue `new`."""
 STATS_PERIODS = {"24h": (3600, 24), "14d": (86400, 14)}
 """Sentry's `groupStatsPeriod`s: seconds per bucket, number of buckets."""
 SORT_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -68,6 +70,13 @@ class DemoSentryServer:
             if issue_id in self.issues and issue_events:
                 self.issues[issue_id]["firstSeen"] = issue_events[0]["dateCreated"]
                 self.issues[issue_id]["lastSeen"] = issue_events[-1]["dateCreated"]
+        self.history = {
+            issue_id: _dated(issue.pop("activity", None) or [], events.get(issue_id, []))
+            for issue_id, issue in self.issues.items()
+        }
+        """The recorded status history (resolved in a release, regressed), newest first."""
+        for issue in self.issues.values():
+            issue["substatus"] = _substatus(issue, self.now)
         self.latency = latency
         self.requests: list[httpx.Request] = []
         self.activity: dict[str, list[dict[str, Any]]] = {}
@@ -192,7 +201,7 @@ class DemoSentryServer:
             return _detail(404, "The requested resource does not exist")
         first_seen: dict[str, Any] = {"id": "0", "type": "first_seen", "data": {}, "user": None}
         first_seen["dateCreated"] = self.issues[issue_id]["firstSeen"]
-        history = [*self.activity.get(issue_id, []), first_seen]
+        history = [*self.activity.get(issue_id, []), *self.history[issue_id], first_seen]
         releases = self._releases(issue_id)
         detail = {
             **self.issues[issue_id],
@@ -293,6 +302,30 @@ class DemoSentryServer:
         }
         history.insert(0, entry)
         return entry
+
+
+def _dated(history: list[dict[str, Any]], events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Recorded activity with its time: that of the event it names (`eventID`), which the
+    replay moved; a resolve comes a minute after the last event before the fix."""
+    when = {e["eventID"]: parse_datetime(e.get("dateCreated")) for e in events}
+    dated = []
+    for number, entry in enumerate(history, start=1):
+        moment = when.get(entry.pop("eventID", None)) or datetime.now(UTC)
+        if entry["type"] == "set_resolved_in_release":
+            moment += timedelta(minutes=1)
+        entry.update(id=f"r{number}", dateCreated=moment.isoformat().replace("+00:00", "Z"))
+        dated.append(entry)
+    return dated
+
+
+def _substatus(issue: dict[str, Any], now: datetime) -> str | None:
+    """Sentry's own: an unresolved issue is `new` for its first week, then `ongoing`, unless
+    it regressed; others keep the recorded value."""
+    recorded = issue.get("substatus")
+    if issue.get("status") != "unresolved" or recorded not in ("new", "ongoing"):
+        return recorded
+    first_seen = parse_datetime(issue.get("firstSeen"))
+    return "new" if first_seen is not None and now - first_seen <= NEW_FOR else "ongoing"
 
 
 def _release_of(event: dict[str, Any]) -> str:
