@@ -99,7 +99,16 @@ def parse_issue(
         value=description,
         assignee=parse_assignee(data.get("assignee")),
         **volume_trend(aggregations.get("volumeRange"), bucket_seconds),
+        first_release=exception_release(as_dict(data.get("first_event")).get("properties")),
     )
+
+
+def exception_release(properties: Any) -> str:
+    """The release of an `$exception` event: `$exception_releases` maps a release id to its
+    info (`version`, ...), set only where the SDK or a symbol-set upload named a release."""
+    releases = parse_properties(parse_properties(properties).get("$exception_releases"))
+    infos = [as_dict(info) for info in releases.values()]
+    return next((as_str(i.get("version")) for i in infos if i.get("version")), "")
 
 
 def volume_trend(volume: Any, bucket_seconds: int) -> dict[str, Any]:

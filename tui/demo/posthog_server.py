@@ -248,6 +248,14 @@ class DemoPostHogServer:
             or crash.get("mangled_name")
             or crash.get("function"),
             "source": crash.get("source") or crash.get("filename"),
+            # argMin(tuple(uuid, distinct_id, timestamp, properties), timestamp), properties
+            # as HogQL returns them: a JSON string.
+            "first_event": {
+                "uuid": events[0]["uuid"],
+                "distinct_id": events[0]["distinct_id"],
+                "timestamp": _iso(_when(events[0])),
+                "properties": _column(events[0], "properties"),
+            },
             "aggregations": {
                 "occurrences": len(events),
                 "users": len({e["distinct_id"] for e in events}),
