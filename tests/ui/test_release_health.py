@@ -7,9 +7,10 @@ from dataclasses import replace
 
 from tests.ui.driver import make_app, settle, static_text, status_cell
 from tests.ui.fakes import FakeBackend, make_issues
+from tui.backends.search import without_key
 from tui.model import Issue
 from tui.priority import PRIORITY_SORT
-from tui.screens.issue_health import ReleasePicker
+from tui.screens.issue_health import ReleasePicker, release_term
 from tui.widgets.issue_table import IssueTable
 
 
@@ -177,3 +178,30 @@ async def test_releases_named_only_on_the_detail_are_fetched_for_the_rows_on_scr
         await settle(app, pilot)
         assert len(backend.issue_calls) == 3
         assert table.get_cell(next(iter(backend.issues)), "last_release").plain == "1.0"
+
+
+async def test_a_hostile_release_name_shows_inert() -> None:
+    hostile = "[bold]2[/]\x1b[31m.0\x07"
+    issues = [replace(make_issues(1)[0], first_release=hostile, last_release=hostile)]
+    app = make_app(FakeBackend(issues))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        cell = app.screen.query_one(IssueTable).get_cell(issues[0].id, "last_release").plain
+        assert cell.startswith("[bold]2")  # cut to the column, markup shown as text
+        assert "\x1b" not in cell and "\x07" not in cell
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReleasePicker)
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        # The release goes into the query as the server named it.
+        query = app.screen.issue_query.query  # type: ignore[attr-defined]
+        assert without_key(query, "release")[0] == (hostile,)
+
+
+def test_release_terms_survive_spaces_and_quotes() -> None:
+    for release in ("api@2.14.1", 'odd "name" v1', "it's 2"):
+        assert without_key(f"is:unresolved {release_term(release)}", "release") == (
+            (release,),
+            "is:unresolved",
+        )

@@ -57,8 +57,9 @@ def badge_cell(issue: Issue, now: datetime, colors: Mapping[str, str], narrow: b
     badge = found[0]
     name = BADGE_THEME_COLOR[badge]
     color = colors.get(f"text-{name}", colors.get(name, ""))
-    word = SHORT_BADGE[badge] if narrow else badge.value
-    return Text(word.upper() if not narrow else word, style=f"bold {color}".strip())
+    word = SHORT_BADGE[badge] if narrow else badge.value.upper()
+    # Centred where the narrow column centres its status glyph.
+    return Text(word, style=f"bold {color}".strip(), justify="center" if narrow else "left")
 
 
 def badge_line(issue: Issue, now: datetime) -> Content:

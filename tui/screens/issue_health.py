@@ -124,11 +124,19 @@ class ReleaseHealth(WatchedListScreen):
         if release is None:
             return
         rest = without_key(self.issue_query.query, "release")[1]
-        query = f"{rest} release:{release}".strip() if release else rest
+        query = f"{rest} {release_term(release)}".strip() if release else rest
         self._apply(replace(self.issue_query, query=query))
 
     def _apply(self, query: IssueQuery) -> None:
         raise NotImplementedError
+
+
+def release_term(release: str) -> str:
+    """`release:V`, quoted as Sentry's search reads it when V holds spaces or quotes."""
+    if not any(c.isspace() or c in "\"'\\" for c in release):
+        return f"release:{release}"
+    escaped = release.replace("\\", "\\\\").replace('"', '\\"')
+    return f'release:"{escaped}"'
 
 
 class ReleasePicker(ModalScreen[str | None]):
