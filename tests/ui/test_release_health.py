@@ -205,3 +205,20 @@ def test_release_terms_survive_spaces_and_quotes() -> None:
             (release,),
             "is:unresolved",
         )
+
+
+async def test_the_picker_lists_the_highest_version_first_by_number() -> None:
+    first, second, third = make_issues(3)
+    issues = [
+        replace(first, first_release="api@2.9.0", last_release="api@2.14.1"),
+        replace(second, last_release="api@2.10.0"),
+        third,
+    ]
+    app = make_app(FakeBackend(issues))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        picker = app.screen
+        assert isinstance(picker, ReleasePicker)
+        assert picker.releases == ["api@2.14.1", "api@2.10.0", "api@2.9.0"]

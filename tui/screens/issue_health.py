@@ -3,6 +3,7 @@ Sentry names only on each issue's detail, fetched for the rows on screen."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -25,6 +26,7 @@ from tui.render.text import plain
 from tui.screens.watched_list import WatchedListScreen
 
 ALL_RELEASES = ""
+_DIGITS = re.compile(r"(\d+)")
 
 
 class ReleaseHealth(WatchedListScreen):
@@ -111,9 +113,9 @@ class ReleaseHealth(WatchedListScreen):
     # -- the release filter ----------------------------------------------------------------
 
     def releases_seen(self) -> list[str]:
-        """Every release named by a listed issue, newest-looking first."""
+        """Every release named by a listed issue, by project, the highest version first."""
         names = {r for i in self.table.issues for r in (i.first_release, i.last_release) if r}
-        return sorted(names, reverse=True)
+        return sorted(names, key=_version_key, reverse=True)
 
     def action_pick_release(self) -> None:
         current = without_key(self.issue_query.query, "release")[0]
@@ -129,6 +131,11 @@ class ReleaseHealth(WatchedListScreen):
 
     def _apply(self, query: IssueQuery) -> None:
         raise NotImplementedError
+
+
+def _version_key(release: str) -> list[tuple[int, str]]:
+    """`2.14.1` after `2.9.0`: runs of digits compare as numbers."""
+    return [(int(part), "") if part.isdigit() else (-1, part) for part in _DIGITS.split(release)]
 
 
 def release_term(release: str) -> str:
