@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -38,7 +39,11 @@ def test_ignore_for_a_duration(
     named = first_short_ids(sentry, 2)
     code, out, _ = run(capsys, "--demo", "issues", "ignore", *named, "--for", "2h")
     assert code == 0
-    assert out.splitlines() == [f"{s}: ignored (archived_until_condition_met)" for s in named]
+    heads, ends = zip(*(line.rsplit(" until ", 1) for line in out.splitlines()), strict=True)
+    assert list(heads) == [f"{s}: ignored (archived_until_condition_met," for s in named]
+    for end in ends:
+        when = datetime.strptime(end, "%Y-%m-%d %H:%M UTC)").replace(tzinfo=UTC)
+        assert abs(when - (datetime.now(UTC) + timedelta(hours=2))) < timedelta(minutes=2)
     assert writes(sentry) == [
         {
             "status": "ignored",

@@ -9,7 +9,7 @@ import dataclasses
 import enum
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -100,11 +100,13 @@ class IgnoreUntil:
     users: int | None = None
     users_window: int | None = None
     escalating: bool = False
+    until: datetime | None = None
+    """When an ignore for a time ends, as the server reports it (Sentry's `ignoreUntil`)."""
 
     @property
     def features(self) -> tuple[Feature, ...]:
         wanted = (
-            (self.minutes, Feature.IGNORE_FOR),
+            (self.minutes or self.until, Feature.IGNORE_FOR),
             (self.events, Feature.IGNORE_UNTIL_EVENTS),
             (self.users, Feature.IGNORE_UNTIL_USERS),
             (self.escalating, Feature.IGNORE_UNTIL_ESCALATING),
@@ -115,6 +117,8 @@ class IgnoreUntil:
         parts = []
         if self.minutes:
             parts.append(f"for {self.minutes} min")
+        if self.until:
+            parts.append(f"until {self.until.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
         if self.events:
             window = f" in {self.events_window} min" if self.events_window else ""
             parts.append(f"until {self.events} more events{window}")

@@ -130,9 +130,11 @@ def parse_assignee(data: Any) -> Assignee | None:
 def parse_ignore_until(status_details: Any) -> IgnoreUntil | None:
     details = as_dict(status_details)
     values = {name: opt_int(details.get(wire)) for name, wire in IGNORE_DETAILS}
-    if not any(values.values()):
+    until = parse_datetime(details.get("ignoreUntil"))
+    if not any(values.values()) and until is None:
         return None
     return IgnoreUntil(
+        until=until,
         minutes=values["minutes"],
         events=values["events"],
         events_window=values["events_window"],

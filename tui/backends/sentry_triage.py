@@ -7,7 +7,9 @@ is why its capabilities list the rest as missing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from tui.backends.coerce import as_dict, as_id, as_list, as_str
@@ -50,6 +52,10 @@ def update_body(
         return {"status": "ignored", "substatus": "archived_until_escalating"}
     if until:
         details = {wire: getattr(until, name) for name, wire in IGNORE_DETAILS}
+        if until.until and not until.minutes:
+            # Undoing an ignore Sentry reported only by its end: ignore for what is left of it.
+            left = (until.until - datetime.now(UTC)).total_seconds()
+            details["ignoreDuration"] = max(1, math.ceil(left / 60))
         return {
             "status": "ignored",
             "substatus": "archived_until_condition_met",

@@ -261,7 +261,7 @@ class DemoSentryServer:
         if status not in ("resolved", "unresolved", "ignored"):
             return _detail(400, f"invalid status {status!r}")
         issue["status"] = status
-        issue["statusDetails"] = body.get("statusDetails") or {}
+        issue["statusDetails"] = _status_details(body.get("statusDetails") or {})
         issue["substatus"] = body.get("substatus") or {
             "unresolved": "ongoing",
             "ignored": "archived_until_escalating",
@@ -398,3 +398,13 @@ def _link(request: httpx.Request, rel: str, cursor: str, results: bool) -> str:
 
 def _detail(status: int, message: str) -> httpx.Response:
     return httpx.Response(status, json={"detail": message})
+
+
+def _status_details(sent: dict[str, Any]) -> dict[str, Any]:
+    """What Sentry reports back: an ignore for N minutes becomes the time it ends."""
+    details = dict(sent)
+    minutes = details.pop("ignoreDuration", None)
+    if isinstance(minutes, int):
+        ends = datetime.now(UTC) + timedelta(minutes=minutes)
+        details["ignoreUntil"] = ends.isoformat().replace("+00:00", "Z")
+    return details
