@@ -291,7 +291,7 @@ class StackdeckApp(App[None]):
             keys = f"key: {self.get_key_display(binding)} · {binding.id}"
             yield SystemCommand(binding.description, keys, run)
         if isinstance(screen, IssueListScreen):
-            for sort in self.backend.sort_options:
+            for sort in screen.sort_choices:
                 yield SystemCommand(
                     f"Sort by {sort}", "reload the list", partial(screen.set_sort, sort)
                 )

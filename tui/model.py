@@ -214,6 +214,19 @@ class Issue:
     assignee: Assignee | None = None
     ignore_until: IgnoreUntil | None = None
     """The condition the server reports for an ignored issue, where it says one."""
+    first_release: str = ""
+    last_release: str = ""
+    """Versions the issue was first and last seen in, where the server says (Sentry's issue
+    detail, the demo); "" when it does not."""
+    trend: tuple[int, ...] = ()
+    """Events per time bucket over the list's period, oldest first (Sentry `stats`, PostHog
+    `volumeRange`); () where the server sends none."""
+    trend_bucket: int = 0
+    """Seconds each `trend` bucket spans."""
+    server_priority: str = ""
+    """The server's own priority (Sentry: `high`, `medium`, `low`); "" elsewhere."""
+    environments: tuple[str, ...] = ()
+    """Environments the issue was seen in, where the server lists them (Sentry's detail tags)."""
 
     @property
     def triage_state(self) -> tuple[object, ...]:

@@ -116,7 +116,7 @@ class PostHogBackend:
         offset = int(cursor) if cursor and cursor.isdigit() else 0
         plan = pq.plan_search(query.query)
         data = await self._query(pq.list_query(query, plan, offset), "error_tracking:read")
-        issues = self._issues(data)
+        issues = self._issues(data, pq.bucket_seconds(query.stats_period))
         if plan.residual:
             issues = [i for i in issues if issue_matches(i, plan.residual)]
         more = isinstance(data, Mapping) and bool(data.get("hasMore"))
@@ -327,16 +327,19 @@ class PostHogBackend:
             raise NotFound(f"{fragment!r} matches several issues ({shown}): give more of the id")
         return hits.pop() if hits else None
 
-    def _issues(self, data: Any) -> list[Issue]:
+    def _issues(self, data: Any, bucket_seconds: int = 0) -> list[Issue]:
         """Parse query results, remembering every id seen for short-id lookups."""
         if not isinstance(data, Mapping) or not isinstance(data.get("results"), list):
             raise InvalidResponse("the error-tracking query answer has no results list")
-        issues = [self._parse_issue(i) for i in data["results"] if isinstance(i, Mapping)]
+        results = [i for i in data["results"] if isinstance(i, Mapping)]
+        issues = [self._parse_issue(i, bucket_seconds) for i in results]
         self._seen.update((i.short_id, i.id) for i in issues)
         return issues
 
-    def _parse_issue(self, data: Mapping[str, Any]) -> Issue:
-        return parse_issue(data, base_url=self.public_url, project=self.project)
+    def _parse_issue(self, data: Mapping[str, Any], bucket_seconds: int = 0) -> Issue:
+        return parse_issue(
+            data, base_url=self.public_url, project=self.project, bucket_seconds=bucket_seconds
+        )
 
     async def _events(
         self,

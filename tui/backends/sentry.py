@@ -46,6 +46,8 @@ from tui.model import (
 
 SCOPES = "org:read project:read event:read (and event:write to change status)"
 MAX_PAGE = 100
+GROUP_STATS_PERIOD = "14d"
+"""The issue list's `stats`: Sentry accepts `24h` (hourly) and `14d` (daily)."""
 MAX_SHORT_ID_PAGES = 200
 """Pages of a GlitchTip project listed for one short id: its newest 20,000 issues, not a
 server's endless pages."""
@@ -101,6 +103,11 @@ class SentryBackend:
     @property
     def capabilities(self) -> Capabilities:
         return self.dialect.capabilities
+
+    @property
+    def releases_on_detail(self) -> bool:
+        """The list names no releases: the issue list fetches details for the rows it shows."""
+        return self.dialect.releases_on_detail
 
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
         try:
@@ -277,6 +284,9 @@ class SentryBackend:
         ]
         if self.dialect.sends_stats_period and query.stats_period:
             params.append(("statsPeriod", query.stats_period))
+            # Daily buckets over two weeks: Sentry's default (hourly over a day) is mostly
+            # zeros for all but the loudest issues.
+            params.append(("groupStatsPeriod", GROUP_STATS_PERIOD))
         if query.environment:
             params.append(("environment", query.environment))
         params += [("project", p) for p in await self._resolve_projects(query.projects)]

@@ -74,7 +74,47 @@ def parse_issue(data: Mapping[str, Any]) -> Issue:
         value=as_str(metadata.get("value")),
         assignee=parse_assignee(data.get("assignedTo")),
         ignore_until=parse_ignore_until(data.get("statusDetails")),
+        first_release=release_version(data.get("firstRelease")),
+        last_release=release_version(data.get("lastRelease")),
+        **parse_stats(data.get("stats")),
+        server_priority=as_str(data.get("priority")),
+        environments=tag_values(data.get("tags"), "environment"),
     )
+
+
+STATS_BUCKETS = {"24h": 3600, "14d": 86400}
+"""Seconds per bucket of Sentry's two `groupStatsPeriod`s, for a series too short to tell."""
+
+
+def parse_stats(stats: Any) -> dict[str, Any]:
+    """`trend` and `trend_bucket` from Sentry's `stats: {"24h": [[epoch, count], ...]}`; the
+    list's only key is the period (GlitchTip sends `{"24h": []}`: no trend)."""
+    for period, series in as_dict(stats).items():
+        points = [p for p in as_list(series) if isinstance(p, list | tuple) and len(p) == 2]
+        if not points:
+            continue
+        times = [as_int(p[0]) for p in points]
+        step = times[1] - times[0] if len(times) > 1 else 0
+        bucket = step if step > 0 else STATS_BUCKETS.get(period, 0)
+        return {"trend": tuple(max(0, as_int(p[1])) for p in points), "trend_bucket": bucket}
+    return {}
+
+
+def release_version(release: Any) -> str:
+    """`firstRelease`/`lastRelease` of Sentry's issue detail: a release object, or null."""
+    if isinstance(release, str):
+        return release
+    return as_str(as_dict(release).get("version"))
+
+
+def tag_values(tags: Any, key: str) -> tuple[str, ...]:
+    """The values of one tag in the issue detail's `tags: [{key, topValues: [{value}]}]`."""
+    for tag in as_list(tags):
+        found = as_dict(tag)
+        if found.get("key") == key:
+            values = (as_str(as_dict(t).get("value")) for t in as_list(found.get("topValues")))
+            return tuple(v for v in values if v)
+    return ()
 
 
 def parse_assignee(data: Any) -> Assignee | None:

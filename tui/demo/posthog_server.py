@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -205,7 +206,8 @@ class DemoPostHogServer:
             if not (events and wanted and status in ("all", issue["status"])):
                 continue
             if all(w in _haystack(issue, events) for w in words):
-                results.append(self._result(issue, events))
+                volume = self._volume(events, since, int(query["volumeResolution"]))
+                results.append(self._result(issue, events, volume))
         key = order if order in ("first_seen", "last_seen") else None
         results.sort(
             key=lambda r: r[key] if key else r["aggregations"][order],
@@ -220,7 +222,24 @@ class DemoPostHogServer:
             "offset": offset,
         }
 
-    def _result(self, issue: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:
+    def _volume(
+        self, events: list[dict[str, Any]], since: datetime | None, buckets: int
+    ) -> list[int]:
+        """`volumeRange`: events per equal slice of the date range, as PostHog's query counts
+        them (an event on a slice's start belongs to the slice before)."""
+        if buckets <= 0 or not events:
+            return []
+        start = since or _when(events[0])
+        width = (self.now - start) / buckets
+        counts = [0] * buckets
+        for event in events:
+            slot = math.ceil((_when(event) - start) / width) - 1 if width else 0
+            counts[min(max(slot, 0), buckets - 1)] += 1
+        return counts
+
+    def _result(
+        self, issue: dict[str, Any], events: list[dict[str, Any]], volume: list[int]
+    ) -> dict[str, Any]:
         last = events[-1]["properties"]
         crash = _crash_frame(last)
         sessions = {e["properties"].get("$session_id") for e in events} - {None}
@@ -233,11 +252,19 @@ class DemoPostHogServer:
             or crash.get("mangled_name")
             or crash.get("function"),
             "source": crash.get("source") or crash.get("filename"),
+            # argMin(tuple(uuid, distinct_id, timestamp, properties), timestamp), properties
+            # as HogQL returns them: a JSON string.
+            "first_event": {
+                "uuid": events[0]["uuid"],
+                "distinct_id": events[0]["distinct_id"],
+                "timestamp": _iso(_when(events[0])),
+                "properties": _column(events[0], "properties"),
+            },
             "aggregations": {
                 "occurrences": len(events),
                 "users": len({e["distinct_id"] for e in events}),
                 "sessions": len(sessions),
-                "volumeRange": [],
+                "volumeRange": volume,
             },
         }
 

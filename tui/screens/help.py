@@ -28,6 +28,7 @@ GROUP_NAMES = {
     "ProfilePicker": "Profiles",
     "ConfirmChangeScreen": "Confirmation",
     "ChangePicker": "Pickers",
+    "ReleasePicker": "Pickers",
     "ActivityScreen": "Activity",
     "SymbolSetsScreen": "Symbol sets",
     "SymbolRows": "Symbol sets",
