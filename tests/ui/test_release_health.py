@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tests.ui.driver import make_app, settle, static_text, status_cell
-from tests.ui.fakes import FakeBackend, make_issues
+from tests.ui.fakes import FakeBackend, fixed_clock, make_issues
+from tui.app import StackdeckApp
 from tui.backends.search import without_key
+from tui.demo import demo_config
 from tui.model import Issue
 from tui.priority import PRIORITY_SORT
 from tui.screens.issue_health import ReleasePicker, release_term
+from tui.session import open_session
 from tui.widgets.issue_table import IssueTable
 
 
@@ -222,3 +225,16 @@ async def test_the_picker_lists_the_highest_version_first_by_number() -> None:
         picker = app.screen
         assert isinstance(picker, ReleasePicker)
         assert picker.releases == ["api@2.14.1", "api@2.10.0", "api@2.9.0"]
+
+
+async def test_the_demo_fills_every_row_on_screen_though_the_first_release_adds_a_column() -> None:
+    # Through the demo's whole session (store, prefetch): the first release to arrive rebuilds
+    # the table for its new column, which once ended the round after one row.
+    session = open_session(demo_config().profile("demo"), demo=True)
+    app = StackdeckApp(session.backend, clock=fixed_clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(4):
+            await settle(app, pilot)
+        table = app.screen.query_one(IssueTable)
+        shown = [table.get_cell(issue.id, "last_release").plain for issue in table.issues]
+        assert len(shown) > 5 and all(shown), shown

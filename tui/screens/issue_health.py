@@ -107,7 +107,9 @@ class ReleaseHealth(WatchedListScreen):
 
     def _visible(self) -> list[Issue]:
         top = int(self.table.scroll_y)
-        height = max(1, self.table.scrollable_content_region.height)
+        # A list answered before the first layout (from the store, at once) has no size yet:
+        # the screen's height then stands in, or the round would end after one row.
+        height = max(1, self.table.size.height or self.app.size.height)
         return self.table.issues[top : top + height]
 
     # -- the release filter ----------------------------------------------------------------
