@@ -43,6 +43,10 @@ class Column:
     """`None` for the column that takes the remaining width."""
 
 
+STATUS_WIDTH = 10
+"""The status column on a wide list: "unresolved", "REGRESSED"; narrow ones take a glyph."""
+
+
 def issue_columns(
     total_width: int,
     id_width: int = 12,
@@ -54,15 +58,17 @@ def issue_columns(
     """The columns that fit `total_width` cells; narrow terminals drop culprit and users.
 
     `id_width` is the longest short id on screen: ids are what people paste, so never cut.
-    `assignees` adds who an issue is assigned to (for backends that can assign); `trend` and
+    `assignees` adds who an issue is assigned to (when a listed issue is assigned); `trend` and
     `releases` add those columns when the listed issues have them: the trend always (narrower
     as the terminal narrows), the last release from 110 cells (in the culprit's place), the
     first one too from 150.
     """
     wide = total_width >= 110
     roomy = total_width >= 150
+    # The level's word only where the title keeps room for itself; otherwise its coloured letter.
+    worded = roomy or (wide and not (trend or releases))
     columns = [
-        Column("level", "level" if wide else "", 7 if wide else 1),
+        Column("level", "level" if worded else "", 7 if worded else 1),
         Column("short_id", "id", max(2, min(id_width, 24))),
         Column("title", "title", None),
         Column("culprit", "culprit", None) if roomy or (wide and not releases) else None,
@@ -73,7 +79,7 @@ def issue_columns(
         Column("first_release", "first", 8) if releases and roomy else None,
         Column("last_release", "last" if roomy else "release", 8) if releases and wide else None,
         Column("assignee", "assignee" if wide else "who", 10 if wide else 6) if assignees else None,
-        Column("status", "status", 10 if wide else 6),
+        Column("status", "status", STATUS_WIDTH if wide else 6),
     ]
     kept = [column for column in columns if column is not None]
     # DataTable pads each cell by one on both sides; 2 more for the vertical scrollbar.
@@ -112,11 +118,12 @@ def issue_cells(
     unresolved = issue.status is IssueStatus.UNRESOLVED
     status_color = "dim" if unresolved else _color(colors, STATUS_THEME_COLOR[issue.status])
     muted = "dim"
-    narrow = next(c for c in columns if c.key == "level").width == 1
+    lettered = next(c for c in columns if c.key == "level").width == 1
+    narrow = next(c for c in columns if c.key == "status").width != STATUS_WIDTH
     trend_width = next((c.width or 0 for c in columns if c.key == "trend"), 0)
     cells = {
         "level": plain_text(
-            level_letter(issue.level) if narrow else issue.level, f"bold {level_color}"
+            level_letter(issue.level) if lettered else issue.level, f"bold {level_color}"
         ),
         "short_id": plain_text(issue.short_id, muted),
         "title": plain_text(issue.title, "bold" if issue.status is IssueStatus.UNRESOLVED else ""),

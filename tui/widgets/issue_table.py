@@ -128,7 +128,7 @@ class IssueTable(DataTable[Text]):
         columns = issue_columns(
             width - FLAGS_WIDTH - 2,
             id_width,
-            self.assignees,
+            self.assignees and any(issue.assignee for issue in self.issues),
             trend=any(issue.trend for issue in self.issues),
             releases=any(issue.first_release or issue.last_release for issue in self.issues),
         )
