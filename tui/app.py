@@ -15,11 +15,13 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.signal import Signal
 
 from tui.backends.base import Backend
 from tui.backends.errors import BackendError
 from tui.config import WATCH_INTERVAL, ConfigError, Profile
 from tui.model import IssueQuery
+from tui.privacy import masking, set_masking
 from tui.sanitize import sanitize
 from tui.screens.help import HelpScreen, unknown_binding_ids
 from tui.screens.issue_list import IssueListScreen
@@ -45,6 +47,8 @@ class StackdeckApp(App[None]):
     `read_only` hides and refuses every mutating key (each profile opened says its own),
     `keys` is the config's keymap (binding id -> keys), `watch` starts the list in watch mode.
     `profile`, the one open, leads frames to local files (code mappings, symbol paths).
+    `mask_pii` starts with the privacy mask on; `mask_signal` tells what is drawn to redraw
+    when it is toggled.
     """
 
     CSS_PATH = "app.tcss"
@@ -54,6 +58,14 @@ class StackdeckApp(App[None]):
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("P", "pick_profile", "Profiles", tooltip="switch server", id="app.profiles"),
+        Binding(
+            "asterisk",
+            "toggle_mask",
+            "Mask PII",
+            show=False,
+            tooltip="hide emails, IPs, cards and tokens (screen sharing)",
+            id="app.mask_pii",
+        ),
     ]
 
     def __init__(
@@ -72,8 +84,11 @@ class StackdeckApp(App[None]):
         watch: bool = False,
         watch_interval: float = WATCH_INTERVAL,
         profile: Profile | None = None,
+        mask_pii: bool = False,
     ) -> None:
         super().__init__()
+        set_masking(mask_pii)
+        self.mask_signal: Signal[bool] = Signal(self, "mask")
         self.read_only = read_only
         self.keys = dict(keys or {})
         self.watch_on_start = watch
@@ -238,6 +253,12 @@ class StackdeckApp(App[None]):
             self.remove_mode(previous_mode)
         await close_previous()
         self.notify(f"profile {name}", markup=False)
+
+    def action_toggle_mask(self) -> None:
+        """Mask or unmask every string on screen: subscribers drop what they rendered."""
+        set_masking(not masking())
+        self.mask_signal.publish(masking())
+        self.notify("PII masked" if masking() else "PII shown", timeout=2)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

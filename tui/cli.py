@@ -13,6 +13,7 @@ from tui import __version__
 from tui.cli_output import echo, print_json
 from tui.cli_symbols import add_symbol_commands
 from tui.cli_triage import add_triage_commands, positive
+from tui.privacy import set_masking
 from tui.sanitize import sanitize
 
 if TYPE_CHECKING:
@@ -37,11 +38,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("config", None),
         ("read_only", False),
         ("offline", False),
+        ("mask_pii", False),
     )
     for name, default in defaults:
         # Not parser defaults: the option actions are shared with the subcommands, and a
         # default set on one parser would overwrite what the user gave another.
         setattr(args, name, getattr(args, name, default))
+    set_masking(args.mask_pii)
     if hasattr(args, "standalone"):
         return int(args.standalone(args))  # the symbol tools need no profile or server
     from tui.backends.errors import BackendError
@@ -112,6 +115,12 @@ def build_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:
         action="store_true",
         default=argparse.SUPPRESS,
         help="no network: browse the issues and events last synced (read-only)",
+    )
+    common.add_argument(
+        "--mask-pii",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="mask emails, IP addresses, card numbers and tokens in all output (toggle: *)",
     )
     parser = argparse.ArgumentParser(
         prog="stackdeck",
@@ -216,6 +225,7 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
         watch=args.watch,
         watch_interval=config.watch_interval,
         profile=session.profile,
+        mask_pii=args.mask_pii,
     )
     app.run()
     return app.return_code or 0  # Textual's 1 after a crash: a script must not see success

@@ -43,6 +43,7 @@ from tui.screens.triage_actions import (
 from tui.triage import ChangeRecord
 from tui.widgets.footer import KeyFooter
 from tui.widgets.lines import LineList
+from tui.widgets.mask_signal import on_mask_toggled
 from tui.widgets.stack_trace import StackTraceView
 
 Symbolicate = Callable[[Event], Awaitable[Event]]
@@ -142,6 +143,7 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
 
     def on_mount(self) -> None:
         self._draw_header()
+        on_mask_toggled(self, self._redraw_masked)
         self.query_one("#event-bar", Static).update(Content.styled("loading event…", "$text-muted"))
         self.fetch_event(EVENT_LATEST)
 
@@ -233,6 +235,11 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
             ),
         )
         self.refresh_bindings()
+
+    def _redraw_masked(self) -> None:
+        self._draw_header()
+        if self.event is not None:
+            self.show_event(self.event)
 
     def _draw_event_bar(self, event: Event) -> None:
         self.query_one("#event-bar", Static).update(event_bar(event, self.clock()))

@@ -33,6 +33,7 @@ from tui.screens.triage_actions import (
 from tui.screens.watched_list import WatchedListScreen
 from tui.widgets.footer import KeyFooter
 from tui.widgets.issue_table import IssueTable
+from tui.widgets.mask_signal import on_mask_toggled
 from tui.widgets.query_bar import QueryBar
 
 if TYPE_CHECKING:
@@ -123,9 +124,14 @@ class IssueListScreen(TriageActions, WatchedListScreen):
     def on_mount(self) -> None:
         self.table.assignees = self.backend.capabilities.supports(Feature.ASSIGN)
         self._draw_title()
+        on_mask_toggled(self, self._redraw_masked)
         self.load_issues()
         self.set_interval(60, self._clock_moved)
         self.start_watch_timer()
+
+    def _redraw_masked(self) -> None:
+        self._draw_title()
+        self._draw_status()
 
     def _clock_moved(self) -> None:
         self.table.refresh_times()
