@@ -63,7 +63,7 @@ class StackdeckApp(App[None]):
             "toggle_mask",
             "Mask PII",
             show=False,
-            tooltip="hide emails, IPs, cards and tokens (screen sharing)",
+            tooltip="for screen sharing",
             id="app.mask_pii",
         ),
     ]

@@ -32,7 +32,7 @@ _LONG_HEX = re.compile(r"(?<![\w.])[0-9a-fA-F]{48,}(?![\w.])")
 _BASE64 = re.compile(r"(?<![\w+/=-])[A-Za-z0-9+/_-]{32,}={0,2}(?![\w+/=-])")
 _IPV4 = re.compile(r"(?<![\w.@-])(?:\d{1,3}\.){3}\d{1,3}(?![\w.-])")
 _IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
-_CARD = re.compile(r"(?<![\d-])[2-6](?:[ -]?\d){12,18}(?![\d])")
+_CARD = re.compile(r"(?<![\w-])[2-6](?:[ -]?\d){12,18}(?![\w-])")
 
 
 def mask_pii(text: str) -> str:
