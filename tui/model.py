@@ -329,6 +329,24 @@ class DebugImage:
 
 
 @dataclass(frozen=True)
+class EventLinks:
+    """What PostHog's Sentry integration writes on both sides of one error.
+
+    On the Sentry event: the `posthog_distinct_id` tag (set by the app) and the
+    `PostHog Person URL` tag; on the PostHog `$exception` event: `$sentry_event_id` and, when
+    the integration knows the Sentry organisation, `$sentry_url`.
+    """
+
+    posthog_distinct_id: str = ""
+    posthog_person_url: str = ""
+    sentry_event_id: str = ""
+    sentry_url: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.posthog_distinct_id or self.sentry_event_id)
+
+
+@dataclass(frozen=True)
 class Event:
     id: str
     issue_id: str = ""
@@ -354,6 +372,7 @@ class Event:
     previous_event_id: str | None = None
     next_event_id: str | None = None
     processing_errors: tuple[str, ...] = ()
+    links: EventLinks = field(default_factory=EventLinks)
 
 
 @dataclass(frozen=True)
@@ -366,6 +385,8 @@ class IssueQuery:
     projects: tuple[str, ...] = ()
     limit: int = 50
     stats_period: str = "14d"
+    person: str = ""
+    """Only issues this person hit (a PostHog distinct id); backends without persons refuse."""
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,8 @@ class BugsinkBackend:
         sort = SORTS.get(query.sort)
         if sort is None:
             raise Unsupported(f"Bugsink cannot sort issues by {query.sort!r}")
+        if query.person:
+            raise Unsupported("Bugsink lists no issues by PostHog person")
         page_url, skip = _split_cursor(cursor) if cursor else (None, 0)
         if page_url is None:
             project_id = (await self._project_info(_one_project(query.projects)))["id"]

@@ -7,6 +7,7 @@ that starts or ends exactly one issue's uuid among those seen in the last 90 day
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -110,6 +111,8 @@ class PostHogBackend:
         return frozenset({EVENT_LATEST, EVENT_OLDEST})
 
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
+        if query.person:
+            return await self._person_issues(query)
         offset = int(cursor) if cursor and cursor.isdigit() else 0
         plan = pq.plan_search(query.query)
         data = await self._query(pq.list_query(query, plan, offset), "error_tracking:read")
@@ -119,6 +122,16 @@ class PostHogBackend:
         more = isinstance(data, Mapping) and bool(data.get("hasMore"))
         page_size = max(1, min(query.limit, pq.MAX_PAGE))
         return IssuePage(tuple(issues), str(offset + page_size) if more else None)
+
+    async def _person_issues(self, query: IssueQuery) -> IssuePage:
+        """The issues of one person's newest exceptions, newest first, in one page: PostHog's
+        issue query has no person filter, its events query does (`distinct_id`)."""
+        body = pq.person_issues_query(query.person)
+        found = pq.rows(await self._query(body, "query:read"), (pq.ISSUE_COLUMN,))
+        ids = dict.fromkeys(as_str(row.get(pq.ISSUE_COLUMN)) for row in found)
+        keys = [key for key in ids if pq.UUID.match(key)][: max(1, query.limit)]
+        issues = await asyncio.gather(*(self.get_issue(key) for key in keys))
+        return IssuePage(tuple(i for i in issues if issue_matches(i, query.query)))
 
     async def get_issue(self, issue_id: str) -> Issue:
         key = await self._issue_key(issue_id)

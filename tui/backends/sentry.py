@@ -102,6 +102,8 @@ class SentryBackend:
         return self.dialect.capabilities
 
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
+        if query.person:
+            raise Unsupported(f"{self.dialect.name} lists no issues by PostHog person")
         try:
             if cursor:
                 response = await self.client.request("GET", cursor)
@@ -140,6 +142,17 @@ class SentryBackend:
         # GlitchTip's events carry no level: the issue's is the event's.
         level = self._levels.get(key) or (await self.get_issue(key)).level
         return dataclasses.replace(parsed, level=level)
+
+    async def find_event(self, event_id: str) -> str:
+        """The id of the issue an event belongs to, from the SDK's `event_id` alone (Sentry's
+        `eventids/` lookup answers `{organizationSlug, projectSlug, groupId, eventId, event}`)."""
+        if self.dialect is not SENTRY:
+            raise Unsupported(f"{self.dialect.name} cannot look an event up by its id")
+        url = await self._org_url(f"eventids/{path_segment(event_id)}/")
+        group = _mapping(await self.client.get_json(url), "event id lookup").get("groupId")
+        if not group:
+            raise NotFound(f"no issue holds event {event_id}")
+        return str(group)
 
     async def _event_data(self, key: str, event: str) -> Mapping[str, Any]:
         url = await self._issue_url(key, f"events/{path_segment(event)}/")

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tui.backends.coerce import as_data, as_dict, as_id, as_int, as_list, as_str, first, opt_int
+from tui.links import links_from_tags
 from tui.model import (
     Assignee,
     Breadcrumb,
@@ -133,6 +134,7 @@ def parse_event(data: Mapping[str, Any], issue_id: str = "") -> Event:
         previous_event_id=as_id(data.get("previousEventID")) or None,
         next_event_id=as_id(data.get("nextEventID")) or None,
         processing_errors=tuple(_processing_error(e) for e in as_list(data.get("errors"))),
+        links=links_from_tags(tags),
     )
 
 

@@ -56,6 +56,7 @@ _DOWNLOAD = re.compile(r"^error_tracking/symbol_sets/(?P<id>[0-9a-f-]{36})/downl
 _WHERE = (
     ("issue", re.compile(r"^properties\.\$exception_issue_id = '(?P<v>[0-9a-f-]{36})'$")),
     ("uuid", re.compile(r"^uuid = '(?P<v>[0-9a-f-]{36})'$")),
+    ("person", re.compile(r"^distinct_id = '(?P<v>(?:[^'\\]|\\.)*)'$")),
     ("ts", re.compile(r"^timestamp (?P<op>[<>]) toDateTime64\('(?P<v>[0-9: .-]+)', 6, 'UTC'\)$")),
 )
 _RELATIVE = re.compile(r"^-(\d+)([hdwmy])$")
@@ -262,6 +263,8 @@ class DemoPostHogServer:
             if kind == "issue" and event["properties"].get("$exception_issue_id") != match["v"]:
                 return False
             if kind == "uuid" and event["uuid"] != match["v"]:
+                return False
+            if kind == "person" and event["distinct_id"] != re.sub(r"\\(.)", r"\1", match["v"]):
                 return False
             if kind == "ts":
                 moment = datetime.fromisoformat(match["v"]).replace(tzinfo=UTC)

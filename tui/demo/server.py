@@ -34,6 +34,7 @@ _EVENT_PATH = re.compile(
     rf"^/api/0/organizations/{DEMO_ORG}/issues/(?P<id>[^/]+)/events/(?P<ref>[^/]+)/$"
 )
 _SHORT_ID_PATH = re.compile(rf"^/api/0/organizations/{DEMO_ORG}/shortids/(?P<short>[^/]+)/$")
+_EVENT_ID_PATH = re.compile(rf"^/api/0/organizations/{DEMO_ORG}/eventids/(?P<event>[^/]+)/$")
 _COMMENTS_PATH = re.compile(rf"^/api/0/organizations/{DEMO_ORG}/issues/(?P<id>[^/]+)/comments/$")
 DEMO_USERS = (
     {"id": "1", "username": "ada", "name": "Ada Lovelace", "email": "ada@shop.example"},
@@ -115,6 +116,8 @@ class DemoSentryServer:
             return self._event(match["id"], match["ref"])
         if match := _SHORT_ID_PATH.match(path):
             return self._short_id(match["short"])
+        if match := _EVENT_ID_PATH.match(path):
+            return self._event_id(match["event"])
         if match := _ISSUE_PATH.match(path):
             if request.method == "PUT":
                 return self._update(match["id"], json.loads(request.content or b"{}"))
@@ -165,6 +168,25 @@ class DemoSentryServer:
         for issue in self.issues.values():
             if issue["shortId"].lower() == short_id.lower():
                 return httpx.Response(200, json={"groupId": issue["id"], "group": issue})
+        return _detail(404, "The requested resource does not exist")
+
+    def _event_id(self, event_id: str) -> httpx.Response:
+        """Sentry's `eventids/` lookup: which issue (and project) holds an SDK event id."""
+        wanted = event_id.replace("-", "").lower()
+        for issue_id, events in self.events.items():
+            for event in events:
+                if event["eventID"] == wanted and issue_id in self.issues:
+                    project = self.issues[issue_id]["project"]
+                    return httpx.Response(
+                        200,
+                        json={
+                            "organizationSlug": DEMO_ORG,
+                            "projectSlug": project["slug"],
+                            "groupId": issue_id,
+                            "eventId": wanted,
+                            "event": event,
+                        },
+                    )
         return _detail(404, "The requested resource does not exist")
 
     def _event(self, issue_id: str, ref: str) -> httpx.Response:
