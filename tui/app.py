@@ -20,6 +20,7 @@ from textual.signal import Signal
 from tui.backends.base import Backend
 from tui.backends.errors import BackendError
 from tui.config import WATCH_INTERVAL, ConfigError, Profile
+from tui.links import LinkTarget, link_target
 from tui.model import IssueQuery
 from tui.privacy import masking, set_masking
 from tui.sanitize import sanitize
@@ -29,7 +30,7 @@ from tui.screens.profiles import ProfilePicker
 from tui.session import Session
 
 if TYPE_CHECKING:
-    from tui.screens.issue_detail import Symbolicate
+    from tui.screens.issue_detail import IssueDetailScreen, Symbolicate
 
 OpenProfile = Callable[[str], Session]
 TEXTUAL_COMMANDS = {"Theme", "Quit", "Screenshot"}
@@ -47,6 +48,7 @@ class StackdeckApp(App[None]):
     `read_only` hides and refuses every mutating key (each profile opened says its own),
     `keys` is the config's keymap (binding id -> keys), `watch` starts the list in watch mode.
     `profile`, the one open, leads frames to local files (code mappings, symbol paths).
+    `linkable` are the configured profiles a Sentry <-> PostHog link may lead to.
     `mask_pii` starts with the privacy mask on; `mask_signal` tells what is drawn to redraw
     when it is toggled.
     """
@@ -85,10 +87,12 @@ class StackdeckApp(App[None]):
         watch_interval: float = WATCH_INTERVAL,
         profile: Profile | None = None,
         mask_pii: bool = False,
+        linkable: Sequence[Profile] = (),
     ) -> None:
         super().__init__()
         set_masking(mask_pii)
         self.mask_signal: Signal[bool] = Signal(self, "mask")
+        self.linkable = tuple(linkable)
         self.read_only = read_only
         self.keys = dict(keys or {})
         self.watch_on_start = watch
@@ -143,6 +147,16 @@ class StackdeckApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         return self._issue_list(self.initial_query)
+
+    def on_issue_detail_screen_follow_link(self, message: IssueDetailScreen.FollowLink) -> None:
+        """`X` on an event: the same error in the other server's profile, or why not."""
+        target = link_target(message.links, self.linkable, self.profile_name)
+        if isinstance(target, str):
+            self.notify(target, title="No linked profile", severity="warning")
+        elif self.open_profile is None:
+            self.notify("this run cannot switch profiles", severity="warning")
+        else:
+            self.switch_profile(target.profile, target)
 
     def _issue_list(self, query: IssueQuery | None) -> IssueListScreen:
         title = " · ".join(part for part in (self.profile_name, self.backend.name) if part)
@@ -225,8 +239,10 @@ class StackdeckApp(App[None]):
             self.switch_profile(name)
 
     @work(exclusive=True, group="profile")
-    async def switch_profile(self, name: str) -> None:
-        """Open the other profile first; only when that worked, leave the current one."""
+    async def switch_profile(self, name: str, target: LinkTarget | None = None) -> None:
+        """Open the other profile first; only when that worked, leave the current one.
+
+        A link `target` opens there: a person's issues as the list, or one event's issue."""
         assert self.open_profile is not None
         self.notify(f"opening {name}…", markup=False, timeout=2)
         try:
@@ -247,12 +263,30 @@ class StackdeckApp(App[None]):
         mode = f"profile:{name}"
         if mode in self._modes:
             self.remove_mode(mode)
-        self.add_mode(mode, partial(self._issue_list, None))
+        person = target.person if target else ""
+        query = IssueQuery(query="", sort=self.backend.sort_options[0], person=person)
+        self.add_mode(mode, partial(self._issue_list, query if person else None))
         await self.switch_mode(mode)
         if previous_mode != "_default":
             self.remove_mode(previous_mode)
         await close_previous()
         self.notify(f"profile {name}", markup=False)
+        if target is not None and target.event_id:
+            await self._open_linked_event(target.event_id)
+
+    async def _open_linked_event(self, event_id: str) -> None:
+        """The issue holding `event_id`, opened on that very event."""
+        find_event = getattr(self.backend, "find_event", None)
+        if find_event is None:
+            self.notify(f"{self.backend.name} cannot look an event up by its id", severity="error")
+            return
+        try:
+            issue = await self.backend.get_issue(await find_event(event_id))
+        except BackendError as error:
+            self.notify(str(error), title=f"Event {event_id}", severity="error")
+            return
+        if isinstance(self.screen, IssueListScreen):
+            self.screen.open_issue(issue, event_id)
 
     def action_toggle_mask(self) -> None:
         """Mask or unmask every string on screen: subscribers drop what they rendered."""

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui import __version__
 from tui.cli_output import echo, print_json
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     # commands must not pay for the model, config, httpx, asyncio or any backend.
     from tui.backends.base import Backend
     from tui.config import Config, Profile
-    from tui.model import Event, Issue
+    from tui.model import Event, EventLinks, Issue
     from tui.session import Session
 
 T = TypeVar("T")
@@ -57,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for warning in config.warnings:
             echo(f"stackdeck: warning: {warning}", file=sys.stderr)
         profile = config.profile(args.profile)
+        args.linkable = tuple(config.profiles.values())  # where an event's links may lead
         if args.command is None:
             return _run_tui(args, config, profile)
         if getattr(args, "mutates", False):
@@ -226,6 +227,7 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
         watch_interval=config.watch_interval,
         profile=session.profile,
         mask_pii=args.mask_pii,
+        linkable=args.linkable,
     )
     app.run()
     return app.return_code or 0  # Textual's 1 after a crash: a script must not see success
@@ -275,12 +277,24 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
     issue, event, stale_since = _with_session(args, profile, fetch)
     if args.json:
         shown = {"issue": to_jsonable(issue), "event": to_jsonable(event)}
+        if event.links:
+            shown["links"] = _links_json(event.links, args.linkable, profile.name)
         print_json(shown if stale_since is None else {**shown, "stale_since": stale_since})
     else:
         from tui.render.report import print_event_report
 
         print_event_report(issue, event)
     return 0
+
+
+def _links_json(links: EventLinks, profiles: Sequence[Profile], current: str) -> dict[str, Any]:
+    """The event's links and where `X` in the TUI would open them: a profile, or why none."""
+    from tui.links import link_target
+    from tui.model import to_jsonable
+
+    target = link_target(links, profiles, current)
+    where = {"problem": target} if isinstance(target, str) else {"profile": target.profile}
+    return {**to_jsonable(links), **where}
 
 
 def _config_check(args: argparse.Namespace, profile: Profile) -> int:

@@ -10,6 +10,8 @@ from typing import Any
 from textual.content import Content
 
 from tui.model import Breadcrumb, Event, ExceptionValue, Frame
+from tui.render.issue import permalink_line
+from tui.render.links import LINKS_TITLE, is_address, link_pairs
 from tui.render.text import absolute_time, plain, relative_time, sanitize
 
 BREADCRUMB_LEVEL_COLOR = {
@@ -34,6 +36,9 @@ def event_bar(event: Event, now: datetime) -> Content:
         parts.append(Content.assemble(("release ", "$text-muted"), plain(event.release)))
     if event.environment:
         parts.append(Content.assemble(("env ", "$text-muted"), plain(event.environment)))
+    if event.links:
+        other = "PostHog" if event.links.posthog_distinct_id else "Sentry"
+        parts.append(Content.styled(f"⇄ in {other} (X)", "$text-accent"))
     return Content(" · ").join(part for part in parts if part)
 
 
@@ -95,6 +100,8 @@ class Pair:
     value: Any
     width: int
     """Key column width shared by the section, so its values line up."""
+    link: bool = False
+    """The value is a web address: drawn as an OSC 8 link."""
 
 
 DetailRow = Heading | Pair | None
@@ -102,8 +109,14 @@ DetailRow = Heading | Pair | None
 
 
 def detail_rows(event: Event) -> list[DetailRow]:
-    """Tags, then contexts, user and request grouped under their names, one row each."""
+    """Sentry <-> PostHog links, tags, then contexts, user and request grouped under their
+    names, one row each."""
     rows: list[DetailRow] = []
+    if pairs := link_pairs(event.links):
+        width = max(len(label) for label, _ in pairs)
+        rows += [Heading(LINKS_TITLE)]
+        rows += [Pair(label, value, width, link=is_address(label)) for label, value in pairs]
+        rows.append(None)
     if event.tags:
         rows += _section("tags", list(event.tags))
     else:
@@ -137,7 +150,7 @@ def detail_line(row: DetailRow) -> Content:
     return Content.assemble(
         plain(f"  {sanitize(row.key):<{row.width}}", "$text-secondary"),
         "  ",
-        plain(_value(row.value)),
+        permalink_line(row.value) if row.link else plain(_value(row.value)),
     )
 
 

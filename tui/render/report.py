@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tui.model import Breadcrumb, Event, ExceptionValue, Frame, Issue
+from tui.render.links import link_pairs
 from tui.render.text import absolute_time, relative_time, sanitize
 from tui.render.trace import (
     FrameRow,
@@ -77,6 +78,10 @@ def event_report_text(issue: Issue, event: Event) -> str:
 
 def event_report(issue: Issue, event: Event) -> Group:
     parts: list[RenderableType] = [_issue_header(issue), _event_line(event), Text()]
+    if pairs := link_pairs(event.links):
+        parts.append(Text("Linked", style="bold"))
+        parts.extend(Text(f"  {label}: {sanitize(value)}") for label, value in pairs)
+        parts.append(Text())
     for block in exception_blocks(event.exceptions):
         if block.link:
             parts.append(Text(f"{'  ' * block.depth}{block.link}", style="italic dim"))

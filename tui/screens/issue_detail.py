@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
@@ -17,7 +18,7 @@ from textual.worker import Worker, WorkerState
 from tui.backends.base import EVENT_LATEST, Backend
 from tui.backends.errors import BackendError
 from tui.config import Profile
-from tui.model import Breadcrumb, Event, Frame, Issue
+from tui.model import Breadcrumb, Event, EventLinks, Frame, Issue
 from tui.render.event import breadcrumb_line, detail_line, detail_rows, event_bar
 from tui.render.issue import issue_header
 from tui.render.report import event_report_text
@@ -96,8 +97,22 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
             id="detail.browser",
         ),
         Binding("T", "copy_trace", "Copy trace", show=False, id="detail.copy_trace"),
+        Binding(
+            "X",
+            "follow_link",
+            "Linked",
+            tooltip="this error in PostHog / Sentry",
+            id="detail.linked",
+        ),
         Binding("e", "edit_frame", "Edit", tooltip="the frame's file", id="detail.edit"),
     ]
+
+    class FollowLink(Message):
+        """Open what the event links to in the other server's profile (the app switches)."""
+
+        def __init__(self, links: EventLinks) -> None:
+            super().__init__()
+            self.links = links
 
     def __init__(
         self,
@@ -109,8 +124,11 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         read_only_profile: str | None = None,
         profile: Profile | None = None,
         history: TriageHistory | None = None,
+        first_event: str = EVENT_LATEST,
     ) -> None:
         super().__init__()
+        self.first_event = first_event
+        """The event shown first: `latest`, or the id a link from another server named."""
         self.backend = backend
         self.read_only_profile = read_only_profile
         """The profile's name when it is read-only: every mutating key is hidden and refused."""
@@ -145,7 +163,7 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         self._draw_header()
         on_mask_toggled(self, self._redraw_masked)
         self.query_one("#event-bar", Static).update(Content.styled("loading event…", "$text-muted"))
-        self.fetch_event(EVENT_LATEST)
+        self.fetch_event(self.first_event)
 
     # -- workers -------------------------------------------------------------------------
 
@@ -300,6 +318,8 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
             return True if self.event else None
         if action == "edit_frame":
             return True if self._on_trace_tab and self._cursor_frame else None
+        if action == "follow_link":
+            return True if self.event and self.event.links else None
         return True
 
     def disabled_reason(self, action: str, parameters: tuple[object, ...]) -> str | None:
@@ -325,6 +345,10 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
             if not self._on_trace_tab:
                 return "it opens the frame under the cursor: go to the stack trace (t)"
             return "this event has no stack frames"
+        if action == "follow_link":
+            if self.event is None:
+                return "the event is still loading"
+            return "this event carries no Sentry <-> PostHog link"
         return None
 
     def _event_refusal(self, which: str) -> str:
@@ -398,6 +422,10 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
     def action_edit_frame(self) -> None:
         if (frame := self._cursor_frame) is not None:
             edit_frame(self, frame, self.profile)
+
+    def action_follow_link(self) -> None:
+        if self.event is not None and self.event.links:
+            self.post_message(self.FollowLink(self.event.links))
 
     def action_toggle_in_app(self) -> None:
         self.in_app_only = not self.in_app_only

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.backends.base import Backend
+from tui.backends.base import EVENT_LATEST, Backend
 from tui.config import WATCH_INTERVAL, Profile
 from tui.model import Feature, Issue, IssueQuery
 from tui.prefetch import EventPrefetcher
@@ -188,6 +188,8 @@ class IssueListScreen(TriageActions, WatchedListScreen):
             Content.assemble(("sort ", "$text-muted"), plain(query.sort)),
             Content.assemble(("env ", "$text-muted"), plain(query.environment or "all")),
         ]
+        if query.person:
+            facts.append(Content.assemble(("person ", "$text-muted"), plain(query.person, "bold")))
         heading = Content.assemble(("stackdeck", "bold $text-accent"), "  ", plain(self.heading))
         if self.read_only_profile is not None:
             heading += Content.styled("  read-only", "bold $text-warning")
@@ -259,9 +261,10 @@ class IssueListScreen(TriageActions, WatchedListScreen):
 
     @on(IssueTable.Opened)
     def _opened(self, event: IssueTable.Opened) -> None:
-        self._open(event.issue)
+        self.open_issue(event.issue)
 
-    def _open(self, issue: Issue) -> None:
+    def open_issue(self, issue: Issue, event: str = EVENT_LATEST) -> None:
+        """The issue screen over this list, showing `event` (an id lands on that event)."""
         # Imported on the first open: the trace view and its highlighter stay out of start-up.
         from tui.screens.issue_detail import IssueDetailScreen
 
@@ -275,6 +278,7 @@ class IssueListScreen(TriageActions, WatchedListScreen):
             read_only_profile=self.read_only_profile,
             profile=self.profile,
             history=self.history,
+            first_event=event,
         )
         self.app.push_screen(screen, callback=self._detail_closed)
 
@@ -320,7 +324,7 @@ class IssueListScreen(TriageActions, WatchedListScreen):
 
     def action_open_issue(self) -> None:
         if (issue := self.table.current_issue) is not None:
-            self._open(issue)
+            self.open_issue(issue)
 
     def action_copy_id(self) -> None:
         if (issue := self.table.current_issue) is not None:
