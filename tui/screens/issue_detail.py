@@ -97,13 +97,7 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
             id="detail.browser",
         ),
         Binding("T", "copy_trace", "Copy trace", show=False, id="detail.copy_trace"),
-        Binding(
-            "X",
-            "follow_link",
-            "Linked",
-            tooltip="this error in PostHog / Sentry",
-            id="detail.linked",
-        ),
+        Binding("X", "follow_link", "Linked error", id="detail.linked"),
         Binding("e", "edit_frame", "Edit", tooltip="the frame's file", id="detail.edit"),
     ]
 
