@@ -272,11 +272,13 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
 
     async def fetch(session: Session) -> tuple[Issue, Event, str | None]:
         issue, event = await session.open_issue(args.issue, args.event)
+        event = await _with_grouping(session.backend, issue, event)
         return issue, await session.symbolicate(event), _stale_since(session)
 
     issue, event, stale_since = _with_session(args, profile, fetch)
     if args.json:
         shown = {"issue": to_jsonable(issue), "event": to_jsonable(event)}
+        shown["grouping"] = to_jsonable(event.grouping)
         if event.links:
             shown["links"] = _links_json(event.links, args.linkable, profile.name)
         print_json(shown if stale_since is None else {**shown, "stale_since": stale_since})
@@ -285,6 +287,23 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
 
         print_event_report(issue, event)
     return 0
+
+
+async def _with_grouping(backend: Backend, issue: Issue, event: Event) -> Event:
+    """The event with the server's grouping details where it has them; without them (an old
+    server, a token without the scope) when the request fails: the report still prints."""
+    import dataclasses
+
+    from tui.backends.errors import BackendError
+
+    details = getattr(backend, "grouping_details", None)
+    if details is None:
+        return event
+    try:
+        return dataclasses.replace(event, grouping=await details(issue, event))
+    except BackendError as error:
+        echo(f"stackdeck: grouping info: {sanitize(error)}", file=sys.stderr)
+        return event
 
 
 def _links_json(links: EventLinks, profiles: Sequence[Profile], current: str) -> dict[str, Any]:

@@ -347,6 +347,42 @@ class EventLinks:
 
 
 @dataclass(frozen=True)
+class GroupingVariant:
+    """One way Sentry hashed an event (`app`, `system`, `custom-fingerprint`, ...)."""
+
+    name: str
+    description: str = ""
+    hash: str = ""
+    contributes: bool = False
+    """Whether this hash is the one that grouped the event."""
+    values: tuple[str, ...] = ()
+    """A fingerprint's parts, for the variants made from one."""
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """Why an event landed in its issue, in each server's own terms."""
+
+    fingerprint: tuple[str, ...] = ()
+    """The SDK's `fingerprint`, as sent (Sentry, Bugsink: the raw event)."""
+    hashes: tuple[str, ...] = ()
+    """The server's hashes of this event: Sentry's `fingerprints`, PostHog's
+    `$exception_fingerprint`."""
+    config: str = ""
+    """Sentry's grouping config id (`newstyle:2023-01-11`)."""
+    variants: tuple[GroupingVariant, ...] = ()
+    """Sentry's grouping-info variants (fetched on demand)."""
+    issue_fingerprints: tuple[str, ...] = ()
+    """Every fingerprint PostHog's issue holds (merged issues hold several; fetched on demand)."""
+    issue_key: str = ""
+    """What the issue itself is keyed by, where the server says (Bugsink: type, value and
+    transaction)."""
+
+    def __bool__(self) -> bool:
+        return any(dataclasses.astuple(self))
+
+
+@dataclass(frozen=True)
 class Event:
     id: str
     issue_id: str = ""
@@ -373,6 +409,7 @@ class Event:
     next_event_id: str | None = None
     processing_errors: tuple[str, ...] = ()
     links: EventLinks = field(default_factory=EventLinks)
+    grouping: Grouping = field(default_factory=Grouping)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from tui.backends import posthog_triage as pt
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST
 from tui.backends.coerce import as_dict, as_id, as_list, as_str, loads_json
 from tui.backends.errors import AuthError, BackendError, InvalidResponse, NotFound, Unsupported
+from tui.backends.grouping import parse_fingerprints
 from tui.backends.http import ApiClient, decode_json, path_segment
 from tui.backends.posthog_parse import (
     STATUS_MAP,
@@ -41,6 +42,7 @@ from tui.model import (
     Change,
     Event,
     Feature,
+    Grouping,
     Issue,
     IssuePage,
     IssueQuery,
@@ -77,6 +79,8 @@ class PostHogBackend:
     _seen: dict[str, str] = field(default_factory=dict, init=False)
     _people: dict[tuple[str, str], Assignee] = field(default_factory=dict, init=False)
     """Members and roles once listed, to name the bare `{type, id}` assignees of issues."""
+    _fingerprints: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False)
+    """Issue id -> the fingerprints PostHog's issue holds."""
 
     @classmethod
     def connect(
@@ -132,6 +136,20 @@ class PostHogBackend:
         keys = [key for key in ids if pq.UUID.match(key)][: max(1, query.limit)]
         issues = await asyncio.gather(*(self.get_issue(key) for key in keys))
         return IssuePage(tuple(i for i in issues if issue_matches(i, query.query)))
+
+    async def grouping_details(self, issue: Issue, event: Event) -> Grouping:
+        """The event's fingerprint and every fingerprint its issue holds (one request per
+        issue, remembered: merged issues hold several)."""
+        key = await self._issue_key(issue.id)
+        if key not in self._fingerprints:
+            try:
+                response = await self._call(
+                    "GET", "error_tracking/fingerprints/", params={"issue_id": key}
+                )
+            except AuthError as exc:
+                raise _explained(exc, "error_tracking:read") from None
+            self._fingerprints[key] = parse_fingerprints(decode_json(response))
+        return dataclasses.replace(event.grouping, issue_fingerprints=self._fingerprints[key])
 
     async def get_issue(self, issue_id: str) -> Issue:
         key = await self._issue_key(issue_id)

@@ -167,7 +167,20 @@ class DemoPostHogServer:
             return self._guarded("error_tracking:read") or self._symbol_sets(request)
         if (match := _DOWNLOAD.match(rest)) and method == "GET":
             return self._guarded("error_tracking:read") or self._download(match["id"])
+        if rest == "error_tracking/fingerprints/" and method == "GET":
+            return self._guarded("error_tracking:read") or self._fingerprints(request)
         return _not_found()
+
+    def _fingerprints(self, request: httpx.Request) -> httpx.Response:
+        """An issue's fingerprints, as PostHog lists them (one page)."""
+        wanted = request.url.params.get("issue_id")
+        rows = [
+            {"fingerprint": issue["fingerprint"], "issue_id": issue["id"]}
+            for issue in self.issues.values()
+            if issue["id"] == wanted and issue.get("fingerprint")
+        ]
+        page = {"count": len(rows), "next": None, "previous": None, "results": rows}
+        return httpx.Response(200, json=page)
 
     def _guarded(self, scope: str, *, issue_route: bool = False) -> httpx.Response | None:
         if issue_route and self.refuse_personal_keys:

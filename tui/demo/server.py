@@ -35,6 +35,10 @@ _EVENT_PATH = re.compile(
 )
 _SHORT_ID_PATH = re.compile(rf"^/api/0/organizations/{DEMO_ORG}/shortids/(?P<short>[^/]+)/$")
 _EVENT_ID_PATH = re.compile(rf"^/api/0/organizations/{DEMO_ORG}/eventids/(?P<event>[^/]+)/$")
+_GROUPING_PATH = re.compile(
+    rf"^/api/0/projects/{DEMO_ORG}/(?P<project>[^/]+)/events/(?P<event>[^/]+)/grouping-info/$"
+)
+GROUPING_CONFIG = "newstyle:2023-01-11"
 _COMMENTS_PATH = re.compile(rf"^/api/0/organizations/{DEMO_ORG}/issues/(?P<id>[^/]+)/comments/$")
 DEMO_USERS = (
     {"id": "1", "username": "ada", "name": "Ada Lovelace", "email": "ada@shop.example"},
@@ -118,6 +122,8 @@ class DemoSentryServer:
             return self._short_id(match["short"])
         if match := _EVENT_ID_PATH.match(path):
             return self._event_id(match["event"])
+        if match := _GROUPING_PATH.match(path):
+            return self._grouping_info(match["event"])
         if match := _ISSUE_PATH.match(path):
             if request.method == "PUT":
                 return self._update(match["id"], json.loads(request.content or b"{}"))
@@ -188,6 +194,21 @@ class DemoSentryServer:
                         },
                     )
         return _detail(404, "The requested resource does not exist")
+
+    def _grouping_info(self, event_id: str) -> httpx.Response:
+        """Sentry's grouping-info shape, from the hash the recording stored with the event:
+        the in-app variant contributed it, the system variant did not."""
+        event = next(
+            (e for es in self.events.values() for e in es if e["eventID"] == event_id), None
+        )
+        if event is None:
+            return _detail(404, "Event not found")
+        app_hash = (event.get("fingerprints") or [None])[0]
+        variants = {
+            "app": _variant("app", "in-app exception stack-trace", app_hash),
+            "system": _variant("system", "exception stack-trace", None),
+        }
+        return httpx.Response(200, json={"grouping_config": GROUPING_CONFIG, "variants": variants})
 
     def _event(self, issue_id: str, ref: str) -> httpx.Response:
         events = self.events.get(issue_id)
@@ -268,6 +289,18 @@ class DemoSentryServer:
         }
         history.insert(0, entry)
         return entry
+
+
+def _variant(key: str, description: str, hash_value: str | None) -> dict[str, Any]:
+    return {
+        "key": key,
+        "type": "component",
+        "description": description,
+        "hash": hash_value,
+        "hashMismatch": False,
+        "contributes": hash_value is not None,
+        "config": {"id": GROUPING_CONFIG},
+    }
 
 
 def _member(user: dict[str, str]) -> dict[str, Any]:

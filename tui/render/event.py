@@ -10,6 +10,7 @@ from typing import Any
 from textual.content import Content
 
 from tui.model import Breadcrumb, Event, ExceptionValue, Frame
+from tui.render.grouping import GROUPING_TITLE, NOT_REPORTED, grouping_pairs
 from tui.render.issue import permalink_line
 from tui.render.links import LINKS_TITLE, is_address, link_pairs
 from tui.render.text import absolute_time, plain, relative_time, sanitize
@@ -109,14 +110,15 @@ DetailRow = Heading | Pair | None
 
 
 def detail_rows(event: Event) -> list[DetailRow]:
-    """Sentry <-> PostHog links, tags, then contexts, user and request grouped under their
-    names, one row each."""
+    """Sentry <-> PostHog links, grouping, tags, then contexts, user and request grouped under
+    their names, one row each."""
     rows: list[DetailRow] = []
     if pairs := link_pairs(event.links):
         width = max(len(label) for label, _ in pairs)
         rows += [Heading(LINKS_TITLE)]
         rows += [Pair(label, value, width, link=is_address(label)) for label, value in pairs]
         rows.append(None)
+    rows += _grouping_rows(event)
     if event.tags:
         rows += _section("tags", list(event.tags))
     else:
@@ -135,6 +137,13 @@ def detail_rows(event: Event) -> list[DetailRow]:
     if not shown:
         rows += [None, Heading("no contexts", note=True)]
     return rows
+
+
+def _grouping_rows(event: Event) -> list[DetailRow]:
+    pairs = grouping_pairs(event.grouping)
+    if not pairs:
+        return [Heading(GROUPING_TITLE), Heading(f"  {NOT_REPORTED}", note=True), None]
+    return [*_section(GROUPING_TITLE, pairs), None]
 
 
 def _section(title: str, pairs: list[tuple[str, Any]]) -> list[DetailRow]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
@@ -18,7 +19,7 @@ from textual.worker import Worker, WorkerState
 from tui.backends.base import EVENT_LATEST, Backend
 from tui.backends.errors import BackendError
 from tui.config import Profile
-from tui.model import Breadcrumb, Event, EventLinks, Frame, Issue
+from tui.model import Breadcrumb, Event, EventLinks, Frame, Grouping, Issue
 from tui.render.event import breadcrumb_line, detail_line, detail_rows, event_bar
 from tui.render.issue import issue_header
 from tui.render.report import event_report_text
@@ -139,6 +140,8 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         """The issue while a change to it is in flight."""
         self.history = history or TriageHistory()
         self.loading_event = False
+        self.groupings: dict[str, Grouping] = {}
+        """Event id -> its grouping with the server's details, once read (the context tab)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="issue-header")
@@ -214,6 +217,22 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         # After symbolication: the resolved frames name the original source files.
         self.read_local_source(self.event)
 
+    @work(exclusive=True, group="grouping", exit_on_error=False)
+    async def fetch_grouping(self, event: Event) -> None:
+        """The server's grouping details for the context tab, once per event (the backend
+        remembers them); a failure leaves what the event itself says."""
+        details = getattr(self.backend, "grouping_details", None)
+        if details is None or event.id in self.groupings:
+            return
+        try:
+            grouping = await details(self.issue, event)
+        except BackendError as error:
+            self._set_status(plain(f"Could not read the grouping info: {error}", "$text-warning"))
+            return
+        self.groupings[event.id] = grouping
+        if self.event is not None and self.event.id == event.id:
+            self._draw_context(self.event)
+
     @work(exclusive=True, group="local", exit_on_error=False)
     async def read_local_source(self, event: Event) -> None:
         """Frames without source lines get them from local files, found as `e` finds them."""
@@ -240,13 +259,22 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
                 event.breadcrumbs or [None], _breadcrumb_or_none
             ),
         )
+        self._draw_context(event)
+        if self._on_context_tab:
+            self.fetch_grouping(event)
+        self.refresh_bindings()
+
+    def _draw_context(self, event: Event) -> None:
+        # The grouping details are drawn, never put into `self.event`: workers in flight
+        # (symbolication, local source) recognise their event by identity.
+        if (grouping := self.groupings.get(event.id)) is not None:
+            event = dataclasses.replace(event, grouping=grouping)
         self._draw(
             "tags and contexts",
             lambda: self.query_one("#context-list", LineList).show_rows(
                 detail_rows(event), detail_line
             ),
         )
-        self.refresh_bindings()
 
     def _redraw_masked(self) -> None:
         self._draw_header()
@@ -265,6 +293,10 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
     @property
     def _on_trace_tab(self) -> bool:
         return self.query_one(TabbedContent).active == "trace"
+
+    @property
+    def _on_context_tab(self) -> bool:
+        return self.query_one(TabbedContent).active == "context"
 
     def _draw_header(self) -> None:
         self.query_one("#issue-header", Static).update(issue_header(self.issue, self.clock()))
@@ -448,6 +480,8 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
     def _tab_changed(self) -> None:
         self.refresh_bindings()
         self._set_status(self._hint())
+        if self.event is not None and self._on_context_tab:
+            self.fetch_grouping(self.event)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Workers do not close the app on error: an unexpected one is reported here instead."""
