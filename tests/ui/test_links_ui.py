@@ -20,7 +20,7 @@ def linked_demo_app(linkable: tuple[Profile, ...] | None = None) -> StackdeckApp
     return app
 
 
-async def _open(app: StackdeckApp, pilot, short_id: str) -> None:
+async def open_issue(app: StackdeckApp, pilot, short_id: str) -> None:
     table = app.screen.query_one(IssueTable)
     table.move_cursor(row=next(i for i, x in enumerate(table.issues) if x.short_id == short_id))
     await pilot.press("enter")
@@ -31,7 +31,7 @@ async def test_x_goes_to_the_persons_posthog_issues_and_back_to_the_same_sentry_
     app = linked_demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await _open(app, pilot, "BILLING-PORTAL-1")
+        await open_issue(app, pilot, "BILLING-PORTAL-1")
         await pilot.press("p")  # the older event, so that landing on it is no default
         await settle(app, pilot)
         sentry_event = app.screen.event
@@ -73,13 +73,13 @@ async def test_x_is_greyed_without_a_link_and_says_why_without_a_profile() -> No
     app = linked_demo_app(linkable=(demo_config().profiles["demo"],))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await _open(app, pilot, "BILLING-API-1")
+        await open_issue(app, pilot, "BILLING-API-1")
         assert app.screen.check_action("follow_link", ()) is None
         await pilot.press("X")
         await pilot.pause()
         assert "carries no Sentry <-> PostHog link" in notices(app)[-1]
         await pilot.press("escape")
-        await _open(app, pilot, "BILLING-PORTAL-1")
+        await open_issue(app, pilot, "BILLING-PORTAL-1")
         await pilot.press("X")
         await pilot.pause()
         assert "no posthog profile is configured" in notices(app)[-1]
