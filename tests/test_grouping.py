@@ -10,6 +10,7 @@ from tests.test_glitchtip_backend import GlitchTip
 from tests.test_glitchtip_backend import backend as glitchtip_backend
 from tui.backends.grouping import bugsink_issue_key, parse_fingerprints, parse_grouping_info
 from tui.backends.sentry_parse import parse_event
+from tui.cli import main
 from tui.demo import demo_server, open_demo_backend
 from tui.model import Grouping, GroupingVariant, Issue, IssueQuery
 from tui.render.grouping import grouping_pairs
@@ -102,3 +103,15 @@ def test_bugsink_issue_key_is_type_value_and_transaction() -> None:
     assert bugsink_issue_key(Issue("u", "PY-1", "t", type="KeyError")) == (
         "KeyError ⋄ <no transaction>"
     )
+
+
+def test_issues_show_prints_the_grouping_and_asks_the_server_only_with_grouping(capsys) -> None:
+    assert main(["--demo", "issues", "show", "BILLING-PORTAL-1", "--json"]) == 0
+    own = json.loads(capsys.readouterr().out)["grouping"]
+    assert own["hashes"] and not own["config"]
+    assert main(["--demo", "issues", "show", "BILLING-PORTAL-1", "--grouping", "--json"]) == 0
+    asked = json.loads(capsys.readouterr().out)["grouping"]
+    assert asked["config"] == "newstyle:2023-01-11" and asked["variants"][0]["contributes"]
+    assert main(["--demo", "issues", "show", "BILLING-PORTAL-1", "--grouping"]) == 0
+    text = capsys.readouterr().out
+    assert "Grouping\n  event hash: " in text and "grouping config: newstyle:2023-01-11" in text

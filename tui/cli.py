@@ -166,6 +166,12 @@ def _add_issue_actions(issues: argparse.ArgumentParser, common: argparse.Argumen
     show.add_argument("issue", help="issue id or short id")
     show.add_argument("--event", default="latest", help="latest, oldest, recommended or an id")
     show.add_argument("--json", action="store_true", help="print JSON")
+    show.add_argument(
+        "--grouping",
+        action="store_true",
+        help="also ask the server how it grouped the event (Sentry grouping-info, PostHog "
+        "issue fingerprints): one more request",
+    )
     show.set_defaults(handler=_issues_show)
 
     add_triage_commands(issue_commands, common, _on_backend)
@@ -272,7 +278,8 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
 
     async def fetch(session: Session) -> tuple[Issue, Event, str | None]:
         issue, event = await session.open_issue(args.issue, args.event)
-        event = await _with_grouping(session.backend, issue, event)
+        if args.grouping:
+            event = await _with_grouping(session.backend, issue, event)
         return issue, await session.symbolicate(event), _stale_since(session)
 
     issue, event, stale_since = _with_session(args, profile, fetch)
