@@ -4,14 +4,8 @@ the tab is opened, asked for once per event."""
 from __future__ import annotations
 
 from tests.ui.driver import SIZE, settle
-from tests.ui.test_links_ui import linked_demo_app, open_issue
+from tests.ui.test_links_ui import context_text, linked_demo_app, open_issue
 from tui.demo import demo_server
-from tui.widgets.lines import LineList
-
-
-def context_text(app) -> str:
-    view = app.screen.query_one("#context-list", LineList)
-    return "\n".join(view.render_line(y).text for y in range(len(view._rows)))
 
 
 async def test_opening_the_context_tab_fetches_sentrys_grouping_info_once() -> None:

@@ -20,6 +20,19 @@ def linked_demo_app(linkable: tuple[Profile, ...] | None = None) -> StackdeckApp
     return app
 
 
+def context_text(app: StackdeckApp) -> str:
+    """Every row of the Tags & context tab, as drawn."""
+    view = app.screen.query_one("#context-list", LineList)
+    return "\n".join(view.render_line(y).text for y in range(len(view._rows)))
+
+
+async def follow_link(app: StackdeckApp, pilot) -> None:
+    """`X`, then the profile switch, the list's load and the linked issue's event."""
+    await pilot.press("X")
+    for _ in range(3):
+        await settle(app, pilot)
+
+
 async def open_issue(app: StackdeckApp, pilot, short_id: str) -> None:
     table = app.screen.query_one(IssueTable)
     table.move_cursor(row=next(i for i, x in enumerate(table.issues) if x.short_id == short_id))
@@ -38,13 +51,10 @@ async def test_x_goes_to_the_persons_posthog_issues_and_back_to_the_same_sentry_
         assert sentry_event is not None and sentry_event.links.posthog_distinct_id == "c_8812"
         assert sentry_event.next_event_id is not None
         await pilot.press("c")
-        context = app.screen.query_one("#context-list", LineList)
-        rows = "\n".join(context.render_line(y).text for y in range(6))
+        rows = context_text(app)
         assert "PostHog person" in rows and "c_8812" in rows
 
-        await pilot.press("X")
-        for _ in range(3):
-            await settle(app, pilot)
+        await follow_link(app, pilot)
         assert app.profile_name == "demo-posthog"
         assert isinstance(app.screen, IssueListScreen)
         assert app.screen.issue_query.person == "c_8812"
@@ -60,9 +70,7 @@ async def test_x_goes_to_the_persons_posthog_issues_and_back_to_the_same_sentry_
         await settle(app, pilot)
         assert app.screen.event.links.sentry_event_id == sentry_event.id
 
-        await pilot.press("X")
-        for _ in range(3):
-            await settle(app, pilot)
+        await follow_link(app, pilot)
         assert app.profile_name == "demo"
         assert isinstance(app.screen, IssueDetailScreen)
         assert app.screen.issue.short_id == "BILLING-PORTAL-1"
