@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from tui.cli import main
+from tui.config import ConfigError, load_config
 from tui.privacy import mask_pii, masking, set_masking
 from tui.sanitize import dumps_json, inert, sanitize
 
@@ -195,3 +199,24 @@ def test_sanitize_masks_only_while_the_switch_is_on() -> None:
     }
     set_masking(False)
     assert sanitize(text) == text
+
+
+def test_mask_pii_masks_every_cli_output_text_and_json(capsys) -> None:
+    secrets = ("bo@example.com", "203.0.113.7", "phc_stackdeckDemo")
+    for extra, mask in (([], "project/phc_***/person"), (["--json"], "b***@example.com")):
+        assert main(["--demo", "--mask-pii", "issues", "show", "BILLING-PORTAL-1", *extra]) == 0
+        out = capsys.readouterr().out
+        assert mask in out and not [s for s in secrets if s in out]
+    assert main(["--demo", "issues", "show", "BILLING-PORTAL-1", "--json"]) == 0
+    plain_out = capsys.readouterr().out
+    assert all(secret in plain_out for secret in secrets)
+
+
+def test_mask_pii_in_the_config_starts_masked_and_must_be_a_boolean(tmp_path: Path) -> None:
+    body = '[profiles.s]\nbackend = "sentry"\nurl = "https://sentry.io"\norg = "acme"\n'
+    path = tmp_path / "config.toml"
+    path.write_text(f"mask_pii = true\n{body}")
+    assert load_config(path).mask_pii
+    path.write_text(f'mask_pii = "yes"\n{body}')
+    with pytest.raises(ConfigError, match="mask_pii: expected true or false"):
+        load_config(path)

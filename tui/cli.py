@@ -57,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for warning in config.warnings:
             echo(f"stackdeck: warning: {warning}", file=sys.stderr)
         profile = config.profile(args.profile)
+        args.mask_pii = args.mask_pii or config.mask_pii
+        set_masking(args.mask_pii)
         args.linkable = tuple(config.profiles.values())  # where an event's links may lead
         if args.command is None:
             return _run_tui(args, config, profile)
