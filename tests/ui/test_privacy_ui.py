@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from tests.ui.driver import SIZE, make_app, notices, settle, static_text
 from tests.ui.fakes import FakeBackend, make_issues, python_event
 from tests.ui.trace_view import trace_view, visible_text
 from tui.app import StackdeckApp
-from tui.model import Breadcrumb, Event, ExceptionValue, Frame, Stacktrace
+from tui.model import Activity, Breadcrumb, Event, ExceptionValue, Frame, Stacktrace
 from tui.widgets.issue_table import IssueTable
 from tui.widgets.lines import LineList
 
@@ -101,3 +101,21 @@ async def test_the_list_and_toasts_are_masked_and_mask_pii_starts_masked() -> No
         await settle(app, pilot)
         title = app.screen.query_one(IssueTable).get_cell(issue.id, "title").plain
         assert title.startswith("login failed for jane.doe@")
+
+
+async def test_activity_opened_while_masked_is_masked() -> None:
+    backend = FakeBackend()
+    issue = next(iter(backend.issues.values()))
+    note = Activity(None, EMAIL, "note", f"called back from {IP}, card {CARD}")
+    backend.activities[issue.id] = [note]
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("asterisk", "H")
+        await settle(app, pilot)
+        options = app.screen.query_one(OptionList)
+        shown = "\n".join(str(options.get_option_at_index(i).prompt) for i in range(1))
+        assert "j***@example.com" in shown and "**** **** **** 4242" in shown
+        assert not [secret for secret in SECRETS if secret in shown]
