@@ -20,13 +20,18 @@ OSC52 = "\x1b]52;c;cHduZWQ=\x07"
 """A clipboard write: what reached the terminal through a toast before."""
 HOSTILE = (
     f"{OSC52}\x1b[2J\x1b[31mred\x9b31m\x9d0;title\x9c\u202eevil\u202c\u2066x\u2069"
-    "[bold]markup[/bold]\ud800\x7f\u2028\r\x00\x08end"
+    "[bold]markup[/bold]\ud800\x7f\u2028\r\x00\x08\u200bhid\U000e0069\U000e0067den\ufeffend"
 )
 FIVE_THOUSAND_DIGITS = "9" * 5000
 """Past Python's str-to-int limit: `json.loads` raises ValueError on such a number."""
 _RAW_CONTROL = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+    "\u200b\u200e\u200f\u061c\u180e\u2060-\u2064\u206a-\u206f\ufeff\U000e0000-\U000e007f]"
 )
+_SUBDIVISION_FLAG = re.compile(
+    "\U0001f3f4[\U000e0030-\U000e0039\U000e0061-\U000e007a]{2,7}\U000e007f"
+)
+"""The one place tag characters belong: a flag such as Scotland's."""
 
 
 def raw_controls(text: str | bytes) -> list[str]:
@@ -34,7 +39,7 @@ def raw_controls(text: str | bytes) -> list[str]:
     be valid UTF-8, so a lone surrogate cannot hide in them either."""
     if isinstance(text, bytes):
         text = text.decode("utf-8")
-    return _RAW_CONTROL.findall(text)
+    return _RAW_CONTROL.findall(_SUBDIVISION_FLAG.sub("", text))
 
 
 def nested(levels: int, leaf: object = "bottom") -> object:

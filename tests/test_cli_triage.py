@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tests.test_cli import run
 from tui import cli_triage, triage
+from tui.backends.sentry_parse import parse_issue
 from tui.demo import demo_server
 from tui.demo.server import DemoSentryServer
 
@@ -37,7 +39,11 @@ def test_ignore_for_a_duration(
     named = first_short_ids(sentry, 2)
     code, out, _ = run(capsys, "--demo", "issues", "ignore", *named, "--for", "2h")
     assert code == 0
-    assert out.splitlines() == [f"{s}: ignored (archived_until_condition_met)" for s in named]
+    heads, ends = zip(*(line.rsplit(" until ", 1) for line in out.splitlines()), strict=True)
+    assert list(heads) == [f"{s}: ignored (archived_until_condition_met," for s in named]
+    for end in ends:
+        when = datetime.strptime(end, "%Y-%m-%d %H:%M UTC)").replace(tzinfo=UTC)
+        assert abs(when - (datetime.now(UTC) + timedelta(hours=2))) < timedelta(minutes=2)
     assert writes(sentry) == [
         {
             "status": "ignored",
@@ -68,10 +74,13 @@ def test_assign_to_a_team_then_none(
     capsys: pytest.CaptureFixture[str], sentry: DemoSentryServer
 ) -> None:
     [named] = first_short_ids(sentry, 1)
+    # The status words are the demo issue's own (`unresolved (regressed)`, ...).
+    detail = parse_issue(next(i for i in sentry.issues.values() if i["shortId"] == named))
+    shown = f"{named}: unresolved" + (f" ({detail.status_detail})" if detail.status_detail else "")
     code, out, _ = run(capsys, "--demo", "issues", "assign", named, "--to", "team:checkout")
-    assert code == 0 and out == f"{named}: unresolved (new), assigned to team:checkout\n"
+    assert code == 0 and out == f"{shown}, assigned to team:checkout\n"
     code, out, _ = run(capsys, "--demo", "issues", "assign", named, "--to", "none")
-    assert code == 0 and out == f"{named}: unresolved (new)\n"
+    assert code == 0 and out == f"{shown}\n"
     assert writes(sentry) == [{"assignedTo": "team:11"}, {"assignedTo": ""}]
 
 
@@ -98,10 +107,10 @@ def test_members_json_and_comment_then_activity(
     [named] = first_short_ids(sentry, 1)
     assert run(capsys, "--demo", "issues", "comment", named, "on it [bold]")[0] == 0
     code, out, _ = run(capsys, "--demo", "issues", "activity", named, "--json")
-    assert [(a["kind"], a["text"]) for a in json.loads(out)] == [
-        ("note", "on it [bold]"),
-        ("first_seen", ""),
-    ]
+    history = [(a["kind"], a["text"]) for a in json.loads(out)]
+    # The comment first, then what the issue went through before, back to its first event.
+    assert history[0] == ("note", "on it [bold]")
+    assert history[-1] == ("first_seen", "")
 
 
 def test_activity_says_when_there_is_none(capsys: pytest.CaptureFixture[str]) -> None:

@@ -184,7 +184,8 @@ async def test_the_tui_shows_a_hostile_issue_and_event_inert() -> None:
     server.issue["count"] = float("inf")
     backend = SentryBackend.connect(DEMO_URL, "token", DEMO_ORG, transport=server.transport())
     app = StackdeckApp(backend, clock=fixed_clock)
-    async with app.run_test(size=(120, 36)) as pilot:
+    # Tall enough for the issue header and the whole focused frame with its vars.
+    async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("enter")

@@ -313,3 +313,22 @@ def test_config_loader(
     path.write_text("\n".join(lines), encoding="utf-8", errors="surrogatepass")
     with contextlib.suppress(ConfigError):
         parse_config_file(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("pay\u200bnow", "pay\\u200bnow"),  # zero-width space: two strings that look alike
+        ("ok\U000e0069\U000e0067\U000e006eore", "ok\\U000e0069\\U000e0067\\U000e006eore"),
+        ("\ufeffBOM", "\\ufeffBOM"),
+        ("family 👨\u200d👩\u200d👧", "family 👨\u200d👩\u200d👧"),  # ZWJ joins emoji
+        ("flag \U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f", None),
+        ("\U0001f3f4\U000e0067" * 3, "\U0001f3f4\\U000e0067" * 3),  # tags outside a flag
+    ],
+)
+def test_invisible_characters_are_shown_except_where_emoji_need_them(
+    text: str, shown: str | None
+) -> None:
+    assert sanitize(text) == (text if shown is None else shown)
+    assert json.loads(dumps_json(text)) == text
+    assert raw_controls(dumps_json(text)) == []

@@ -35,6 +35,10 @@ ENGINE_MODULES = [
     "tui.terminal.local_files",
     "tui.triage",
     "tui.cli_triage",
+    "tui.symbol_sets",
+    "tui.symbols.missing",
+    "tui.backends.posthog_symbol_sets",
+    "tui.cli_symbols",
 ]
 
 

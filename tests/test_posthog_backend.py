@@ -74,7 +74,7 @@ async def test_list_sends_exactly_the_documented_error_tracking_query() -> None:
             "orderBy": "last_seen",
             "orderDirection": "DESC",
             "status": "active",
-            "volumeResolution": 0,
+            "volumeResolution": 20,
             "limit": 50,
             "offset": 0,
         }
@@ -556,3 +556,13 @@ async def test_a_symbol_set_larger_than_the_cap_is_abandoned(
     monkeypatch.setattr("tui.backends.posthog.MAX_SYMBOL_SET_BYTES", 1024)
     with pytest.raises(LookupFailed, match="larger than 1024 bytes"):
         await backend.fetch_symbol_set(load_demo_data()["chunk_id"])
+
+
+async def test_list_carries_the_volume_trend_counted_from_the_events() -> None:
+    server, backend = serve()
+    issues = (await backend.list_issues(ALL)).issues
+    for issue in issues:
+        assert len(issue.trend) == 20
+        # Each bucket is a twentieth of the list's 14 days.
+        assert issue.trend_bucket == 14 * 86400 // 20
+    assert sum(sum(i.trend) for i in issues) == sum(i.count for i in issues)

@@ -338,3 +338,28 @@ async def test_chunk_id_source_reports_a_corrupt_blob_once() -> None:
             await source.find(request)
     assert calls == ["c1"]
     assert await source.find(MapRequest("https://x/a.js")) is None
+
+
+def test_volume_range_is_the_trend_with_the_bucket_the_query_asked_for() -> None:
+    result = {"id": "01981c4e-7b2a-7c3d-9e4f-5a6b7c8d9e0f", "name": "TypeError"}
+    volume = {"aggregations": {"occurrences": 6, "volumeRange": [0, 1, "2", -3, None, 3]}}
+    issue = parse_issue({**result, **volume}, bucket_seconds=3600)
+    assert (issue.trend, issue.trend_bucket) == ((0, 1, 2, 0, 0, 3), 3600)
+    # Without a bucket size the counts cannot be placed in time: no trend.
+    assert parse_issue({**result, **volume}).trend == ()
+    assert parse_issue(result, bucket_seconds=3600).trend == ()
+
+
+def test_first_release_comes_from_the_first_events_exception_releases() -> None:
+    # `first_event` as ErrorTrackingQuery returns it: HogQL's properties are a JSON string;
+    # `$exception_releases` maps a release id to the release's info.
+    releases = {"0194": {"id": "0194", "version": "shop-web@1.9.0", "project": "shop-web"}}
+    first_event = {
+        "uuid": "0194d2c5-0000-7000-8000-000000000001",
+        "properties": json.dumps({"$exception_releases": releases}),
+    }
+    result = {"id": "01981c4e-7b2a-7c3d-9e4f-5a6b7c8d9e0f", "name": "TypeError"}
+    issue = parse_issue({**result, "first_event": first_event})
+    assert (issue.first_release, issue.last_release) == ("shop-web@1.9.0", "")
+    assert parse_issue({**result, "first_event": {"properties": "{}"}}).first_release == ""
+    assert parse_issue({**result, "first_event": {"properties": "not json"}}).first_release == ""

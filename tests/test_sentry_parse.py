@@ -151,3 +151,43 @@ def test_separate_pre_and_post_context_win_over_numbered_pairs() -> None:
         }
     )
     assert frame.pre_context == ("a",) and frame.post_context == ()
+
+
+def test_issue_list_item_carries_the_hourly_trend_and_sentrys_priority() -> None:
+    issue = parse_issue(load("sentry", "sentry_issue_list_item.json"))
+    assert issue.trend == (12, 0, 31)
+    assert issue.trend_bucket == 3600
+    assert issue.server_priority == "high"
+    # The list item has no releases: Sentry puts them on the issue detail only.
+    assert (issue.first_release, issue.last_release) == ("", "")
+
+
+def test_issue_detail_names_releases_and_environments() -> None:
+    # Shaped as Sentry's GroupDetailsEndpoint adds them (`firstRelease`/`lastRelease` are
+    # serialized releases, `tags` carries each key's top values).
+    detail = {
+        **load("sentry", "sentry_issue_list_item.json"),
+        "firstRelease": {"version": "billing-api@2.13.0", "shortVersion": "2.13.0"},
+        "lastRelease": {"version": "billing-api@2.14.1", "shortVersion": "2.14.1"},
+        "tags": [
+            {"key": "level", "topValues": [{"value": "error", "count": 3}]},
+            {
+                "key": "environment",
+                "topValues": [{"value": "production", "count": 2}, {"value": "staging"}],
+            },
+        ],
+    }
+    issue = parse_issue(detail)
+    assert (issue.first_release, issue.last_release) == ("billing-api@2.13.0", "billing-api@2.14.1")
+    assert issue.environments == ("production", "staging")
+
+
+def test_glitchtips_empty_stats_give_no_trend() -> None:
+    issue = parse_issue(load("glitchtip", "org_issues_list_default.json")[0])
+    assert (issue.trend, issue.trend_bucket, issue.server_priority) == ((), 0, "")
+
+
+def test_a_single_stats_point_takes_its_bucket_from_the_period() -> None:
+    issue = parse_issue({"id": "1", "stats": {"14d": [[1755705600, 4]]}})
+    assert (issue.trend, issue.trend_bucket) == ((4,), 86400)
+    assert parse_issue({"id": "1", "stats": {"24h": [["x"], None, 7]}}).trend == ()

@@ -212,6 +212,27 @@ async def test_an_ignore_condition_read_back_is_restored_by_undo() -> None:
     }
 
 
+async def test_an_ignore_for_a_time_reads_back_as_its_end_and_undo_ignores_for_what_is_left() -> (
+    None
+):
+    server, backend = serve()
+    named = short_ids(server, 1)
+    sent = datetime.now(UTC)
+    ignored = await triage.apply_change(
+        backend, named, StatusChange(StatusAction.IGNORE, until=IgnoreUntil(minutes=120))
+    )
+    until = ignored.results[0].after.ignore_until if ignored.results[0].after else None
+    assert until is not None and until.minutes is None and until.until is not None
+    assert 119 * 60 <= (until.until - sent).total_seconds() <= 121 * 60
+    assert f"until {until.until:%Y-%m-%d %H:%M} UTC" in triage.state_words(
+        ignored.results[0].after  # type: ignore[arg-type]
+    )
+    record = await triage.apply_change(backend, named, RESOLVE)
+    server.requests.clear()
+    await triage.undo(backend, record)
+    assert [b for _, _, b in writes(server)][0]["statusDetails"]["ignoreDuration"] in (119, 120)
+
+
 async def test_assign_unassign_and_undo_an_assignment() -> None:
     server, backend = serve()
     named = short_ids(server, 2)
@@ -258,11 +279,10 @@ async def test_comment_then_activity_shows_it_newest_first() -> None:
     assert writes(server)[-1][2] == {"text": "looking into it"}
     await triage.apply_change(backend, [named], RESOLVE)
     history = await triage.issue_activity(backend, named)
-    assert [(a.kind, a.text) for a in history] == [
-        ("set_resolved", ""),
-        ("note", "looking into it"),
-        ("first_seen", ""),
-    ]
+    kinds = [(a.kind, a.text) for a in history]
+    # Newest first: the resolve, the comment, then the issue's earlier history to its start.
+    assert kinds[:2] == [("set_resolved", ""), ("note", "looking into it")]
+    assert kinds[-1] == ("first_seen", "")
 
 
 GLITCHTIP_COMMENT = {

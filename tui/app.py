@@ -60,6 +60,15 @@ class StackdeckApp(App[None]):
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("P", "pick_profile", "Profiles", tooltip="switch server", id="app.profiles"),
+        # Not in the footer, whose width the screens' own keys need: in help and the palette.
+        Binding(
+            "S",
+            "symbol_sets",
+            "Symbol sets",
+            show=False,
+            tooltip="source maps",
+            id="app.symbol_sets",
+        ),
         Binding(
             "asterisk",
             "toggle_mask",
@@ -86,10 +95,13 @@ class StackdeckApp(App[None]):
         watch: bool = False,
         watch_interval: float = WATCH_INTERVAL,
         profile: Profile | None = None,
+        symbols_profile: str = "",
         mask_pii: bool = False,
         linkable: Sequence[Profile] = (),
     ) -> None:
         super().__init__()
+        self.symbols_profile = symbols_profile or profile_name
+        """The name the symbol cache keeps this profile's missing maps under."""
         set_masking(mask_pii)
         self.mask_signal: Signal[bool] = Signal(self, "mask")
         self.linkable = tuple(linkable)
@@ -255,7 +267,7 @@ class StackdeckApp(App[None]):
             return
         close_previous, previous_mode = self.close_session, self.current_mode
         self.backend, self.symbolicate = session.backend, session.symbolicate
-        self.profile = session.profile
+        self.profile, self.symbols_profile = session.profile, session.symbols_profile
         self.close_session, self.profile_name = session.aclose, name
         self.read_only = session.profile.read_only
         # Each profile gets a mode of its own: its screen stack starts afresh, and the old
@@ -294,6 +306,24 @@ class StackdeckApp(App[None]):
         self.mask_signal.publish(masking())
         self.notify("PII masked" if masking() else "PII shown", timeout=2)
 
+    def action_symbol_sets(self) -> None:
+        from tui.config import app_dirs
+        from tui.screens.symbol_sets import SymbolSetsScreen
+        from tui.symbols.cache import SymbolCache
+
+        if isinstance(self.screen, SymbolSetsScreen):
+            return
+        cache = SymbolCache(app_dirs().cache / "symbols")
+        title = " · ".join(part for part in (self.profile_name, self.backend.name) if part)
+        screen = SymbolSetsScreen(
+            self.backend,
+            cache,
+            self.symbols_profile,
+            title=title,
+            read_only_profile=self.read_only_profile,
+        )
+        self.push_screen(screen)
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
@@ -316,7 +346,7 @@ class StackdeckApp(App[None]):
             keys = f"key: {self.get_key_display(binding)} · {binding.id}"
             yield SystemCommand(binding.description, keys, run)
         if isinstance(screen, IssueListScreen):
-            for sort in self.backend.sort_options:
+            for sort in screen.sort_choices:
                 yield SystemCommand(
                     f"Sort by {sort}", "reload the list", partial(screen.set_sort, sort)
                 )

@@ -73,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return EXIT_USAGE
         return int(args.handler(args, profile))
     except ConfigError as exc:
+        if callable(without := getattr(args, "without_profile", None)):
+            return int(without(args, f"no profile: {exc}"))  # what it can do without one
         echo(f"stackdeck: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BackendError as exc:
@@ -149,7 +151,7 @@ def build_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:
         )
         check = config_commands.add_parser("check", help="validate and call the server once")
         check.set_defaults(handler=_config_check)
-    add_symbol_commands(commands, wanted)
+    add_symbol_commands(commands, wanted, common, _with_session)
     return parser
 
 
@@ -157,7 +159,10 @@ def _add_issue_actions(issues: argparse.ArgumentParser, common: argparse.Argumen
     issue_commands = issues.add_subparsers(dest="issues_command", metavar="ACTION", required=True)
     listing = issue_commands.add_parser("list", help="list issues", parents=[common])
     listing.add_argument("--query", default="is:unresolved", help="server search query")
-    listing.add_argument("--sort", default="date", help="date, new, freq, ... (by backend)")
+    listing.add_argument(
+        "--sort", default="date", help="date, new, freq, ... (by backend), or priority"
+    )
+    listing.add_argument("--release", default="", help="only issues seen in this release")
     listing.add_argument("--limit", type=positive, default=25, help="how many issues at most")
     listing.add_argument("--environment", default="", help="only this environment")
     listing.add_argument("--project", action="append", default=[], help="project slug or id")
@@ -167,7 +172,11 @@ def _add_issue_actions(issues: argparse.ArgumentParser, common: argparse.Argumen
     show = issue_commands.add_parser("show", help="show an issue's event", parents=[common])
     show.add_argument("issue", help="issue id or short id")
     show.add_argument("--event", default="latest", help="latest, oldest, recommended or an id")
-    show.add_argument("--json", action="store_true", help="print JSON")
+    shown_as = show.add_mutually_exclusive_group()
+    shown_as.add_argument("--json", action="store_true", help="print JSON")
+    shown_as.add_argument(
+        "--raw", action="store_true", help="print the trace as the SDK's language prints it"
+    )
     show.add_argument(
         "--grouping",
         action="store_true",
@@ -234,6 +243,7 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
         watch=args.watch,
         watch_interval=config.watch_interval,
         profile=session.profile,
+        symbols_profile=session.symbols_profile,
         mask_pii=args.mask_pii,
         linkable=args.linkable,
     )
@@ -242,32 +252,48 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
 
 
 def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
-    from tui.model import IssueQuery, to_jsonable
+    from datetime import UTC, datetime
+
+    from tui.cli_health import issue_json, scored_note
+    from tui.model import IssueQuery
+    from tui.priority import PRIORITY_SORT, ranked, server_query
+    from tui.release_details import wants_details, with_details
 
     query = IssueQuery(
-        query=args.query,
+        query=f"{args.query} release:{args.release}".strip() if args.release else args.query,
         sort=args.sort,
         environment=args.environment,
         projects=tuple(args.project),
         limit=min(args.limit, 100),
     )
 
-    async def fetch(session: Session) -> tuple[list[Issue], str | None]:
+    by_priority = args.sort == PRIORITY_SORT
+
+    async def fetch(session: Session) -> tuple[list[Issue], bool, str | None]:
+        backend = session.backend
+        asked = server_query(query, backend.sort_options)
         issues: list[Issue] = []
         cursor: str | None = None
         while len(issues) < args.limit:
-            page = await session.backend.list_issues(query, cursor)
+            page = await backend.list_issues(asked, cursor)
             issues.extend(page.issues)
             cursor = page.next_cursor
             if not cursor or not page.issues:
                 break
-        return issues[: args.limit], _stale_since(session)
+        issues = issues[: args.limit]
+        if (args.json or by_priority) and wants_details(backend):
+            issues = await with_details(backend, issues)  # releases, environments
+        return issues, cursor is not None, _stale_since(session)
 
-    issues, stale_since = _with_session(args, profile, fetch)
+    issues, more, stale_since = _with_session(args, profile, fetch)
+    now = datetime.now(UTC)
+    if by_priority:
+        issues = ranked(issues, now, args.environment)
+        echo(scored_note(len(issues), more), file=sys.stderr)
     if args.json:
         # Offline, each issue says how old it is: the output stays a list either way.
         stale = {} if stale_since is None else {"stale_since": stale_since}
-        print_json([{**to_jsonable(issue), **stale} for issue in issues])
+        print_json([{**issue_json(i, now, args.environment), **stale} for i in issues])
     else:
         from tui.render.report import print_issue_table
 
@@ -276,21 +302,29 @@ def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
 
 
 def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
+    from datetime import UTC, datetime
+
+    from tui.cli_health import issue_json
     from tui.model import to_jsonable
 
     async def fetch(session: Session) -> tuple[Issue, Event, str | None]:
         issue, event = await session.open_issue(args.issue, args.event)
         if args.grouping:
             event = await _with_grouping(session.backend, issue, event)
-        return issue, await session.symbolicate(event), _stale_since(session)
+        return issue, await session.symbolicate(event, issue.short_id), _stale_since(session)
 
     issue, event, stale_since = _with_session(args, profile, fetch)
     if args.json:
-        shown = {"issue": to_jsonable(issue), "event": to_jsonable(event)}
+        shown = {"issue": issue_json(issue, datetime.now(UTC)), "event": to_jsonable(event)}
         shown["grouping"] = to_jsonable(event.grouping)
         if event.links:
             shown["links"] = _links_json(event.links, args.linkable, profile.name)
         print_json(shown if stale_since is None else {**shown, "stale_since": stale_since})
+    elif args.raw:
+        from tui.render.raw import raw_trace
+
+        # Already sanitised; written as is so that Java's tab-indented frames keep their tabs.
+        sys.stdout.write(raw_trace(event))
     else:
         from tui.render.report import print_event_report
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,13 @@ from tui.cli_output import echo, print_json
 from tui.sanitize import sanitize
 
 if TYPE_CHECKING:
+    from tui.config import Profile
+    from tui.session import Session
+    from tui.symbol_sets import SymbolOverview
     from tui.symbols import SymbolCache
+
+SessionRunner = Callable[[argparse.Namespace, Any, Callable[[Any], Awaitable[Any]]], Any]
+"""`tui.cli`'s `_with_session`: runs `work(session)` for the profile, then closes the session."""
 
 # The symbol engine, the config and asyncio are imported by the command that runs: parsing
 # `stackdeck --help` builds these parsers and must not load them.
@@ -24,15 +30,18 @@ _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMG]?)i?B?", re.IGNORECASE)
 
 
 def add_symbol_commands(
-    commands: argparse._SubParsersAction[Any], wanted: Callable[[str], bool]
+    commands: argparse._SubParsersAction[Any],
+    wanted: Callable[[str], bool],
+    common: argparse.ArgumentParser,
+    run: SessionRunner,
 ) -> None:
     """`sourcemap` and `symbols`, with their actions only where `wanted` (see `build_parser`)."""
     sourcemap = commands.add_parser("sourcemap", help="source-map tools")
     if wanted("sourcemap"):
         _add_sourcemap_actions(sourcemap)
-    symbols = commands.add_parser("symbols", help="the local source-map cache")
+    symbols = commands.add_parser("symbols", help="source maps: the local cache and the server's")
     if wanted("symbols"):
-        _add_symbols_actions(symbols)
+        _add_symbols_actions(symbols, common, run)
 
 
 def _add_sourcemap_actions(sourcemap: argparse.ArgumentParser) -> None:
@@ -48,7 +57,9 @@ def _add_sourcemap_actions(sourcemap: argparse.ArgumentParser) -> None:
     resolve.set_defaults(standalone=_resolve)
 
 
-def _add_symbols_actions(symbols: argparse.ArgumentParser) -> None:
+def _add_symbols_actions(
+    symbols: argparse.ArgumentParser, common: argparse.ArgumentParser, run: SessionRunner
+) -> None:
     symbols_commands = symbols.add_subparsers(
         dest="symbols_command", metavar="ACTION", required=True
     )
@@ -58,9 +69,24 @@ def _add_symbols_actions(symbols: argparse.ArgumentParser) -> None:
     add.add_argument("targets", nargs="+", metavar="PATH|URL")
     add.add_argument("--json", action="store_true", help="print JSON")
     add.set_defaults(standalone=_add)
-    listing = symbols_commands.add_parser("list", help="cached maps, most recently used first")
+    listing = symbols_commands.add_parser(
+        "list", help="cached maps, the server's symbol sets and missing maps", parents=[common]
+    )
     listing.add_argument("--json", action="store_true", help="print JSON")
-    listing.set_defaults(standalone=_list)
+    # Without a usable profile, the cache alone (it needs no server).
+    listing.set_defaults(
+        handler=lambda args, profile: _list(run, args, profile),
+        without_profile=lambda args, why: _print_overview(args, _local(None), why),
+    )
+    upload = symbols_commands.add_parser(
+        "upload",
+        help="upload a minified file and its map to the server (PostHog)",
+        parents=[common],
+    )
+    upload.add_argument("path", type=Path, metavar="PATH", help="the .js (map beside it) or .map")
+    upload.add_argument("--chunk-id", default="", help="default: the file's //# chunkId= comment")
+    upload.add_argument("--json", action="store_true", help="print JSON")
+    upload.set_defaults(handler=lambda args, profile: _upload(run, args, profile), mutates=True)
     prune = symbols_commands.add_parser("prune", help="evict least recently used maps")
     prune.add_argument(
         "--max-size",
@@ -126,21 +152,67 @@ def _add(args: argparse.Namespace) -> int:
     return EXIT_ERROR if any("error" in r for r in results) else 0
 
 
-def _list(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
+def _local(profile: Profile | None, demo: bool = False) -> SymbolOverview:
+    from tui.symbol_sets import local_overview
 
-    from tui.symbols import commands as symbol_commands
+    key = ("demo:" if demo else "") + profile.name if profile else ""
+    return local_overview(cache(), key)
 
-    entries = symbol_commands.list_entries(cache())
+
+def _list(run: SessionRunner, args: argparse.Namespace, profile: Profile) -> int:
+    import dataclasses
+
+    from tui.symbol_sets import server_side
+
+    async def listed(session: Session) -> SymbolOverview:
+        local = _local(profile, session.demo)
+        server = await server_side(session.backend, offline=session.offline)
+        return dataclasses.replace(local, server=server)
+
+    return _print_overview(args, run(args, profile, listed))
+
+
+def _print_overview(args: argparse.Namespace, overview: SymbolOverview, why: str = "") -> int:
+    import dataclasses
+
+    from tui.render.symbol_sets import overview_lines
+    from tui.symbol_sets import ServerSide, overview_json
+
+    if why:
+        overview = dataclasses.replace(overview, server=ServerSide(unavailable=why))
     if args.json:
-        print_json(entries)
-        return 0
-    for entry in entries:
-        used = datetime.fromtimestamp(entry["last_used"], UTC).strftime("%Y-%m-%d %H:%M")
-        size = f"{entry['size'] / (1 << 20):.1f}M"
-        echo(f"{entry['digest'][:12]}  {size:>7}  {used}  {sanitize(entry['origin'])}")
-    if not entries:
-        echo("the symbol cache is empty")
+        print_json(overview_json(overview))
+    else:
+        for line in overview_lines(overview):
+            echo(line)
+    return 0
+
+
+def _upload(run: SessionRunner, args: argparse.Namespace, profile: Profile) -> int:
+    from tui.backends.errors import BackendError
+    from tui.model import to_jsonable
+    from tui.symbol_sets import read_local_set, upload
+    from tui.symbols.sources import LookupFailed
+
+    try:
+        local = read_local_set(args.path, args.chunk_id)
+    except (OSError, LookupFailed) as exc:
+        echo(f"stackdeck: {sanitize(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+
+    async def send(session: Session) -> Any:
+        return await upload(session.backend, local)
+
+    try:
+        stored = run(args, profile, send)
+    except BackendError as exc:
+        echo(f"stackdeck: upload of {sanitize(local.chunk_id)}: {sanitize(exc)}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.json:
+        print_json(to_jsonable(stored))
+    else:
+        where, ref = sanitize(local.location), sanitize(stored.ref)
+        echo(f"uploaded {where}: the server lists symbol set {ref} as stored")
     return 0
 
 

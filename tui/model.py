@@ -9,7 +9,7 @@ import dataclasses
 import enum
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -42,6 +42,8 @@ class Feature(enum.StrEnum):
     ASSIGN = "assign"
     ACTIVITY = "activity"
     COMMENT = "comment"
+    SYMBOL_SETS = "symbol_sets"
+    SYMBOL_UPLOAD = "symbol_upload"
 
 
 @dataclass(frozen=True)
@@ -100,11 +102,13 @@ class IgnoreUntil:
     users: int | None = None
     users_window: int | None = None
     escalating: bool = False
+    until: datetime | None = None
+    """When an ignore for a time ends, as the server reports it (Sentry's `ignoreUntil`)."""
 
     @property
     def features(self) -> tuple[Feature, ...]:
         wanted = (
-            (self.minutes, Feature.IGNORE_FOR),
+            (self.minutes or self.until, Feature.IGNORE_FOR),
             (self.events, Feature.IGNORE_UNTIL_EVENTS),
             (self.users, Feature.IGNORE_UNTIL_USERS),
             (self.escalating, Feature.IGNORE_UNTIL_ESCALATING),
@@ -115,6 +119,8 @@ class IgnoreUntil:
         parts = []
         if self.minutes:
             parts.append(f"for {self.minutes} min")
+        if self.until:
+            parts.append(f"until {self.until.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
         if self.events:
             window = f" in {self.events_window} min" if self.events_window else ""
             parts.append(f"until {self.events} more events{window}")
@@ -208,6 +214,19 @@ class Issue:
     assignee: Assignee | None = None
     ignore_until: IgnoreUntil | None = None
     """The condition the server reports for an ignored issue, where it says one."""
+    first_release: str = ""
+    last_release: str = ""
+    """Versions the issue was first and last seen in, where the server says (Sentry's issue
+    detail, the demo); "" when it does not."""
+    trend: tuple[int, ...] = ()
+    """Events per time bucket over the list's period, oldest first (Sentry `stats`, PostHog
+    `volumeRange`); () where the server sends none."""
+    trend_bucket: int = 0
+    """Seconds each `trend` bucket spans."""
+    server_priority: str = ""
+    """The server's own priority (Sentry: `high`, `medium`, `low`); "" elsewhere."""
+    environments: tuple[str, ...] = ()
+    """Environments the issue was seen in, where the server lists them (Sentry's detail tags)."""
 
     @property
     def triage_state(self) -> tuple[object, ...]:
@@ -264,6 +283,18 @@ class Frame:
     context_source: str = ""
     """"" when the context lines came with the event, `local` when read from this machine's
     copy of the file (the event had none)."""
+    instruction_addr: str = ""
+    """Native frames: addresses as lowercase `0x…` hex, "" when absent or unreadable."""
+    symbol_addr: str = ""
+    image_addr: str = ""
+    addr_mode: str = ""
+    """How the addresses are meant: "" or `abs` absolute, `rel:N` relative to image N."""
+    trust: str = ""
+    """How the unwinder found this frame: `context`, `cfi`, `fp`, `scan`, `prewalked`, ..."""
+    raw_function: str = ""
+    """The function's name before demangling or cleaning, as the symbol file has it."""
+    symbol: str = ""
+    """The mangled symbol name."""
 
     @property
     def display_path(self) -> str:
@@ -284,6 +315,38 @@ class Stacktrace:
     frames: tuple[Frame, ...] = ()
     frames_omitted: tuple[int, int] | None = None
     """1-based `[start, end)` range of frames the SDK dropped, between frames start-1 and start."""
+    registers: dict[str, str] = field(default_factory=dict)
+    """Register values at the newest frame (native crashes), names in the SDK's order."""
+
+
+@dataclass(frozen=True)
+class HeldLock:
+    """A lock a thread holds or waits for (sentry-java's `held_locks`)."""
+
+    address: str
+    kind: str = ""
+    """`locked`, `waiting`, `sleeping`, `blocked`, or the server's own word."""
+    class_name: str = ""
+    package_name: str = ""
+    thread_id: str = ""
+    """The thread that owns the lock."""
+
+    @property
+    def name(self) -> str:
+        return ".".join(part for part in (self.package_name, self.class_name) if part)
+
+
+@dataclass(frozen=True)
+class Thread:
+    """One thread of the `threads` interface: the crashed one, the current one, the others."""
+
+    id: str
+    name: str = ""
+    crashed: bool = False
+    current: bool = False
+    state: str = ""
+    stacktrace: Stacktrace | None = None
+    held_locks: tuple[HeldLock, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -321,11 +384,22 @@ class Breadcrumb:
 
 @dataclass(frozen=True)
 class DebugImage:
-    """A `debug_meta` image: for JavaScript, a minified file and the debug id of its map."""
+    """A `debug_meta` image: for JavaScript, a minified file and the debug id of its map; for
+    native code, a loaded library or executable with its address range and symbol status."""
 
     type: str
     code_file: str = ""
     debug_id: str = ""
+    code_id: str = ""
+    debug_file: str = ""
+    image_addr: str = ""
+    image_size: int | None = None
+    arch: str = ""
+    debug_status: str = ""
+    """The server's word on the debug file (Sentry: `found`, `missing`, `unused`, ...)."""
+    unwind_status: str = ""
+    candidates: int | None = None
+    """How many places the server looked for the debug file, when it says."""
 
 
 @dataclass(frozen=True)
@@ -398,6 +472,7 @@ class Event:
     environment: str = ""
     exceptions: tuple[ExceptionValue, ...] = ()
     """Reader order: the raised exception first, then what caused it, root cause last."""
+    threads: tuple[Thread, ...] = ()
     breadcrumbs: tuple[Breadcrumb, ...] = ()
     tags: tuple[tuple[str, str], ...] = ()
     contexts: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -481,3 +556,34 @@ def to_jsonable(value: Any, levels: int = 2 * MAX_NESTING) -> Any:
         # spelling Python's json module uses, as a string.
         return NON_FINITE[repr(value)]
     return value
+
+
+class SymbolSetStatus(enum.StrEnum):
+    OK = "ok"
+    FAILED = "failed"
+    """The server recorded why it could not use the set (`failure_reason`)."""
+    NO_FILE = "no file"
+    """Listed, but no file is stored for it (an upload that never finished)."""
+
+
+@dataclass(frozen=True)
+class ServerSymbolSet:
+    """A source-map set as the server lists it: a PostHog symbol set, a Sentry artifact bundle."""
+
+    id: str
+    ref: str
+    """What frames find it by: PostHog's chunk id, Sentry's bundle id."""
+    status: SymbolSetStatus = SymbolSetStatus.OK
+    failure_reason: str = ""
+    created_at: datetime | None = None
+    last_used: datetime | None = None
+    release: str = ""
+    files: int | None = None
+    project: str = ""
+
+
+@dataclass(frozen=True)
+class SymbolSetList:
+    sets: tuple[ServerSymbolSet, ...] = ()
+    truncated: bool = False
+    """More sets are on the server than were listed (listing stops at a bound)."""

@@ -18,7 +18,14 @@ from tui.privacy import mask_pii, masking
 _UNSAFE = r"\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 _CONTROL = re.compile(rf"[\x00-\x08\x0b-\x1f{_UNSAFE}]")
 _CONTROL_WITH_NEWLINES = re.compile(rf"[\x00-\x1f{_UNSAFE}]")
-_JSON_UNSAFE = re.compile(rf"[{_UNSAFE}]")
+# Invisible characters that can hide text or make two different strings look the same:
+# zero-width space, marks, joiners other than ZWJ/ZWNJ (emoji and several scripts need those),
+# the byte-order mark, and Unicode tag characters ("ASCII smuggling"). Tags survive only as a
+# subdivision flag: black flag, 2-7 tag letters or digits, cancel tag.
+_INVISIBLE = "\u200b\u200e\u200f\u061c\u180e\u2060-\u2064\u206a-\u206f\ufeff\U000e0000-\U000e007f"
+_FLAG = "\U0001f3f4[\U000e0030-\U000e0039\U000e0061-\U000e007a]{2,7}\U000e007f"
+_HIDDEN = re.compile(f"({_FLAG})|[{_INVISIBLE}]")
+_JSON_UNSAFE = re.compile(f"[{_UNSAFE}{_INVISIBLE}]")
 """What `json.dumps(ensure_ascii=False)` leaves raw (it escapes C0 itself)."""
 
 
@@ -30,7 +37,13 @@ def _visible(match: re.Match[str]) -> str:
         return chr(0x2400 + code)
     if code == 0x7F:
         return "\u2421"
+    if code > 0xFFFF:
+        return f"\\U{code:08x}"
     return f"\\u{code:04x}" if code > 0xFF else f"\\x{code:02x}"
+
+
+def _unhidden(match: re.Match[str]) -> str:
+    return match.group(1) or _visible(match)
 
 
 def sanitize(value: object, *, multiline: bool = False) -> str:
@@ -48,7 +61,7 @@ def inert(value: object, *, multiline: bool = False) -> str:
     otherwise every newline is shown as a control picture so a title stays on one line.
     """
     text = "" if value is None else str(value)
-    text = text.replace("\t", "    ")
+    text = _HIDDEN.sub(_unhidden, text.replace("\t", "    "))
     if multiline:
         text = text.replace("\r\n", "\n")
         return _CONTROL.sub(_visible, text)
@@ -56,7 +69,11 @@ def inert(value: object, *, multiline: bool = False) -> str:
 
 
 def _json_escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
+    code = ord(match.group())
+    if code > 0xFFFF:  # JSON spells an astral code point as its UTF-16 surrogate pair
+        high, low = divmod(code - 0x10000, 0x400)
+        return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
+    return f"\\u{code:04x}"
 
 
 def dumps_json(data: Any) -> str:

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from tui import config
 from tui.backends import open_backend
 from tui.backends.base import EVENT_LATEST
 from tui.backends.errors import NotFound
-from tui.config import Profile, app_dirs
+from tui.config import Profile
 from tui.offline import CachingBackend, NotCached, OfflineBackend
 from tui.sanitize import sanitize
 from tui.store import Store
@@ -57,13 +58,28 @@ class Session:
             # Named, not pathed: the bundled folder lies wherever stackdeck is installed.
             bundled = Path(str(resources.files("tui.demo") / "data" / "symbols"))
             sources.insert(0, LocalDirSource(bundled, name="the demo's bundled symbols"))
-        return Symbolicator(SymbolCache(app_dirs().cache / "symbols"), sources)
+        # `config.app_dirs` looked up now, not bound at import: it is the one patchable seam.
+        cache = SymbolCache(config.app_dirs().cache / "symbols")
+        return Symbolicator(cache, sources, profile=self.symbols_profile)
 
-    async def symbolicate(self, event: Event) -> Event:
+    @property
+    def symbols_profile(self) -> str:
+        """The name the symbol cache files this profile's missing maps under (the demo apart)."""
+        return ("demo:" if self.demo else "") + self.profile.name
+
+    async def symbolicate(self, event: Event, issue: str = "") -> Event:
         """The event with minified frames resolved locally where a map is found (offline: only
-        from local folders and the symbol cache)."""
-        result = await self.symbolicator.symbolicate(event)
+        from local folders and the symbol cache); maps not found are remembered for `issue`."""
+        result = await self.symbolicator.symbolicate(event, issue or self._short_id(event))
         return result.apply(event)
+
+    def _short_id(self, event: Event) -> str:
+        """The short id of the event's issue, as the store last saw it (the TUI passes none)."""
+        store = getattr(self.backend, "store", None)
+        if not isinstance(store, Store) or not event.issue_id:
+            return ""
+        stored = store.issue(event.issue_id)
+        return stored.value.short_id if stored else ""
 
     @property
     def stale_since(self) -> datetime | None:

@@ -202,7 +202,8 @@ async def add_comment(backend: Backend, issue_id: str, text: str) -> Activity:
 
 def state_words(issue: Issue) -> str:
     """`resolved`, `ignored (archived_until_escalating)`, with `, assigned to X` when assigned."""
-    detail = issue.status_detail
+    until = issue.ignore_until.describe() if issue.ignore_until else ""
+    detail = ", ".join(w for w in (issue.status_detail, until) if w)
     words = f"{issue.status.value} ({detail})" if detail else issue.status.value
     return f"{words}, assigned to {issue.assignee.label}" if issue.assignee else words
 

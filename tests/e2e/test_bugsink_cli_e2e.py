@@ -44,6 +44,12 @@ def test_list_show_resolve_and_regression(
     }
     alpha = next(i for i in listed if i["value"].endswith("alpha"))
     assert (alpha["count"], alpha["status"]) == (2, "unresolved")
+    # Bugsink has no priority of its own: stackdeck scores what it listed, alpha (two events)
+    # above beta (one); both are new today, neither names a release or a trend.
+    ranked = json.loads(run(capsys, config_file, "issues", "list", "--json", "--sort", "priority"))
+    assert [i["id"] for i in ranked][0] == alpha["id"]
+    assert all(i["badges"] == ["new"] and i["priority"]["server_priority"] == "" for i in ranked)
+    assert all((i["first_release"], i["trend"]) == ("", []) for i in ranked)
 
     shown = json.loads(run(capsys, config_file, "issues", "show", alpha["short_id"], "--json"))
     assert shown["issue"]["id"] == alpha["id"]

@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 
 from tui.app import StackdeckApp
 from tui.backends.bugsink import BugsinkBackend
+from tui.model import IssueStatus
 from tui.screens.issue_detail import IssueDetailScreen
 from tui.screens.issue_list import IssueListScreen
 from tui.widgets.issue_table import IssueTable
@@ -78,5 +79,8 @@ async def test_walk_events_resolve_and_see_the_regression(
         send_python_error(project.dsn, "beta")  # the resolved bug is back
         await pilot.press("ctrl+r")
         await settle(app, pilot)
-        assert table(app).get_cell(beta.id, "status").plain == "unresolved"
+        back = next(issue for issue in table(app).issues if issue.id == beta.id)
+        assert back.status is IssueStatus.UNRESOLVED
+        # Unresolved, shown by its badge: Bugsink reports no regression, and it is new today.
+        assert table(app).get_cell(beta.id, "status").plain == "NEW"
         assert (await server_issue(server_api, beta.id))["is_resolved"] is False

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from api_frames import exception_entry, main_exception
+from api_frames import exception_entry, main_exception, threads_entry
 
 
 def iso(timestamp: float | str) -> str:
@@ -148,13 +148,36 @@ def message_entry(event: dict[str, Any]) -> dict[str, Any] | None:
 
 def debugmeta_entry(event: dict[str, Any]) -> dict[str, Any] | None:
     images = (event.get("debug_meta") or {}).get("images") or []
+    if event.get("platform") == "native":
+        images = [_symbolicated(image, event) for image in images]
     return {"type": "debugmeta", "data": {"images": images}} if images else None
+
+
+def _symbolicated(image: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
+    """What Sentry's symbolicator adds to a native image whose debug files were uploaded:
+    `found` for an image some frame points into, `unused` for the others."""
+    used = any(
+        frame.get("image_addr") == image.get("image_addr")
+        for frames in _all_frames(event)
+        for frame in frames
+    )
+    status = "found" if used else "unused"
+    return {**image, "debug_status": status, "unwind_status": status}
+
+
+def _all_frames(event: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    holders = [
+        *((event.get("exception") or {}).get("values") or []),
+        *((event.get("threads") or {}).get("values") or []),
+    ]
+    return [(holder.get("stacktrace") or {}).get("frames") or [] for holder in holders]
 
 
 def entries(event: dict[str, Any]) -> list[dict[str, Any]]:
     candidates = [
         message_entry(event),
         exception_entry(event),
+        threads_entry(event),
         breadcrumbs_entry(event),
         request_entry(event),
         debugmeta_entry(event),

@@ -63,6 +63,8 @@ def api_frame(frame: dict[str, Any]) -> dict[str, Any]:
         "platform": frame.get("platform"),
         "instructionAddr": frame.get("instruction_addr"),
         "symbolAddr": frame.get("symbol_addr"),
+        "imageAddr": frame.get("image_addr"),
+        "addrMode": frame.get("addr_mode"),
         "function": frame.get("function"),
         "rawFunction": frame.get("raw_function"),
         "symbol": frame.get("symbol"),
@@ -89,7 +91,7 @@ def api_stacktrace(stacktrace: dict[str, Any] | None) -> dict[str, Any] | None:
     return {
         "frames": [api_frame(frame) for frame in frames],
         "framesOmitted": stacktrace.get("frames_omitted"),
-        "registers": None,
+        "registers": stacktrace.get("registers"),
         "hasSystemFrames": _has_system_frames(frames),
     }
 
@@ -128,3 +130,26 @@ def exception_entry(event: dict[str, Any]) -> dict[str, Any] | None:
             "hasSystemFrames": _has_system_frames(all_frames),
         },
     }
+
+
+def threads_entry(event: dict[str, Any]) -> dict[str, Any] | None:
+    """`Threads.get_api_context`: camelCase `heldLocks`, state and locks only when set."""
+    values = (event.get("threads") or {}).get("values") or []
+    if not values:
+        return None
+    api_values = []
+    for thread in values:
+        value = {
+            "id": thread.get("id"),
+            "current": thread.get("current"),
+            "crashed": thread.get("crashed"),
+            "name": thread.get("name"),
+            "stacktrace": api_stacktrace(thread.get("stacktrace")),
+            "rawStacktrace": None,
+        }
+        if thread.get("state"):
+            value["state"] = thread["state"]
+        if thread.get("held_locks"):
+            value["heldLocks"] = thread["held_locks"]
+        api_values.append(value)
+    return {"type": "threads", "data": {"values": api_values}}

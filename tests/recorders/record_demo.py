@@ -3,7 +3,7 @@
 One command, from the repository root (needs Node.js 20+ and npm; no network beyond `npm ci`
 the first time, no Sentry account):
 
-    .venv/bin/python tests/recorders/record_demo.py
+    .venv/bin/python tests/recorders/record_demo.py [--python-only]
 
 What it does:
 1. Python: runs the billing app in `billing_app/` behind sentry-sdk's WSGI middleware (and one
@@ -153,17 +153,55 @@ def write_symbols(build: dict[str, Any]) -> None:
         shutil.copyfile(source, symbols / source.name)
 
 
+def fixes(python_events: list[tuple[str, dict[str, Any]]]) -> dict[str, str]:
+    """The last event of each fixed bug before the release that fixed it -> that release."""
+    order = record_python.RELEASES
+    found = {}
+    for bug, fixed_in in record_python.FIXED_IN.items():
+        before = [
+            event
+            for name, event in python_events
+            if name == bug and order.index(event["release"]) < order.index(fixed_in)
+        ]
+        found[before[-1]["event_id"]] = fixed_in
+    return found
+
+
+def clear_main_recording() -> None:
+    """Remove `sentry/issues.json` and its events; the `issues-<topic>.json` recordings of
+    other features, and their events, stay."""
+    main = DATA_DIR / "sentry" / "issues.json"
+    if main.exists():
+        for issue in json.loads(main.read_text()):
+            (DATA_DIR / "sentry" / "events" / f"{issue['id']}.json").unlink(missing_ok=True)
+        main.unlink()
+
+
+def recorded_javascript() -> list[tuple[str, dict[str, Any]]]:
+    """The JavaScript events already committed, for a re-recording of the Python side alone."""
+    found = sorted((DATA_DIR / "ingest" / "javascript").glob("*.json"))
+    return [(path.stem.split("-", 1)[1], json.loads(path.read_text())) for path in found]
+
+
 def main() -> None:
+    """`--python-only` re-records the billing app and keeps the committed JavaScript
+    recordings (no Node.js needed); the source map and bundle stay as they are."""
+    python_only = "--python-only" in sys.argv[1:]
     python_events = record_python.record()
-    js_events, build = record_javascript()
-    for stale in ("ingest", "sentry", "symbols"):
+    if python_only:
+        js_events = recorded_javascript()
+    else:
+        js_events, build = record_javascript()
+    for stale in ("ingest/python",) if python_only else ("ingest", "symbols"):
         shutil.rmtree(DATA_DIR / stale, ignore_errors=True)
+    clear_main_recording()
     write_ingest("python", python_events)
-    write_ingest("javascript", js_events)
-    write_symbols(build)
+    if not python_only:
+        write_ingest("javascript", js_events)
+        write_symbols(build)
     recorded = [(BILLING_API, event) for _, event in python_events]
     recorded += [(SHOP_WEB, event) for _, event in js_events]
-    issues, events = convert(recorded)
+    issues, events = convert(recorded, fixes(python_events))
     _dump(DATA_DIR / "sentry" / "issues.json", issues)
     for issue_id, details in events.items():
         _dump(DATA_DIR / "sentry" / "events" / f"{issue_id}.json", details)

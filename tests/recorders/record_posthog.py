@@ -3,7 +3,7 @@
 One command, from the repository root (needs the `posthog` package in the venv, Node.js 20+ and
 npm; no network beyond `npm ci` the first time, no PostHog account):
 
-    .venv/bin/python tests/recorders/record_posthog.py
+    .venv/bin/python tests/recorders/record_posthog.py [--extra-symbols]
 
 1. Python: the billing app's scenarios (the requests and the ledger job of `record_python.py`)
    inside `posthog.new_context(client=...)` (user and request tags) with the SDK's
@@ -19,6 +19,13 @@ npm; no network beyond `npm ci` the first time, no PostHog account):
    symbol set (by stackdeck's own symbolicator), except the oldest event, processed "before the
    upload" with `resolve_failure` (the reason text is illustrative); `unknown_currency` events
    keep the raw frames the SDK sent, which stackdeck resolves locally by chunk id.
+
+With `--extra-symbols` it records only the symbol-sets feature's event into
+`tui/demo/data/posthog/extra-symbols.json`: the shop bundle served as `admin-7Q2MZ1XA.js` with a
+chunk id for which no symbol set exists (the demo server has none; the bundled symbols folder
+holds only `index-*.js`), run through posthog-js like the rest. Its raw frames (kept as the SDK
+sent them, as for `unknown_currency`) name that chunk id: the map stackdeck cannot find, shown
+under "Missing" on the Symbol sets screen.
 
 Writes `tui/demo/data/posthog/demo.json.xz` (issues, processed events, frame contexts and the
 chunk id; xz keeps the demo data within its size budget) and, under `tests/fixtures/posthog/`,
@@ -74,6 +81,17 @@ STATUSES = {
     "refund_json": "pending_release",
 }
 """Statuses the demo issues start with; the rest are `active`."""
+MISSING_CHUNK_BUG = "admin_cart_without_lines"
+MISSING_CHUNK_BUNDLE = "admin-7Q2MZ1XA.js"
+MISSING_CHUNK_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "https://shop.example.com/assets/admin"))
+MISSING_CHUNK_SESSION = {
+    "user": {"id": "c_0457", "email": "cy@example.com"},
+    "tags": {"page": "admin/orders", "ab.checkout": "one-page"},
+    "cart": {"id": "cart_admin_7", "currency": "EUR"},  # an order saved without its lines
+}
+RAW_JS_BUGS = frozenset({"unknown_currency", MISSING_CHUNK_BUG})
+"""Events whose frames stay as the SDK sent them, for stackdeck to resolve (or miss) locally."""
+EXTRA_SYMBOLS = DEMO_DATA.parent / "extra-symbols.json"
 MACHINE_PROPERTIES = ("$os_version", "$os_distro", "$python_runtime", "$python_version")
 SESSION_META = {
     "c_8812": ("Chrome", "Windows"),
@@ -159,24 +177,46 @@ def _capture(client: Posthog, exc: BaseException) -> None:
 
 def record_javascript_sdk(tmp: Path) -> tuple[list[tuple[str, dict[str, Any]]], Path, str]:
     """The shop's sessions through posthog-js' builder; also the injected bundle, chunk id."""
-    for folder in (JS_DIR, PH_JS_DIR):
-        if not (folder / "node_modules").is_dir():
-            _run(["npm", "ci", "--no-audit", "--no-fund"], folder)
-    build = json.loads(_run(["node", "build.mjs"], JS_DIR))
+    build = _build_shop()
     chunk_id = build["debugId"]
     bundle = tmp / Path(build["bundlePath"]).name
     # Inject into the fresh build; the demo server injects into the committed copy the same way.
     source = Path(build["bundlePath"]).read_text(encoding="utf-8")
     bundle.write_text(inject_chunk_id(source, chunk_id), encoding="utf-8")
-    recorded = []
-    for number, (bug, session) in enumerate(record_demo.JS_SESSIONS):
-        browser, system = SESSION_META[session["user"]["id"]]
-        meta = {"session_id": str(_uuid7(1_763_700_000_000 + number, f"s{number}")), "os": system}
-        out = tmp / f"{number}.json"
-        args = [str(bundle), json.dumps({**session, **meta, "browser": browser}), str(out)]
-        _run(["node", "record.mjs", *args], PH_JS_DIR)
-        recorded.append((bug, json.loads(out.read_text(encoding="utf-8"))))
+    recorded = [
+        (bug, _record_session(bundle, number, session, tmp))
+        for number, (bug, session) in enumerate(record_demo.JS_SESSIONS)
+    ]
     return recorded, bundle, chunk_id
+
+
+def record_missing_chunk(tmp: Path) -> tuple[list[tuple[str, dict[str, Any]]], str]:
+    """The admin bundle's crash, its frames naming a chunk id with no symbol set."""
+    build = _build_shop()
+    bundle = tmp / MISSING_CHUNK_BUNDLE
+    source = Path(build["bundlePath"]).read_text(encoding="utf-8")
+    bundle.write_text(inject_chunk_id(source, MISSING_CHUNK_ID), encoding="utf-8")
+    number = len(record_demo.JS_SESSIONS)  # a session id of its own
+    return [(MISSING_CHUNK_BUG, _record_session(bundle, number, MISSING_CHUNK_SESSION, tmp))], (
+        MISSING_CHUNK_ID
+    )
+
+
+def _build_shop() -> dict[str, Any]:
+    for folder in (JS_DIR, PH_JS_DIR):
+        if not (folder / "node_modules").is_dir():
+            _run(["npm", "ci", "--no-audit", "--no-fund"], folder)
+    build: dict[str, Any] = json.loads(_run(["node", "build.mjs"], JS_DIR))
+    return build
+
+
+def _record_session(bundle: Path, number: int, session: dict[str, Any], tmp: Path) -> Any:
+    browser, system = SESSION_META[session["user"]["id"]]
+    meta = {"session_id": str(_uuid7(1_763_700_000_000 + number, f"s{number}")), "os": system}
+    out = tmp / f"{number}.json"
+    args = [str(bundle), json.dumps({**session, **meta, "browser": browser}), str(out)]
+    _run(["node", "record.mjs", *args], PH_JS_DIR)
+    return json.loads(out.read_text(encoding="utf-8"))
 
 
 def _run(command: list[str], cwd: Path) -> str:
@@ -215,7 +255,7 @@ class Processor:
         )
         if bug == "withdrawn_product":
             await self._resolve_js(exceptions, before_upload=first_of_bug)
-        elif bug != "unknown_currency":
+        elif bug not in RAW_JS_BUGS:
             for exception in exceptions:
                 frames = exception.get("stacktrace", {}).get("frames", [])
                 exception["stacktrace"] = {
@@ -347,8 +387,26 @@ async def process(
     return processor
 
 
+def record_extra_symbols() -> None:
+    """`--extra-symbols`: only the missing-chunk event, into its own file."""
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        javascript, chunk_id = record_missing_chunk(tmp)
+        processor = asyncio.run(process([], javascript, b"", chunk_id, tmp / "cache"))
+    extra = {
+        "issues": list(processor.issues.values()),
+        "events": processor.events,
+        "frames": processor.frames,
+    }
+    EXTRA_SYMBOLS.write_text(json.dumps(extra, ensure_ascii=True, indent=1) + "\n", "utf-8")
+    print(f"{len(processor.events)} event, chunk id {chunk_id}: {EXTRA_SYMBOLS.name}")
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, handlers=[logging.NullHandler()])
+    if sys.argv[1:] == ["--extra-symbols"]:
+        record_extra_symbols()
+        return
     python = record_python_sdk()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)

@@ -34,6 +34,9 @@ from billing_app.services.invoices import Invoice, post_invoices  # noqa: E402
 from billing_app.wsgi import application  # noqa: E402
 
 DSN = "https://0123456789abcdef0123456789abcdef@o4504.ingest.invalid/4504211"
+RELEASES = ("billing-api@2.13.0", "billing-api@2.14.0", "billing-api@2.14.1")
+FIXED_IN = {"card_declined": RELEASES[1]}
+"""Bugs fixed (resolved in Sentry) in a release, that come back in a later one: regressions."""
 HOSTILE_REFERENCE = "PO-[bold red]x[/]-\x1b[31mURGENT\x1b[0m\x07-17"
 
 
@@ -60,6 +63,9 @@ class Request:
     query: str = ""
     tier: str = "standard"
     remote_addr: str = "203.0.113.7"
+    release: str = RELEASES[2]
+    """The deployed version that served the request: card_declined stops in 2.14.0 and comes
+    back in 2.14.1, hostile_message is new in 2.14.1."""
 
 
 REQUESTS: tuple[Request, ...] = (
@@ -69,6 +75,7 @@ REQUESTS: tuple[Request, ...] = (
         "/api/v1/charges",
         ("u_1842", "jane@example.com"),
         {"customer_id": "cus_Q1w2E3", "amount": 4999, "card": "4000000000000002"},
+        release=RELEASES[0],
     ),
     Request(
         "tax_fallback",
@@ -78,6 +85,7 @@ REQUESTS: tuple[Request, ...] = (
         {"items": {"SKU-TEE-01": 2}, "region": "NO"},
         tier="pro",
         remote_addr="198.51.100.4",
+        release=RELEASES[0],
     ),
     Request(
         "card_declined",
@@ -87,6 +95,7 @@ REQUESTS: tuple[Request, ...] = (
         {"customer_id": "cus_Z9x8C7", "amount": 1250, "card": "4000000000000069"},
         tier="pro",
         remote_addr="198.51.100.23",
+        release=RELEASES[0],
     ),
     Request(
         "refund_json",
@@ -94,6 +103,7 @@ REQUESTS: tuple[Request, ...] = (
         "/api/v1/refunds",
         ("u_1842", "jane@example.com"),
         {"charge_id": "ch_3PqR7s", "amount": "19.99"},
+        release=RELEASES[0],
     ),
     Request(
         "bundle_recursion",
@@ -102,6 +112,7 @@ REQUESTS: tuple[Request, ...] = (
         ("u_3104", "sam@example.com"),
         {"items": {"BUNDLE-STARTER": 1}, "region": "DE"},
         remote_addr="192.0.2.41",
+        release=RELEASES[1],
     ),
     Request(
         "export_template",
@@ -111,6 +122,7 @@ REQUESTS: tuple[Request, ...] = (
         query="invoice_id=INV-1042",
         tier="enterprise",
         remote_addr="192.0.2.77",
+        release=RELEASES[1],
     ),
     Request(
         "tax_fallback",
@@ -120,6 +132,7 @@ REQUESTS: tuple[Request, ...] = (
         {"items": {"SKU-MUG-02": 3}, "region": "CH"},
         tier="pro",
         remote_addr="198.51.100.23",
+        release=RELEASES[1],
     ),
     Request(
         "hostile_message",
@@ -174,6 +187,7 @@ REQUESTS: tuple[Request, ...] = (
 
 LEDGER_BATCHES: tuple[tuple[int, ...], ...] = ((2025,), (2024, 2025))
 """Closed ledger periods for each run of the posting job; each run raises an ExceptionGroup."""
+LEDGER_RELEASE = RELEASES[1]
 
 
 def _environ(request: Request) -> dict[str, Any]:
@@ -246,14 +260,11 @@ def _rewrite_paths(event: dict[str, Any]) -> dict[str, Any]:
     return json.loads(text)
 
 
-def record() -> list[tuple[str, dict[str, Any]]]:
-    """Run every scenario; return `(bug, ingestion event)` pairs in the order they happened."""
-    transport = MemoryTransport()
-    logging.basicConfig(level=logging.INFO, handlers=[logging.NullHandler()])
+def _init(transport: MemoryTransport, release: str) -> None:
     sentry_sdk.init(
         dsn=DSN,
         transport=transport,
-        release="billing-api@2.14.1",
+        release=release,
         environment="production",
         server_name="billing-api-7d9f8-abcde",
         include_local_variables=True,
@@ -263,15 +274,28 @@ def record() -> list[tuple[str, dict[str, Any]]]:
         # keeps re-recordings comparable and the data small.
         disabled_integrations=[ModulesIntegration()],
     )
+
+
+def record() -> list[tuple[str, dict[str, Any]]]:
+    """Run every scenario, each under the release that served it (the SDK started again at
+    every deploy); return `(bug, ingestion event)` pairs in the order they happened."""
+    transport = MemoryTransport()
+    logging.basicConfig(level=logging.INFO, handlers=[logging.NullHandler()])
     bugs: list[str] = []
-    scenarios: list[tuple[str, Callable[[], None]]] = [
-        (req.bug, lambda req=req: _send(req)) for req in REQUESTS
+    scenarios: list[tuple[str, str, Callable[[], None]]] = [
+        (req.bug, req.release, lambda req=req: _send(req)) for req in REQUESTS
     ]
     scenarios[4:4] = [
-        ("ledger_group", lambda periods=periods: _run_ledger_job(periods))
+        ("ledger_group", LEDGER_RELEASE, lambda periods=periods: _run_ledger_job(periods))
         for periods in LEDGER_BATCHES
     ]
-    for bug, run in scenarios:
+    deployed = ""
+    for bug, release, run in scenarios:
+        if release != deployed:
+            if deployed:
+                sentry_sdk.get_client().close()
+            _init(transport, release)
+            deployed = release
         before = len(transport.envelopes)
         run()
         sentry_sdk.flush()

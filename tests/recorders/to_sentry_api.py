@@ -260,10 +260,33 @@ def issue_item(group: Group, number: int) -> dict[str, Any]:
     }
 
 
+def status_history(group: Group, fixes: dict[str, str]) -> list[dict[str, Any]]:
+    """The issue's resolve-in-release and regression, newest first, as Sentry's activity
+    records them; each names the event it follows (`eventID`), which the demo server turns
+    into a time once it has replayed the events to the present."""
+    history: list[dict[str, Any]] = []
+    for before, after in zip(group.events, [*group.events[1:], None], strict=True):
+        fixed = fixes.get(before["event_id"])
+        if fixed is None:
+            continue
+        history.append(_activity("set_resolved_in_release", {"version": fixed}, before))
+        if after is not None:
+            history.append(_activity("set_regression", {"version": after["release"]}, after))
+    return history[::-1]
+
+
+def _activity(kind: str, data: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
+    return {"type": kind, "data": data, "user": None, "eventID": event["event_id"]}
+
+
 def convert(
     recorded: list[tuple[Project, dict[str, Any]]],
+    fixes: dict[str, str] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
-    """Issues newest `lastSeen` first, and each issue's events oldest first."""
+    """Issues newest `lastSeen` first, and each issue's events oldest first.
+
+    `fixes` maps the id of a bug's last event before its fix to the release that fixed it:
+    the issue was resolved in that release, and a later event regressed it."""
     recorded = [(project, normalize_js_frames(event)) for project, event in recorded]
     releases: dict[str, str] = {}
     for _, event in sorted(recorded, key=lambda pair: _moment(pair[1])):
@@ -275,6 +298,12 @@ def convert(
     for group in groups:
         numbers[group.project.slug] += 1
         issue = issue_item(group, numbers[group.project.slug])
+        if history := status_history(group, fixes or {}):
+            # Sentry's list says `regressed` until the issue moves on; only the detail has
+            # the activity (the demo server takes it out of the list).
+            regressed = history[0]["type"] == "set_regression"
+            issue.update(substatus="regressed" if regressed else issue["substatus"])
+            issue["activity"] = history
         details = [event_detail(e, issue["id"], group.project, releases) for e in group.events]
         for before, after in zip(details, details[1:], strict=False):
             before["nextEventID"] = after["eventID"]

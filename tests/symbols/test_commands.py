@@ -87,6 +87,6 @@ async def test_add_a_directory_a_map_and_a_url_then_list_and_prune(
     assert results[3] == {"target": "/nope", "error": "/nope: no such file or directory"}
     assert results[4]["added"][0]["keys"][0] == "url:~/app.min.js"
     assert cache.find(CacheKey("url", "~/static/app.terser.js")) is not None
-    listed = commands.list_entries(cache)
-    assert len(listed) == 3 and all(e["size"] > 0 for e in listed)
-    assert commands.prune(cache, max_bytes=0) and commands.list_entries(cache) == []
+    listed = cache.entries()
+    assert len(listed) == 3 and all(e.size > 0 for e in listed)
+    assert commands.prune(cache, max_bytes=0) and cache.entries() == []

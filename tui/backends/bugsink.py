@@ -60,6 +60,8 @@ CAPABILITIES = Capabilities(
         Feature.RESOLVE_IN_RELEASE: "Bugsink resolves in the next release only, not a named one",
         Feature.ASSIGN: "Bugsink issues have no assignee",
         Feature.ACTIVITY: "Bugsink's API can add a comment but cannot read comments or history",
+        Feature.SYMBOL_SETS: "Bugsink's API does not list uploaded source maps",
+        Feature.SYMBOL_UPLOAD: "Bugsink's API does not list uploaded source maps",
     }
 )
 ENDPOINTS = {

@@ -61,6 +61,14 @@ class RateLimit:
         return f"rate limit {budget} left, resets in {max(0, round(self.reset - now))}s"
 
 
+@dataclass(frozen=True)
+class Body:
+    """A request body other than JSON: the bytes and their `Content-Type`."""
+
+    content: bytes
+    content_type: str
+
+
 class ApiClient:
     """Owns one `httpx.AsyncClient` for one server.
 
@@ -120,8 +128,12 @@ class ApiClient:
         params: Params = None,
         json: Any = None,
         read_only: bool | None = None,
+        body: Body | None = None,
     ) -> httpx.Response:
         """Send a request, retrying what is worth retrying; raise a `BackendError` on failure.
+
+        `body` is a ready-made body with its content type (a multipart form), sent instead of
+        `json`.
 
         Only reads are repeated on their own (`read_only` marks a POST that only reads, such as
         a query); a write that may have reached the server is left to `tui.backends.writes`,
@@ -132,7 +144,7 @@ class ApiClient:
         for attempt in range(self._retries + 1):
             last = attempt == self._retries
             try:
-                response = await self._send(method, url, MAX_ANSWER_BYTES, params, json)
+                response = await self._send(method, url, MAX_ANSWER_BYTES, params, json, body)
             except httpx.RequestError as exc:
                 if last or not (repeatable or _never_sent(exc)):
                     raise self._transport_error(url, exc) from exc
@@ -156,11 +168,23 @@ class ApiClient:
         return self._checked(response).content
 
     async def _send(
-        self, method: str, url: str, max_bytes: int, params: Params = None, json: Any = None
+        self,
+        method: str,
+        url: str,
+        max_bytes: int,
+        params: Params = None,
+        json: Any = None,
+        form: Body | None = None,
     ) -> httpx.Response:
         """The response, its body read whole within the deadline and abandoned as soon as it
         grows past `max_bytes` (counted after any Content-Encoding is undone)."""
-        request = self._client.build_request(method, url, params=params, json=json)
+        if form is None:
+            request = self._client.build_request(method, url, params=params, json=json)
+        else:
+            headers = {"Content-Type": form.content_type}
+            request = self._client.build_request(
+                method, url, params=params, content=form.content, headers=headers
+            )
         try:
             async with asyncio.timeout(self._deadline):
                 response = await self._client.send(request, stream=True)

@@ -21,7 +21,7 @@ from tui.backends.base import EVENT_LATEST, EVENT_OLDEST
 from tui.backends.coerce import as_dict, as_id, as_list, as_str, loads_json
 from tui.backends.errors import AuthError, BackendError, InvalidResponse, NotFound, Unsupported
 from tui.backends.grouping import parse_fingerprints
-from tui.backends.http import ApiClient, decode_json, path_segment
+from tui.backends.http import ApiClient, Body, decode_json, path_segment
 from tui.backends.posthog_parse import (
     STATUS_MAP,
     parse_event,
@@ -31,6 +31,7 @@ from tui.backends.posthog_parse import (
     resolved_raw_ids,
     short_id,
 )
+from tui.backends.posthog_symbol_sets import PostHogSymbolSets
 from tui.backends.posthog_symbols import PostHogSymbolSource
 from tui.backends.search import issue_matches
 from tui.backends.writes import bulk_confirmed, confirmed_change, same_issue
@@ -46,8 +47,10 @@ from tui.model import (
     Issue,
     IssuePage,
     IssueQuery,
+    ServerSymbolSet,
     StatusAction,
     StatusChange,
+    SymbolSetList,
 )
 from tui.symbols.sources import LookupFailed
 
@@ -120,7 +123,7 @@ class PostHogBackend:
         offset = int(cursor) if cursor and cursor.isdigit() else 0
         plan = pq.plan_search(query.query)
         data = await self._query(pq.list_query(query, plan, offset), "error_tracking:read")
-        issues = self._issues(data)
+        issues = self._issues(data, pq.bucket_seconds(query.stats_period))
         if plan.residual:
             issues = [i for i in issues if issue_matches(i, plan.residual)]
         more = isinstance(data, Mapping) and bool(data.get("hasMore"))
@@ -248,6 +251,20 @@ class PostHogBackend:
         """This project's symbol sets as a source for the local symbolicator (by chunk id)."""
         return PostHogSymbolSource(self.fetch_symbol_set, name=f"posthog project {self.project}")
 
+    async def symbol_sets(self) -> SymbolSetList:
+        """The project's symbol sets, with the server's failure reasons."""
+        return await self._symbol_set_api.list()
+
+    async def upload_symbol_set(
+        self, chunk_id: str, minified: bytes, source_map: bytes
+    ) -> ServerSymbolSet:
+        """Upload or replace the set for `chunk_id`; the set as the server then lists it."""
+        return await self._symbol_set_api.upload(chunk_id, minified, source_map)
+
+    @property
+    def _symbol_set_api(self) -> PostHogSymbolSets:
+        return PostHogSymbolSets(self._call, self.client, self.downloads)
+
     async def fetch_symbol_set(self, chunk_id: str) -> bytes | None:
         """The blob uploaded for `chunk_id`, None when there is none; `LookupFailed` says why
         one exists but cannot be had."""
@@ -341,16 +358,19 @@ class PostHogBackend:
             raise NotFound(f"{fragment!r} matches several issues ({shown}): give more of the id")
         return hits.pop() if hits else None
 
-    def _issues(self, data: Any) -> list[Issue]:
+    def _issues(self, data: Any, bucket_seconds: int = 0) -> list[Issue]:
         """Parse query results, remembering every id seen for short-id lookups."""
         if not isinstance(data, Mapping) or not isinstance(data.get("results"), list):
             raise InvalidResponse("the error-tracking query answer has no results list")
-        issues = [self._parse_issue(i) for i in data["results"] if isinstance(i, Mapping)]
+        results = [i for i in data["results"] if isinstance(i, Mapping)]
+        issues = [self._parse_issue(i, bucket_seconds) for i in results]
         self._seen.update((i.short_id, i.id) for i in issues)
         return issues
 
-    def _parse_issue(self, data: Mapping[str, Any]) -> Issue:
-        return parse_issue(data, base_url=self.public_url, project=self.project)
+    def _parse_issue(self, data: Mapping[str, Any], bucket_seconds: int = 0) -> Issue:
+        return parse_issue(
+            data, base_url=self.public_url, project=self.project, bucket_seconds=bucket_seconds
+        )
 
     async def _events(
         self,
@@ -421,6 +441,7 @@ class PostHogBackend:
         json: Any = None,
         params: Mapping[str, str] | None = None,
         read_only: bool | None = None,
+        body: Body | None = None,
     ) -> httpx.Response:
         """`/api/projects/{id}/<rest>`, else `/api/environments/{id}/<rest>` on a 404; the
         answer is remembered per route family (`query`, `error_tracking`)."""
@@ -431,7 +452,7 @@ class PostHogBackend:
             url = f"/api/{prefix}/{self.project}/{rest}"
             try:
                 response = await self.client.request(
-                    method, url, json=json, params=params, read_only=read_only
+                    method, url, json=json, params=params, read_only=read_only, body=body
                 )
             except NotFound:
                 if index + 1 < len(prefixes):

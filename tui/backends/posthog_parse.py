@@ -19,6 +19,7 @@ from tui.backends.coerce import (
     as_data,
     as_dict,
     as_id,
+    as_int,
     as_list,
     as_str,
     first,
@@ -70,8 +71,13 @@ def short_id(issue_id: str) -> str:
     return issue_id.replace("-", "")[-SHORT_ID_LENGTH:].upper()
 
 
-def parse_issue(data: Mapping[str, Any], *, base_url: str = "", project: str = "") -> Issue:
-    """One `ErrorTrackingQuery` result, or the REST issue (which has no aggregations)."""
+def parse_issue(
+    data: Mapping[str, Any], *, base_url: str = "", project: str = "", bucket_seconds: int = 0
+) -> Issue:
+    """One `ErrorTrackingQuery` result, or the REST issue (which has no aggregations).
+
+    `bucket_seconds` is what each `volumeRange` bucket spans (the query's range over its
+    `volumeResolution`: the answer does not say)."""
     issue_id = as_id(data.get("id"))
     raw_status = as_str(data.get("status")) or "active"
     aggregations = as_dict(data.get("aggregations"))
@@ -94,7 +100,23 @@ def parse_issue(data: Mapping[str, Any], *, base_url: str = "", project: str = "
         type=name,
         value=description,
         assignee=parse_assignee(data.get("assignee")),
+        **volume_trend(aggregations.get("volumeRange"), bucket_seconds),
+        first_release=exception_release(as_dict(data.get("first_event")).get("properties")),
     )
+
+
+def exception_release(properties: Any) -> str:
+    """The release of an `$exception` event: `$exception_releases` maps a release id to its
+    info (`version`, ...), set only where the SDK or a symbol-set upload named a release."""
+    releases = parse_properties(parse_properties(properties).get("$exception_releases"))
+    infos = [as_dict(info) for info in releases.values()]
+    return next((as_str(i.get("version")) for i in infos if i.get("version")), "")
+
+
+def volume_trend(volume: Any, bucket_seconds: int) -> dict[str, Any]:
+    """`trend`/`trend_bucket` from `volumeRange` (counts per bucket, oldest first)."""
+    counts = tuple(max(0, as_int(n)) for n in as_list(volume))
+    return {"trend": counts, "trend_bucket": bucket_seconds} if counts and bucket_seconds else {}
 
 
 def platform_of(library: str) -> str:

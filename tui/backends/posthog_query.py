@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tui.backends.errors import NotFound, Unsupported
-from tui.backends.search import STATUS_WORDS, Term, parse_search
+from tui.backends.search import STATUS_WORDS, Term, parse_search, term_text
 from tui.model import IssueQuery, IssueStatus
 
 SORTS = ("last_seen", "first_seen", "occurrences", "users", "sessions")
@@ -30,6 +30,9 @@ STATUS_PARAM = {
 LOOKBACK = "-90d"
 """How far back single-issue and event lookups reach (the list uses `IssueQuery.stats_period`)."""
 MAX_PAGE = 100
+VOLUME_BUCKETS = 20
+"""`volumeResolution` of the list: the number of `volumeRange` buckets over its date range."""
+PERIOD_SECONDS = {"h": 3600, "d": 86400, "w": 7 * 86400, "m": 30 * 86400, "y": 365 * 86400}
 EVENT_COLUMNS = ("uuid", "timestamp", "distinct_id", "properties")
 UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.I)
 _PERIOD = re.compile(r"^(\d+)([hdwmy])$")
@@ -52,7 +55,7 @@ def plan_search(query: str) -> ListPlan:
     status = STATUS_PARAM[next(iter(wanted))] if len(wanted) == 1 else "all"
     search = " ".join(t.value for t in terms if not t.key)
     residual = [t for t in terms if t.key and not _served(t, status)]
-    return ListPlan(status, search, " ".join(_term_text(t) for t in residual))
+    return ListPlan(status, search, " ".join(term_text(t) for t in residual))
 
 
 def sort_key(sort: str) -> str:
@@ -73,6 +76,7 @@ def issue_query(
     limit: int = 50,
     offset: int = 0,
     issue_id: str = "",
+    volume_resolution: int = 0,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "kind": "ErrorTrackingQuery",
@@ -80,7 +84,7 @@ def issue_query(
         "orderBy": order_by,
         "orderDirection": "DESC",
         "status": status,
-        "volumeResolution": 0,
+        "volumeResolution": volume_resolution,
         "limit": limit,
         "offset": offset,
     }
@@ -99,7 +103,16 @@ def list_query(query: IssueQuery, plan: ListPlan, offset: int) -> dict[str, Any]
         date_from=date_from(query.stats_period),
         limit=max(1, min(query.limit, MAX_PAGE)),
         offset=offset,
+        volume_resolution=VOLUME_BUCKETS,
     )
+
+
+def bucket_seconds(stats_period: str) -> int:
+    """Seconds per `volumeRange` bucket of a list over `stats_period` (`date_from` reads it)."""
+    match = _PERIOD.match(date_from(stats_period)[1:])
+    if match is None:
+        return 0
+    return int(match[1]) * PERIOD_SECONDS[match[2]] // VOLUME_BUCKETS
 
 
 def date_from(stats_period: str) -> str:
@@ -195,7 +208,3 @@ def rows(data: Any, columns: tuple[str, ...]) -> list[dict[str, Any]]:
 def _served(term: Term, status: str) -> bool:
     """Whether the server's `status` filter already does what this `is:` term asks."""
     return term.key == "is" and not term.negated and status != "all"
-
-
-def _term_text(term: Term) -> str:
-    return f"{'!' if term.negated else ''}{term.key}:{term.value}"

@@ -2,8 +2,9 @@
 made safe for servers that split it like a shell.
 
 Supports `is:unresolved|resolved|ignored` (repeatable: any of them), `level:`, `project:`,
-negation with `!` (`!is:resolved`), quoted phrases, and free text matched case-insensitively
-against the title, culprit, short id and exception value.
+`release:` (the issue's first or last release, whole version or the part after `@`), negation
+with `!` (`!is:resolved`), quoted phrases, and free text matched case-insensitively against the
+title, culprit, short id and exception value.
 """
 
 from __future__ import annotations
@@ -21,24 +22,20 @@ STATUS_WORDS = {
     "muted": IssueStatus.IGNORED,
     "archived": IssueStatus.IGNORED,
 }
-FIELDS = ("is", "level", "project")
+FIELDS = ("is", "level", "project", "release")
 
 
 @dataclass(frozen=True)
 class Term:
     key: str
-    """`is`, `level`, `project`, or `` for free text."""
+    """`is`, `level`, `project`, `release`, or `` for free text."""
     value: str
     negated: bool = False
 
 
 def parse_search(query: str) -> tuple[Term, ...]:
-    try:
-        words = shlex.split(query)
-    except ValueError:  # an unbalanced quote: take the words as they stand
-        words = query.split()
     terms = []
-    for word in words:
+    for word in _words(query):
         negated = word.startswith("!")
         body = word[1:] if negated else word
         key, sep, value = body.partition(":")
@@ -47,6 +44,13 @@ def parse_search(query: str) -> tuple[Term, ...]:
         else:
             terms.append(Term("", word.lower()))
     return tuple(terms)
+
+
+def _words(query: str) -> list[str]:
+    try:
+        return shlex.split(query)
+    except ValueError:  # an unbalanced quote: take the words as they stand
+        return query.split()
 
 
 def shell_safe(query: str) -> str:
@@ -78,7 +82,32 @@ def _term_matches(issue: Issue, term: Term) -> bool:
         found = issue.level.lower() == term.value
     elif term.key == "project":
         found = issue.project.lower() == term.value
+    elif term.key == "release":
+        found = release_matches((issue.first_release, issue.last_release), term.value)
     else:
         haystack = " ".join((issue.title, issue.culprit, issue.short_id, issue.value)).lower()
         found = term.value in haystack
     return found != term.negated
+
+
+def release_matches(versions: tuple[str, ...], wanted: str) -> bool:
+    """`billing-api@2.14.1` is wanted as itself or as `2.14.1`, in any case."""
+    return any(wanted in (v.lower(), v.lower().rpartition("@")[2]) for v in versions if v)
+
+
+def without_key(query: str, key: str) -> tuple[tuple[str, ...], str]:
+    """The values of `key:` terms as typed, and the query without them (for a server, or a
+    picker, that handles that key itself)."""
+    values, rest = [], []
+    for word in _words(query):
+        name, sep, value = word.partition(":")
+        if sep and name == key and value:
+            values.append(value)
+        else:
+            rest.append(shlex.quote(word) if " " in word else word)
+    return tuple(values), " ".join(rest)
+
+
+def term_text(term: Term) -> str:
+    """The term as it would be typed (lower-cased, as `parse_search` keeps it)."""
+    return f"{'!' if term.negated else ''}{term.key}:{term.value}"

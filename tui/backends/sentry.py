@@ -12,12 +12,12 @@ from urllib.parse import quote
 import httpx
 
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED
-from tui.backends.coerce import as_list
+from tui.backends.coerce import as_list, as_str
 from tui.backends.errors import BackendError, InvalidResponse, NotFound, ServerError, Unsupported
 from tui.backends.grouping import parse_grouping_info
 from tui.backends.http import ApiClient, decode_json, is_sentry_saas, next_link, path_segment
 from tui.backends.search import shell_safe
-from tui.backends.sentry_artifacts import SentryArtifactSource
+from tui.backends.sentry_artifacts import SentryArtifactSource, list_artifact_bundles
 from tui.backends.sentry_dialects import DIALECTS, SENTRY, Dialect
 from tui.backends.sentry_parse import event_level, parse_event, parse_issue
 from tui.backends.sentry_triage import (
@@ -43,10 +43,13 @@ from tui.model import (
     IssueQuery,
     StatusAction,
     StatusChange,
+    SymbolSetList,
 )
 
 SCOPES = "org:read project:read event:read (and event:write to change status)"
 MAX_PAGE = 100
+GROUP_STATS_PERIOD = "14d"
+"""The issue list's `stats`: Sentry accepts `24h` (hourly) and `14d` (daily)."""
 MAX_SHORT_ID_PAGES = 200
 """Pages of a GlitchTip project listed for one short id: its newest 20,000 issues, not a
 server's endless pages."""
@@ -104,6 +107,11 @@ class SentryBackend:
     @property
     def capabilities(self) -> Capabilities:
         return self.dialect.capabilities
+
+    @property
+    def releases_on_detail(self) -> bool:
+        """The list names no releases: the issue list fetches details for the rows it shows."""
+        return self.dialect.releases_on_detail
 
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
         if query.person:
@@ -277,6 +285,15 @@ class SentryBackend:
         default = self.projects[0] if len(self.projects) == 1 else ""
         return SentryArtifactSource(self.client, self.org, self._org_base_url, default)
 
+    async def symbol_sets(self) -> SymbolSetList:
+        """The artifact bundles of the profile's projects (every visible one when none is set)."""
+        self._require(Feature.SYMBOL_SETS)
+        projects = list(self.projects)
+        if not projects:
+            projects = [as_str(p.get("slug")) for p in await self._projects() if p.get("slug")]
+        base = await self._org_base_url()
+        return await list_artifact_bundles(self.client, base, self.org, projects)
+
     async def aclose(self) -> None:
         await self.client.aclose()
 
@@ -301,6 +318,9 @@ class SentryBackend:
         ]
         if self.dialect.sends_stats_period and query.stats_period:
             params.append(("statsPeriod", query.stats_period))
+            # Daily buckets over two weeks: Sentry's default (hourly over a day) is mostly
+            # zeros for all but the loudest issues.
+            params.append(("groupStatsPeriod", GROUP_STATS_PERIOD))
         if query.environment:
             params.append(("environment", query.environment))
         params += [("project", p) for p in await self._resolve_projects(query.projects)]

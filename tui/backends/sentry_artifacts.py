@@ -1,4 +1,7 @@
-"""Source maps from a Sentry server, by debug id, for local symbolication.
+"""Source maps from a Sentry server: by debug id, for local symbolication, and the project's
+artifact bundles as a list (`GET /api/0/projects/{org}/{project}/files/artifact-bundles/`, Sentry's
+`ArtifactBundlesEndpoint`: `[{bundleId, associations: [{release, dist}], fileCount, date,
+dateModified}]`, paged by `Link` cursors; `date` is the upload).
 
 `GET /api/0/projects/{org}/{project}/artifact-lookup/?debug_id=` lists artifact bundles (zip
 archives with a `manifest.json`, as sentry-cli uploads them) and single release files; each has a
@@ -18,7 +21,9 @@ from typing import Any
 
 from tui.backends.coerce import as_dict, as_list, as_str
 from tui.backends.errors import BackendError
-from tui.backends.http import ApiClient, path_segment
+from tui.backends.http import ApiClient, decode_json, next_link, path_segment
+from tui.backends.sentry_parse import parse_datetime
+from tui.model import ServerSymbolSet, SymbolSetList
 from tui.symbols import FoundBy, FoundMap, LookupFailed, MapRequest
 
 MAX_ARCHIVE_BYTES = 128 * 1024 * 1024
@@ -28,6 +33,8 @@ MAX_ENTRY_BYTES = 64 * 1024 * 1024
 MAX_MANIFEST_BYTES = 8 * 1024 * 1024
 KEPT_BUNDLES = 4
 """Downloads kept in memory for the next frames of the same event."""
+MAX_LISTED_BUNDLES = 2000
+"""Bundles listed at most across the profile's projects."""
 
 
 @dataclass
@@ -137,3 +144,41 @@ def _header(info: Mapping[str, Any], name: str) -> str:
 
 def _normal_id(debug_id: str) -> str:
     return debug_id.replace("-", "").lower()
+
+
+async def list_artifact_bundles(
+    client: ApiClient, base: str, org: str, projects: list[str]
+) -> SymbolSetList:
+    """The artifact bundles of `projects`, as the server lists them (newest first)."""
+    found: list[ServerSymbolSet] = []
+    for project in projects:
+        where = f"{path_segment(org)}/{path_segment(project)}"
+        url: str | None = f"{base}/api/0/projects/{where}/files/artifact-bundles/"
+        params: dict[str, str] | None = {"sortBy": "-date_added"}
+        seen: set[str] = set()
+        while url and len(found) < MAX_LISTED_BUNDLES:
+            response = await client.request("GET", url, params=params)
+            found += [parse_bundle(as_dict(b), project) for b in as_list(decode_json(response))]
+            url, params = next_link(response.headers.get("Link", "")), None
+            if url in seen:
+                break  # a server that pages in a circle
+            seen.add(url or "")
+        if len(found) >= MAX_LISTED_BUNDLES:
+            return SymbolSetList(tuple(found[:MAX_LISTED_BUNDLES]), truncated=True)
+    return SymbolSetList(tuple(found))
+
+
+def parse_bundle(data: Mapping[str, Any], project: str = "") -> ServerSymbolSet:
+    releases = [
+        "@".join(as_str(v) for v in (a.get("release"), a.get("dist")) if v)
+        for a in (as_dict(x) for x in as_list(data.get("associations")))
+    ]
+    count = data.get("fileCount")
+    return ServerSymbolSet(
+        id=as_str(data.get("bundleId")),
+        ref=as_str(data.get("bundleId")),
+        created_at=parse_datetime(data.get("date")),  # Sentry does not say when one was used
+        release=", ".join(r for r in releases if r),
+        files=count if isinstance(count, int) and not isinstance(count, bool) else None,
+        project=project,
+    )

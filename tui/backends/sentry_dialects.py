@@ -30,6 +30,9 @@ class Dialect:
     """GlitchTip splits the query with `shlex` and answers 500 to an unbalanced quote."""
     region_lookup: bool
     """sentry.io puts each organisation on a region host named by `links.regionUrl`."""
+    releases_on_detail: bool
+    """Sentry names an issue's first and last release on its detail only, not in the list;
+    GlitchTip names none."""
     capabilities: Capabilities
 
 
@@ -51,6 +54,7 @@ SENTRY = Dialect(
     short_id_route=True,
     shell_split_query=False,
     region_lookup=True,
+    releases_on_detail=True,
     capabilities=SENTRY_CAPABILITIES,
 )
 
@@ -68,6 +72,7 @@ GLITCHTIP = Dialect(
     short_id_route=False,
     shell_split_query=True,
     region_lookup=False,
+    releases_on_detail=False,
     capabilities=GLITCHTIP_CAPABILITIES,
 )
 

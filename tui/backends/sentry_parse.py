@@ -8,6 +8,7 @@ fall back to defaults; anything of the wrong type is ignored rather than trusted
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,11 +22,13 @@ from tui.model import (
     Event,
     ExceptionValue,
     Frame,
+    HeldLock,
     IgnoreUntil,
     Issue,
     IssueStatus,
     Mechanism,
     Stacktrace,
+    Thread,
 )
 
 STATUS_MAP = {
@@ -73,7 +76,47 @@ def parse_issue(data: Mapping[str, Any]) -> Issue:
         value=as_str(metadata.get("value")),
         assignee=parse_assignee(data.get("assignedTo")),
         ignore_until=parse_ignore_until(data.get("statusDetails")),
+        first_release=release_version(data.get("firstRelease")),
+        last_release=release_version(data.get("lastRelease")),
+        **parse_stats(data.get("stats")),
+        server_priority=as_str(data.get("priority")),
+        environments=tag_values(data.get("tags"), "environment"),
     )
+
+
+STATS_BUCKETS = {"24h": 3600, "14d": 86400}
+"""Seconds per bucket of Sentry's two `groupStatsPeriod`s, for a series too short to tell."""
+
+
+def parse_stats(stats: Any) -> dict[str, Any]:
+    """`trend` and `trend_bucket` from Sentry's `stats: {"24h": [[epoch, count], ...]}`; the
+    list's only key is the period (GlitchTip sends `{"24h": []}`: no trend)."""
+    for period, series in as_dict(stats).items():
+        points = [p for p in as_list(series) if isinstance(p, list | tuple) and len(p) == 2]
+        if not points:
+            continue
+        times = [as_int(p[0]) for p in points]
+        step = times[1] - times[0] if len(times) > 1 else 0
+        bucket = step if step > 0 else STATS_BUCKETS.get(period, 0)
+        return {"trend": tuple(max(0, as_int(p[1])) for p in points), "trend_bucket": bucket}
+    return {}
+
+
+def release_version(release: Any) -> str:
+    """`firstRelease`/`lastRelease` of Sentry's issue detail: a release object, or null."""
+    if isinstance(release, str):
+        return release
+    return as_str(as_dict(release).get("version"))
+
+
+def tag_values(tags: Any, key: str) -> tuple[str, ...]:
+    """The values of one tag in the issue detail's `tags: [{key, topValues: [{value}]}]`."""
+    for tag in as_list(tags):
+        found = as_dict(tag)
+        if found.get("key") == key:
+            values = (as_str(as_dict(t).get("value")) for t in as_list(found.get("topValues")))
+            return tuple(v for v in values if v)
+    return ()
 
 
 def parse_assignee(data: Any) -> Assignee | None:
@@ -92,9 +135,11 @@ def parse_assignee(data: Any) -> Assignee | None:
 def parse_ignore_until(status_details: Any) -> IgnoreUntil | None:
     details = as_dict(status_details)
     values = {name: opt_int(details.get(wire)) for name, wire in IGNORE_DETAILS}
-    if not any(values.values()):
+    until = parse_datetime(details.get("ignoreUntil"))
+    if not any(values.values()) and until is None:
         return None
     return IgnoreUntil(
+        until=until,
         minutes=values["minutes"],
         events=values["events"],
         events_window=values["events_window"],
@@ -112,6 +157,9 @@ def parse_event(data: Mapping[str, Any], issue_id: str = "") -> Event:
         release = release.get("version")
     # GlitchTip keeps the release only among the tags.
     release = release or dict(tags).get("release")
+    exceptions, unplaced = with_processing_errors(
+        parse_exceptions(_values(interfaces.get("exception"))), as_list(data.get("errors"))
+    )
     return Event(
         id=as_id(data.get("eventID") or data.get("event_id") or data.get("id")),
         issue_id=issue_id or as_id(data.get("groupID")),
@@ -124,7 +172,10 @@ def parse_event(data: Mapping[str, Any], issue_id: str = "") -> Event:
         release=as_str(release),
         dist=as_str(data.get("dist")),
         environment=as_str(data.get("environment") or dict(tags).get("environment")),
-        exceptions=parse_exceptions(_values(interfaces.get("exception"))),
+        exceptions=exceptions,
+        threads=tuple(
+            _thread(t) for t in _values(interfaces.get("threads")) if isinstance(t, Mapping)
+        ),
         breadcrumbs=tuple(_breadcrumb(b) for b in _values(interfaces.get("breadcrumbs"))),
         tags=tags,
         contexts={k: v for k, v in as_data(data.get("contexts")).items() if isinstance(v, dict)},
@@ -134,7 +185,7 @@ def parse_event(data: Mapping[str, Any], issue_id: str = "") -> Event:
         debug_images=tuple(_debug_image(i) for i in _images(interfaces)),
         previous_event_id=as_id(data.get("previousEventID")) or None,
         next_event_id=as_id(data.get("nextEventID")) or None,
-        processing_errors=tuple(_processing_error(e) for e in as_list(data.get("errors"))),
+        processing_errors=unplaced,
         links=links_from_tags(tags),
         grouping=event_grouping(data),
     )
@@ -174,7 +225,29 @@ def parse_frame(data: Mapping[str, Any]) -> Frame:
         post_context=post,
         vars=as_data(data.get("vars")),
         platform=as_str(data.get("platform")),
+        instruction_addr=address(first(data, "instructionAddr", "instruction_addr")),
+        symbol_addr=address(first(data, "symbolAddr", "symbol_addr")),
+        image_addr=address(first(data, "imageAddr", "image_addr")),
+        addr_mode=as_str(first(data, "addrMode", "addr_mode")),
+        trust=as_str(data.get("trust")),
+        raw_function=as_str(first(data, "rawFunction", "raw_function")),
+        symbol=as_str(data.get("symbol")),
     )
+
+
+def address(value: Any) -> str:
+    """An address as lowercase `0x…` hex: SDKs send hex strings, some JSON numbers; anything
+    else (a word, a negative number, 5,000 digits) is "" rather than a wrong address."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text.startswith("0x") and 2 < len(text) <= 34:
+            try:
+                return hex(int(text, 16))
+            except ValueError:
+                return ""
+        value = opt_int(text) if text.isdigit() else None
+    number = opt_int(value) if not isinstance(value, float) else None
+    return hex(number) if number is not None and number >= 0 else ""
 
 
 def parse_datetime(value: Any) -> datetime | None:
@@ -194,7 +267,8 @@ def parse_datetime(value: Any) -> datetime | None:
 
 def _interfaces(data: Mapping[str, Any]) -> dict[str, Any]:
     """Web API events hold their interfaces in `entries`; ingestion events at the top level."""
-    found = {key: data.get(key) for key in ("exception", "breadcrumbs", "request", "debug_meta")}
+    keys = ("exception", "threads", "breadcrumbs", "request", "debug_meta")
+    found = {key: data.get(key) for key in keys}
     found["debugmeta"] = data.get("debug_meta")
     for entry in as_list(data.get("entries")):
         if isinstance(entry, Mapping) and isinstance(entry.get("type"), str):
@@ -249,7 +323,45 @@ def _stacktrace(data: Any) -> Stacktrace | None:
         if start is not None and end is not None and end > start:
             frames_omitted = (start, end)
     frames = tuple(parse_frame(f) for f in as_list(data.get("frames")) if isinstance(f, Mapping))
-    return Stacktrace(frames=frames, frames_omitted=frames_omitted)
+    registers = {
+        as_str(name): shown
+        for name, value in as_dict(data.get("registers")).items()
+        if (shown := address(value))
+    }
+    return Stacktrace(frames=frames, frames_omitted=frames_omitted, registers=registers)
+
+
+LOCK_KINDS = {1: "locked", 2: "waiting", 4: "sleeping", 8: "blocked"}
+"""Sentry's `LockReasonType` bit flags, as words."""
+
+
+def _thread(data: Mapping[str, Any]) -> Thread:
+    locks = as_dict(first(data, "heldLocks", "held_locks"))
+    return Thread(
+        id=as_id(data.get("id")),
+        name=as_str(data.get("name")),
+        crashed=data.get("crashed") is True,
+        current=data.get("current") is True,
+        state=as_str(data.get("state")),
+        stacktrace=_stacktrace(data.get("stacktrace")),
+        held_locks=tuple(
+            _held_lock(as_str(key), lock)
+            for key, lock in locks.items()
+            if isinstance(lock, Mapping)
+        ),
+    )
+
+
+def _held_lock(key: str, data: Mapping[str, Any]) -> HeldLock:
+    kind = data.get("type")
+    number = opt_int(kind)
+    return HeldLock(
+        address=as_str(data.get("address")) or key,
+        kind=LOCK_KINDS.get(number, as_str(kind)) if number is not None else as_str(kind),
+        class_name=as_str(first(data, "class_name", "className")),
+        package_name=as_str(first(data, "package_name", "packageName")),
+        thread_id=as_id(first(data, "thread_id", "threadId")),
+    )
 
 
 def _context(data: Mapping[str, Any]) -> tuple[tuple[str, ...], str | None, tuple[str, ...]]:
@@ -299,10 +411,21 @@ def _breadcrumb(data: Any) -> Breadcrumb:
 
 
 def _debug_image(data: Mapping[str, Any]) -> DebugImage:
+    candidates = data.get("candidates")
+    size = opt_int(first(data, "image_size", "imageSize"))
     return DebugImage(
         type=as_str(data.get("type")),
         code_file=as_str(data.get("code_file") or data.get("codeFile")),
         debug_id=as_str(data.get("debug_id") or data.get("debugId")),
+        code_id=as_str(first(data, "code_id", "codeId")),
+        debug_file=as_str(first(data, "debug_file", "debugFile")),
+        image_addr=address(first(data, "image_addr", "imageAddr")),
+        image_size=size if size is not None and size >= 0 else None,
+        arch=as_str(data.get("arch")),
+        debug_status=as_str(first(data, "debug_status", "debugStatus")),
+        unwind_status=as_str(first(data, "unwind_status", "unwindStatus")),
+        # Sentry lists each place it looked; a count is all the screen needs.
+        candidates=len(candidates) if isinstance(candidates, list) else None,
     )
 
 
@@ -340,9 +463,65 @@ def _sdk(value: Any) -> str:
     return " ".join(as_str(sdk.get(k)) for k in ("name", "version") if sdk.get(k))
 
 
+def with_processing_errors(
+    exceptions: tuple[ExceptionValue, ...], errors: list[Any]
+) -> tuple[tuple[ExceptionValue, ...], tuple[str, ...]]:
+    """Sentry's processing errors (`js_no_source`, `js_invalid_sourcemap_location`, ...) set as
+    the `server_failure` of the frames they name (`data.url` or `data.source`, with `row` and
+    `column` where given); those that name no frame are returned for the event.
+
+    Only frames still shown minified can match: a frame the server resolved carries the
+    original file's path, not the URL the error names.
+    """
+    pending = [
+        (_error_place(as_dict(as_dict(e).get("data"))), _processing_error(e)) for e in errors
+    ]
+    placed: set[int] = set()
+    updated = []
+    for exc in exceptions:
+        if exc.stacktrace is None:
+            updated.append(exc)
+            continue
+        frames = []
+        for frame in exc.stacktrace.frames:
+            hits = [i for i, (place, _) in enumerate(pending) if place and _names(place, frame)]
+            if hits and not frame.server_failure:
+                placed.update(hits)
+                frame = replace(frame, server_failure="; ".join(pending[i][1] for i in hits))
+            frames.append(frame)
+        updated.append(replace(exc, stacktrace=replace(exc.stacktrace, frames=tuple(frames))))
+    unplaced = (
+        f"{reason} ({place[0]})" if place else reason
+        for i, (place, reason) in enumerate(pending)
+        if i not in placed
+    )
+    return tuple(updated), tuple(unplaced)
+
+
+_Place = tuple[str, int | None, int | None]
+
+
+def _error_place(data: Mapping[str, Any]) -> _Place | None:
+    url = as_str(data.get("url") or data.get("source"))
+    return (url, opt_int(data.get("row")), opt_int(data.get("column"))) if url else None
+
+
+def _names(place: _Place, frame: Frame) -> bool:
+    url, row, column = place
+    return (
+        url in (frame.abs_path, frame.filename)
+        and row in (None, frame.lineno)
+        and column in (None, frame.colno)
+    )
+
+
 def _processing_error(value: Any) -> str:
+    """The server's words, with its error type when they do not already say it."""
     error = as_dict(value)
-    return as_str(error.get("message") or error.get("type")) or as_str(value)
+    message, kind = as_str(error.get("message")), as_str(error.get("type"))
+    if message and kind and kind not in message:
+        return f"{message} [{kind}]"
+    return message or kind or as_str(value)
 
 
 def _values(interface: Any) -> list[Any]:

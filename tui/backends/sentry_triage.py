@@ -7,7 +7,9 @@ is why its capabilities list the rest as missing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from tui.backends.coerce import as_dict, as_id, as_list, as_str
@@ -23,7 +25,10 @@ from tui.model import (
     StatusAction,
 )
 
-SENTRY_CAPABILITIES = Capabilities()
+SENTRY_CAPABILITIES = Capabilities(
+    {Feature.SYMBOL_UPLOAD: "upload source maps to Sentry with sentry-cli (artifact bundles)"}
+)
+_NO_SYMBOL_SETS = "GlitchTip's API does not list uploaded source maps"
 GLITCHTIP_CAPABILITIES = Capabilities(
     {
         Feature.IGNORE_FOR: "GlitchTip ignores without a condition",
@@ -33,6 +38,8 @@ GLITCHTIP_CAPABILITIES = Capabilities(
         Feature.RESOLVE_NEXT_RELEASE: "GlitchTip resolves without a release",
         Feature.RESOLVE_IN_RELEASE: "GlitchTip resolves without a release",
         Feature.ASSIGN: "GlitchTip issues have no assignee",
+        Feature.SYMBOL_SETS: _NO_SYMBOL_SETS,
+        Feature.SYMBOL_UPLOAD: _NO_SYMBOL_SETS,
     }
 )
 
@@ -50,6 +57,10 @@ def update_body(
         return {"status": "ignored", "substatus": "archived_until_escalating"}
     if until:
         details = {wire: getattr(until, name) for name, wire in IGNORE_DETAILS}
+        if until.until and not until.minutes:
+            # Undoing an ignore Sentry reported only by its end: ignore for what is left of it.
+            left = (until.until - datetime.now(UTC)).total_seconds()
+            details["ignoreDuration"] = max(1, math.ceil(left / 60))
         return {
             "status": "ignored",
             "substatus": "archived_until_condition_met",

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import re
-import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,10 +22,12 @@ import httpx
 from tui.backends.sentry_parse import parse_datetime
 from tui.demo.posthog_data import demo_symbol_set, load_demo_data, replayed
 from tui.demo.posthog_people import activity_entry, known_assignee, org_route
+from tui.demo.posthog_symbol_store import FAILED_SETS, STORAGE_URL, DemoSymbolStore
+from tui.demo.posthog_symbol_store import detail as _detail
+from tui.demo.posthog_symbol_store import iso as _iso
 
 DEMO_POSTHOG_URL = "https://posthog.demo.stackdeck.invalid"
 DEMO_PROJECT = "73091"
-STORAGE_URL = "https://storage.demo.stackdeck.invalid"
 QUERY_BODY_KEYS = frozenset({"query", "refresh", "client_query_id", "async", "name"})
 ET_KEYS = frozenset(
     {
@@ -52,7 +54,6 @@ _ROUTE = re.compile(r"^/api/(?P<prefix>projects|environments)/(?P<project>\d+)/(
 _ISSUE = re.compile(r"^error_tracking/issues/(?P<id>[0-9a-f-]{36})/$")
 _ACTIVITY = re.compile(r"^error_tracking/issues/(?P<id>[0-9a-f-]{36})/activity/$")
 _ASSIGN = re.compile(r"^error_tracking/issues/(?P<id>[0-9a-f-]{36})/assign/$")
-_DOWNLOAD = re.compile(r"^error_tracking/symbol_sets/(?P<id>[0-9a-f-]{36})/download/$")
 _WHERE = (
     ("issue", re.compile(r"^properties\.\$exception_issue_id = '(?P<v>[0-9a-f-]{36})'$")),
     ("uuid", re.compile(r"^uuid = '(?P<v>[0-9a-f-]{36})'$")),
@@ -78,6 +79,7 @@ class DemoPostHogServer:
         *,
         now: datetime,
         symbol_sets: dict[str, bytes] | None = None,
+        failed_symbol_sets: dict[str, str] | None = None,
         latency: float = 0.0,
         project_routes: Iterable[str] = ("query", "error_tracking"),
         refuse_personal_keys: bool = False,
@@ -87,10 +89,12 @@ class DemoPostHogServer:
         self.events = sorted(events, key=lambda e: _when(e))
         self.contexts = contexts
         self.now = now
-        self.symbol_sets = {
-            ref: (str(uuid.uuid5(uuid.NAMESPACE_URL, ref)), blob)
-            for ref, blob in (symbol_sets or {}).items()
-        }
+        self.symbol_store = DemoSymbolStore(now)
+        for ref, blob in (symbol_sets or {}).items():
+            self.symbol_store.add(ref, blob)
+        for ref, reason in (failed_symbol_sets or {}).items():
+            # An earlier release's upload: older than the recordings.
+            self.symbol_store.add(ref, None, failure=reason, created=now - timedelta(days=9))
         self.latency = latency
         self.project_routes = frozenset(project_routes)
         self.refuse_personal_keys = refuse_personal_keys
@@ -106,6 +110,7 @@ class DemoPostHogServer:
         data = load_demo_data()
         events = replayed(data["events"], now)
         symbol_sets = {data["chunk_id"]: demo_symbol_set(data["chunk_id"])}
+        options.setdefault("failed_symbol_sets", FAILED_SETS)
         return cls(
             data["issues"], events, data["frames"], now=now, symbol_sets=symbol_sets, **options
         )
@@ -126,7 +131,7 @@ class DemoPostHogServer:
         if self.latency:
             await asyncio.sleep(self.latency)
         if request.url.host == httpx.URL(STORAGE_URL).host:
-            return self._storage(request)
+            return self.symbol_store.storage(request)
         if not request.headers.get("authorization", "").startswith("Bearer "):
             return _detail(401, "Authentication credentials were not provided.")
         if (people := org_route(request.url.path)) is not None:
@@ -146,6 +151,10 @@ class DemoPostHogServer:
 
     def _route(self, request: httpx.Request, rest: str) -> httpx.Response:
         method = request.method
+        if rest.startswith("error_tracking/symbol_sets/"):  # multipart bodies, not JSON
+            needs = "error_tracking:read" if method == "GET" else "error_tracking:write"
+            answer = self._guarded(needs) or self.symbol_store.route(request, rest)
+            return answer or _not_found()
         body = json.loads(request.content) if request.content else {}
         if rest == "query/" and method == "POST":
             return self._guarded("query:read") or self._query(body)
@@ -163,10 +172,6 @@ class DemoPostHogServer:
             return self._guarded("error_tracking:write", issue_route=True) or self._bulk(body)
         if rest == "error_tracking/stack_frames/batch_get/" and method == "POST":
             return self._guarded("error_tracking:read") or self._batch_get(body)
-        if rest == "error_tracking/symbol_sets/" and method == "GET":
-            return self._guarded("error_tracking:read") or self._symbol_sets(request)
-        if (match := _DOWNLOAD.match(rest)) and method == "GET":
-            return self._guarded("error_tracking:read") or self._download(match["id"])
         if rest == "error_tracking/fingerprints/" and method == "GET":
             return self._guarded("error_tracking:read") or self._fingerprints(request)
         return _not_found()
@@ -215,7 +220,8 @@ class DemoPostHogServer:
             if not (events and wanted and status in ("all", issue["status"])):
                 continue
             if all(w in _haystack(issue, events) for w in words):
-                results.append(self._result(issue, events))
+                volume = self._volume(events, since, int(query["volumeResolution"]))
+                results.append(self._result(issue, events, volume))
         key = order if order in ("first_seen", "last_seen") else None
         results.sort(
             key=lambda r: r[key] if key else r["aggregations"][order],
@@ -230,7 +236,24 @@ class DemoPostHogServer:
             "offset": offset,
         }
 
-    def _result(self, issue: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:
+    def _volume(
+        self, events: list[dict[str, Any]], since: datetime | None, buckets: int
+    ) -> list[int]:
+        """`volumeRange`: events per equal slice of the date range, as PostHog's query counts
+        them (an event on a slice's start belongs to the slice before)."""
+        if buckets <= 0 or not events:
+            return []
+        start = since or _when(events[0])
+        width = (self.now - start) / buckets
+        counts = [0] * buckets
+        for event in events:
+            slot = math.ceil((_when(event) - start) / width) - 1 if width else 0
+            counts[min(max(slot, 0), buckets - 1)] += 1
+        return counts
+
+    def _result(
+        self, issue: dict[str, Any], events: list[dict[str, Any]], volume: list[int]
+    ) -> dict[str, Any]:
         last = events[-1]["properties"]
         crash = _crash_frame(last)
         sessions = {e["properties"].get("$session_id") for e in events} - {None}
@@ -243,11 +266,19 @@ class DemoPostHogServer:
             or crash.get("mangled_name")
             or crash.get("function"),
             "source": crash.get("source") or crash.get("filename"),
+            # argMin(tuple(uuid, distinct_id, timestamp, properties), timestamp), properties
+            # as HogQL returns them: a JSON string.
+            "first_event": {
+                "uuid": events[0]["uuid"],
+                "distinct_id": events[0]["distinct_id"],
+                "timestamp": _iso(_when(events[0])),
+                "properties": _column(events[0], "properties"),
+            },
             "aggregations": {
                 "occurrences": len(events),
                 "users": len({e["distinct_id"] for e in events}),
                 "sessions": len(sessions),
-                "volumeRange": [],
+                "volumeRange": volume,
             },
         }
 
@@ -350,39 +381,6 @@ class DemoPostHogServer:
         ]
         return httpx.Response(200, json={"results": results})
 
-    def _symbol_sets(self, request: httpx.Request) -> httpx.Response:
-        ref = request.url.params.get("ref")
-        results = [
-            {
-                "id": set_id, "ref": chunk, "team_id": 1, "created_at": _iso(self.now),
-                "last_used": None, "storage_ptr": f"symbolsets/{set_id}", "failure_reason": None,
-                "release": None,
-            }
-            for chunk, (set_id, _) in self.symbol_sets.items()
-            if ref in (None, chunk)
-        ]  # fmt: skip
-        return httpx.Response(
-            200, json={"count": len(results), "next": None, "previous": None, "results": results}
-        )
-
-    def _download(self, set_id: str) -> httpx.Response:
-        if not any(i == set_id for i, _ in self.symbol_sets.values()):
-            return _detail(404, "Not found.")
-        return httpx.Response(
-            200, json={"url": f"{STORAGE_URL}/symbolsets/{set_id}?X-Amz-Signature=demo"}
-        )
-
-    def _storage(self, request: httpx.Request) -> httpx.Response:
-        """Presigned storage: a second credential is refused, as S3 does."""
-        if "authorization" in request.headers:
-            return httpx.Response(400, text="<Error><Code>InvalidArgument</Code></Error>")
-        for set_id, blob in self.symbol_sets.values():
-            if request.url.path == f"/symbolsets/{set_id}":
-                return httpx.Response(
-                    200, content=blob, headers={"content-type": "binary/octet-stream"}
-                )
-        return httpx.Response(404, text="<Error><Code>NoSuchKey</Code></Error>")
-
     def _of(self, issue_id: str) -> list[dict[str, Any]]:
         return [e for e in self.events if e["properties"].get("$exception_issue_id") == issue_id]
 
@@ -443,14 +441,6 @@ def _haystack(issue: dict[str, Any], events: list[dict[str, Any]]) -> str:
 
 def _when(event: dict[str, Any]) -> datetime:
     return parse_datetime(event.get("timestamp")) or datetime.min.replace(tzinfo=UTC)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _detail(status: int, message: str) -> httpx.Response:
-    return httpx.Response(status, json={"detail": message})
 
 
 def _not_found() -> httpx.Response:

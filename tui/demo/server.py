@@ -16,13 +16,18 @@ from typing import Any
 
 import httpx
 
-from tui.backends.search import issue_matches
+from tui.backends.search import issue_matches, release_matches, without_key
 from tui.backends.sentry_parse import parse_datetime, parse_issue
+from tui.demo.sentry_bundles import ARTIFACT_BUNDLES_PATH, artifact_bundles
 
 DEMO_ORG = "demo"
 DEMO_URL = "https://demo.stackdeck.invalid"
 REPLAY_SPAN = timedelta(days=9)
 TIME_KEYS = frozenset({"firstSeen", "lastSeen", "dateCreated", "dateReceived", "timestamp"})
+NEW_FOR = timedelta(days=7)
+"""How long Sentry calls an unresolved issue `new`."""
+STATS_PERIODS = {"24h": (3600, 24), "14d": (86400, 14)}
+"""Sentry's `groupStatsPeriod`s: seconds per bucket, number of buckets."""
 SORT_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "date": lambda i: i["lastSeen"],
     "new": lambda i: i["firstSeen"],
@@ -61,13 +66,23 @@ class DemoSentryServer:
         events: dict[str, list[dict[str, Any]]],
         *,
         latency: float = 0.0,
+        now: datetime | None = None,
     ) -> None:
+        self.now = now or datetime.now(UTC)
+        """The clock of the issue list's `stats`."""
         self.issues = {str(i["id"]): i for i in issues}
         self.events = events
         for issue_id, issue_events in events.items():
             if issue_id in self.issues and issue_events:
                 self.issues[issue_id]["firstSeen"] = issue_events[0]["dateCreated"]
                 self.issues[issue_id]["lastSeen"] = issue_events[-1]["dateCreated"]
+        self.history = {
+            issue_id: _dated(issue.pop("activity", None) or [], events.get(issue_id, []))
+            for issue_id, issue in self.issues.items()
+        }
+        """The recorded status history (resolved in a release, regressed), newest first."""
+        for issue in self.issues.values():
+            issue["substatus"] = _substatus(issue, self.now)
         self.latency = latency
         self.requests: list[httpx.Request] = []
         self.activity: dict[str, list[dict[str, Any]]] = {}
@@ -90,7 +105,8 @@ class DemoSentryServer:
             )
             for issue in issues
         }
-        return cls(issues, _replayed(events, now or datetime.now(UTC)), latency=latency)
+        now = now or datetime.now(UTC)
+        return cls(issues, _replayed(events, now), latency=latency, now=now)
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
@@ -120,6 +136,8 @@ class DemoSentryServer:
             return self._event(match["id"], match["ref"])
         if match := _SHORT_ID_PATH.match(path):
             return self._short_id(match["short"])
+        if match := ARTIFACT_BUNDLES_PATH.match(path):
+            return artifact_bundles(match["project"])
         if match := _EVENT_ID_PATH.match(path):
             return self._event_id(match["event"])
         if match := _GROUPING_PATH.match(path):
@@ -138,17 +156,26 @@ class DemoSentryServer:
         params = request.url.params
         wanted = set(params.get_list("project"))
         environment = params.get("environment")
+        # Sentry's `release:` matches an issue with any event in that release.
+        releases, query = without_key(params.get("query", "is:unresolved"), "release")
         found = [
             issue
             for issue in self.issues.values()
-            if issue_matches(parse_issue(issue), params.get("query", "is:unresolved"))
+            if issue_matches(parse_issue(issue), query)
             and (not wanted or str(issue["project"]["id"]) in wanted)
             and (not environment or environment in self._environments(str(issue["id"])))
+            and all(release_matches(self._releases(str(issue["id"])), r) for r in releases)
         ]
         found.sort(key=SORT_KEYS.get(params.get("sort", "date"), SORT_KEYS["date"]), reverse=True)
         offset = int(params.get("cursor", "0:0:0").split(":")[1] or 0)
         limit = int(params.get("limit", 100))
-        page = found[offset : offset + limit]
+        period = params.get("groupStatsPeriod") or "24h"
+        if period not in STATS_PERIODS:
+            return _detail(400, f"Invalid groupStatsPeriod: {period}")
+        page = [
+            {**i, "stats": {period: self._stats(str(i["id"]), period)}}
+            for i in found[offset : offset + limit]
+        ]
         more = offset + limit < len(found)
         previous = _link(request, "previous", f"0:{max(0, offset - limit)}:1", offset > 0)
         following = _link(request, "next", f"0:{offset + limit}:0", more)
@@ -162,13 +189,45 @@ class DemoSentryServer:
             if tag.get("key") == "environment"
         }
 
+    def _releases(self, issue_id: str) -> tuple[str, ...]:
+        """The issue's releases in the order its events saw them."""
+        found = (_release_of(e) for e in self.events.get(issue_id, []))
+        return tuple(dict.fromkeys(r for r in found if r))
+
+    def _stats(self, issue_id: str, period: str) -> list[list[int]]:
+        """Sentry's `stats[period]`: `[bucket start epoch, events]`, oldest first, the last
+        bucket holding now."""
+        size, count = STATS_PERIODS[period]
+        end = int(self.now.timestamp()) // size * size
+        starts = [end - size * (count - 1 - i) for i in range(count)]
+        totals = dict.fromkeys(starts, 0)
+        for event in self.events.get(issue_id, []):
+            moment = parse_datetime(event.get("dateCreated"))
+            bucket = int(moment.timestamp()) // size * size if moment else None
+            if bucket in totals:
+                totals[bucket] += 1
+        return [[start, n] for start, n in totals.items()]
+
     def _issue(self, issue_id: str) -> httpx.Response:
         if issue_id not in self.issues:
             return _detail(404, "The requested resource does not exist")
         first_seen: dict[str, Any] = {"id": "0", "type": "first_seen", "data": {}, "user": None}
         first_seen["dateCreated"] = self.issues[issue_id]["firstSeen"]
-        history = [*self.activity.get(issue_id, []), first_seen]
-        return httpx.Response(200, json={**self.issues[issue_id], "activity": history})
+        history = [*self.activity.get(issue_id, []), *self.history[issue_id], first_seen]
+        releases = self._releases(issue_id)
+        detail = {
+            **self.issues[issue_id],
+            "activity": history,
+            # As GroupDetailsEndpoint adds them: serialized releases, each tag's top values.
+            "firstRelease": {"version": releases[0]} if releases else None,
+            "lastRelease": {"version": releases[-1]} if releases else None,
+            "tags": [
+                {"key": "environment", "topValues": [{"value": v} for v in sorted(envs)]}
+                for envs in [self._environments(issue_id)]
+                if envs
+            ],
+        }
+        return httpx.Response(200, json=detail)
 
     def _short_id(self, short_id: str) -> httpx.Response:
         for issue in self.issues.values():
@@ -248,7 +307,7 @@ class DemoSentryServer:
         if status not in ("resolved", "unresolved", "ignored"):
             return _detail(400, f"invalid status {status!r}")
         issue["status"] = status
-        issue["statusDetails"] = body.get("statusDetails") or {}
+        issue["statusDetails"] = _status_details(body.get("statusDetails") or {})
         issue["substatus"] = body.get("substatus") or {
             "unresolved": "ongoing",
             "ignored": "archived_until_escalating",
@@ -301,6 +360,35 @@ def _variant(key: str, description: str, hash_value: str | None) -> dict[str, An
         "contributes": hash_value is not None,
         "config": {"id": GROUPING_CONFIG},
     }
+
+
+def _dated(history: list[dict[str, Any]], events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Recorded activity with its time: that of the event it names (`eventID`), which the
+    replay moved; a resolve comes a minute after the last event before the fix."""
+    when = {e["eventID"]: parse_datetime(e.get("dateCreated")) for e in events}
+    dated = []
+    for number, entry in enumerate(history, start=1):
+        moment = when.get(entry.pop("eventID", None)) or datetime.now(UTC)
+        if entry["type"] == "set_resolved_in_release":
+            moment += timedelta(minutes=1)
+        entry.update(id=f"r{number}", dateCreated=moment.isoformat().replace("+00:00", "Z"))
+        dated.append(entry)
+    return dated
+
+
+def _substatus(issue: dict[str, Any], now: datetime) -> str | None:
+    """Sentry's own: an unresolved issue is `new` for its first week, then `ongoing`, unless
+    it regressed; others keep the recorded value."""
+    recorded = issue.get("substatus")
+    if issue.get("status") != "unresolved" or recorded not in ("new", "ongoing"):
+        return recorded
+    first_seen = parse_datetime(issue.get("firstSeen"))
+    return "new" if first_seen is not None and now - first_seen <= NEW_FOR else "ongoing"
+
+
+def _release_of(event: dict[str, Any]) -> str:
+    release = event.get("release")
+    return str(release.get("version") or "") if isinstance(release, dict) else str(release or "")
 
 
 def _member(user: dict[str, str]) -> dict[str, Any]:
@@ -368,3 +456,13 @@ def _link(request: httpx.Request, rel: str, cursor: str, results: bool) -> str:
 
 def _detail(status: int, message: str) -> httpx.Response:
     return httpx.Response(status, json={"detail": message})
+
+
+def _status_details(sent: dict[str, Any]) -> dict[str, Any]:
+    """What Sentry reports back: an ignore for N minutes becomes the time it ends."""
+    details = dict(sent)
+    minutes = details.pop("ignoreDuration", None)
+    if isinstance(minutes, int):
+        ends = datetime.now(UTC) + timedelta(minutes=minutes)
+        details["ignoreUntil"] = ends.isoformat().replace("+00:00", "Z")
+    return details

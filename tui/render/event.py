@@ -9,11 +9,12 @@ from typing import Any
 
 from textual.content import Content
 
-from tui.model import Breadcrumb, Event, ExceptionValue, Frame
+from tui.model import Breadcrumb, DebugImage, Event, ExceptionValue, Frame
 from tui.render.grouping import GROUPING_TITLE, NOT_REPORTED, grouping_pairs
 from tui.render.issue import permalink_line
 from tui.render.links import LINKS_TITLE, is_address, link_pairs
 from tui.render.text import absolute_time, plain, relative_time, sanitize
+from tui.render.trace_native import address_value, jvm_function
 
 BREADCRUMB_LEVEL_COLOR = {
     "fatal": "error",
@@ -43,7 +44,7 @@ def event_bar(event: Event, now: datetime) -> Content:
     return Content(" · ").join(part for part in parts if part)
 
 
-def crash_summary(exc: ExceptionValue, frame: Frame | None) -> Content:
+def crash_summary(exc: ExceptionValue, frame: Frame | None, platform: str = "") -> Content:
     """One line naming the raised exception and the frame it came out of."""
     head = Content.assemble(
         ("✖ ", "bold $text-error"),
@@ -58,7 +59,7 @@ def crash_summary(exc: ExceptionValue, frame: Frame | None) -> Content:
         plain(frame.display_path, "$text-primary"),
         (f":{frame.lineno}" if frame.lineno is not None else "", "$text-warning"),
         (" in ", "$text-muted"),
-        plain(frame.function or "?", "$text-accent"),
+        plain(jvm_function(frame, platform) or "?", "$text-accent"),
     )
     return head + "\n" + where
 
@@ -110,8 +111,8 @@ DetailRow = Heading | Pair | None
 
 
 def detail_rows(event: Event) -> list[DetailRow]:
-    """Sentry <-> PostHog links, grouping, tags, then contexts, user and request grouped under
-    their names, one row each."""
+    """Sentry <-> PostHog links, grouping, the server's processing errors, tags, then
+    contexts, user and request grouped under their names, one row each."""
     rows: list[DetailRow] = []
     if pairs := link_pairs(event.links):
         width = max(len(label) for label, _ in pairs)
@@ -119,6 +120,10 @@ def detail_rows(event: Event) -> list[DetailRow]:
         rows += [Pair(label, value, width, link=is_address(label)) for label, value in pairs]
         rows.append(None)
     rows += _grouping_rows(event)
+    if event.processing_errors:
+        # Errors that name no frame (those that do sit on the frame, in the trace).
+        pairs = [(str(n), error) for n, error in enumerate(event.processing_errors, 1)]
+        rows += [*_section("server processing errors", pairs), None]
     if event.tags:
         rows += _section("tags", list(event.tags))
     else:
@@ -136,6 +141,8 @@ def detail_rows(event: Event) -> list[DetailRow]:
             shown += 1
     if not shown:
         rows += [None, Heading("no contexts", note=True)]
+    if event.debug_images:
+        rows += [None, *_section("debug images", [image_pair(i) for i in event.debug_images])]
     return rows
 
 
@@ -144,6 +151,25 @@ def _grouping_rows(event: Event) -> list[DetailRow]:
     if not pairs:
         return [Heading(GROUPING_TITLE), Heading(f"  {NOT_REPORTED}", note=True), None]
     return [*_section(GROUPING_TITLE, pairs), None]
+
+
+def image_pair(image: DebugImage) -> tuple[str, str]:
+    """(code file name, `debug id  start–end  arch  status`) for the context tab."""
+    name = (image.code_file or image.debug_file).replace("\\", "/").rsplit("/", 1)[-1]
+    span = ""
+    if (start := address_value(image.image_addr)) is not None:
+        end = f"{start + image.image_size:#x}" if image.image_size else "?"
+        span = f"{sanitize(image.image_addr)}–{end}"
+    # A source map image has no address and no status: its debug id is all there is to say.
+    status = image.debug_status or ("no status from the server" if span else "")
+    if image.unwind_status and image.unwind_status != image.debug_status:
+        status += f", unwind {image.unwind_status}"
+    if image.candidates is not None:
+        status += f" ({image.candidates} places looked)"
+    parts = [f"{image.debug_id or '-':<36}"]
+    if span or image.arch:
+        parts += [f"{span:<31}", f"{image.arch:<7}"]
+    return name or image.type or "?", "  ".join([*parts, status]).rstrip()
 
 
 def _section(title: str, pairs: list[tuple[str, Any]]) -> list[DetailRow]:

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.style import Style
 
 from tui.model import Issue, IssueQuery, IssueStatus
+from tui.render.health import badge_cell, health_line, release_cell, trend_cell
 from tui.render.text import absolute_time, plain, plain_text, relative_time
 from tui.terminal.opener import check_url
 
@@ -31,6 +32,9 @@ LEVEL_LETTER = {"fatal": "F", "error": "E", "warning": "W", "info": "I", "debug"
 """Narrow tables show the level as a letter: a coloured dot made fatal and error look alike."""
 
 
+TRUNCATED = frozenset({"title", "culprit", "short_id", "assignee", "first_release", "last_release"})
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -39,21 +43,35 @@ class Column:
     """`None` for the column that takes the remaining width."""
 
 
-def issue_columns(total_width: int, id_width: int = 12, assignees: bool = False) -> list[Column]:
+def issue_columns(
+    total_width: int,
+    id_width: int = 12,
+    assignees: bool = False,
+    *,
+    trend: bool = False,
+    releases: bool = False,
+) -> list[Column]:
     """The columns that fit `total_width` cells; narrow terminals drop culprit and users.
 
     `id_width` is the longest short id on screen: ids are what people paste, so never cut.
-    `assignees` adds who an issue is assigned to (for backends that can assign).
+    `assignees` adds who an issue is assigned to (for backends that can assign); `trend` and
+    `releases` add those columns when the listed issues have them: the trend always (narrower
+    as the terminal narrows), the last release from 110 cells (in the culprit's place), the
+    first one too from 150.
     """
     wide = total_width >= 110
+    roomy = total_width >= 150
     columns = [
         Column("level", "level" if wide else "", 7 if wide else 1),
         Column("short_id", "id", max(2, min(id_width, 24))),
         Column("title", "title", None),
-        Column("culprit", "culprit", None) if wide else None,
+        Column("culprit", "culprit", None) if roomy or (wide and not releases) else None,
         Column("count", "events", 6),
         Column("users", "users", 5) if wide else None,
         Column("last_seen", "seen", 4),
+        Column("trend", "trend", 14 if roomy else 7 if wide else 5) if trend else None,
+        Column("first_release", "first", 8) if releases and roomy else None,
+        Column("last_release", "last" if roomy else "release", 8) if releases and wide else None,
         Column("assignee", "assignee" if wide else "who", 10 if wide else 6) if assignees else None,
         Column("status", "status", 10 if wide else 6),
     ]
@@ -61,7 +79,7 @@ def issue_columns(total_width: int, id_width: int = 12, assignees: bool = False)
     # DataTable pads each cell by one on both sides; 2 more for the vertical scrollbar.
     fixed = sum(c.width or 0 for c in kept) + 2 * len(kept) + 2
     flexible = [c for c in kept if c.width is None]
-    spare = max(20, total_width - fixed)
+    spare = max(16, total_width - fixed)
     # The title says what broke; the culprit only where, so it gets a third at most.
     culprit = min(40, spare // 3)
     shares = [spare - culprit, culprit] if len(flexible) == 2 else [spare]
@@ -95,6 +113,7 @@ def issue_cells(
     status_color = "dim" if unresolved else _color(colors, STATUS_THEME_COLOR[issue.status])
     muted = "dim"
     narrow = next(c for c in columns if c.key == "level").width == 1
+    trend_width = next((c.width or 0 for c in columns if c.key == "trend"), 0)
     cells = {
         "level": plain_text(
             level_letter(issue.level) if narrow else issue.level, f"bold {level_color}"
@@ -106,14 +125,18 @@ def issue_cells(
         "users": Text(compact_count(issue.user_count), justify="right"),
         "last_seen": age_cell(issue, now),
         "assignee": plain_text(issue.assignee.label if issue.assignee else "", muted),
-        "status": Text(
+        "trend": trend_cell(issue, trend_width, _color(colors, "accent")),
+        "first_release": release_cell(issue.first_release),
+        "last_release": release_cell(issue.last_release),
+        "status": (unresolved and badge_cell(issue, now, colors, narrow))
+        or Text(
             STATUS_GLYPH[issue.status] if narrow else issue.status.value,
             style=status_color,
             justify="center" if narrow else "left",
         ),
     }
     for column in columns:
-        if column.width is not None and column.key in {"title", "culprit", "short_id", "assignee"}:
+        if column.width is not None and column.key in TRUNCATED:
             cells[column.key].truncate(column.width, overflow="ellipsis")
     return [cells[column.key] for column in columns]
 
@@ -165,6 +188,7 @@ def issue_header(issue: Issue, now: datetime) -> Content:
     if issue.culprit:
         lines.append(plain(issue.culprit, "$text-muted"))
     lines.append(Content(" · ").join(facts))
+    lines.append(health_line(issue, now))
     # On a line of its own so that narrow terminals cut the facts, never the link.
     if issue.permalink:
         lines.append(permalink_line(issue.permalink))

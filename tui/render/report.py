@@ -25,6 +25,7 @@ from tui.render.trace import (
     newest_first,
     trace_rows,
 )
+from tui.render.trace_native import image_name, offset, padded_address
 
 PIPE_WIDTH = 200
 """Piped output is not cut to 80 columns: a script reading it wants whole lines."""
@@ -85,6 +86,10 @@ def event_report(issue: Issue, event: Event) -> Group:
         if block.link:
             parts.append(Text(f"{'  ' * block.depth}{block.link}", style="italic dim"))
         parts.extend(_exception(block.exception, event.platform, crashed=not block.link))
+        parts.append(Text())
+    if event.processing_errors:
+        parts.append(Text("Server processing errors", style="bold"))
+        parts.extend(Text(f"  {sanitize(error)}") for error in event.processing_errors)
         parts.append(Text())
     if event.breadcrumbs:
         parts.append(Text(f"Breadcrumbs (last {BREADCRUMBS_SHOWN})", style="bold"))
@@ -149,12 +154,16 @@ def _exception(exc: ExceptionValue, platform: str, *, crashed: bool) -> list[Ren
 def _frame(row: FrameRow, platform: str) -> list[RenderableType]:
     frame = row.frame
     line = Text("  ")
+    if frame.instruction_addr:  # a native frame: what identifies it, as the TUI's columns do
+        line.append(f"{padded_address(frame.instruction_addr, 16)} {image_name(frame)}  ", "dim")
     line.append(sanitize(frame.display_path), style="bold" if frame.in_app else "dim")
     if frame.lineno is not None:
         line.append(f":{frame.lineno}" + (f":{frame.colno}" if frame.colno else ""))
     if frame.function:
         line.append(" in ", style="dim")
-        line.append(sanitize(frame.function), style="cyan" if frame.in_app else "dim")
+        line.append(
+            sanitize(frame.function) + offset(frame), style="cyan" if frame.in_app else "dim"
+        )
     if row.crashed:
         line.append("  <- crashed here", style="bold red")
     parts: list[RenderableType] = [line]

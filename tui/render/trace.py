@@ -17,6 +17,7 @@ from textual.highlight import HighlightTheme
 
 from tui.model import Event, ExceptionValue, Frame, Stacktrace
 from tui.render.text import plain, sanitize
+from tui.render.trace_native import NativeColumns, frame_notes, jvm_function, native_title
 
 PLATFORM_LANGUAGE = {
     "python": "python",
@@ -215,18 +216,23 @@ def exception_title(exc: ExceptionValue) -> Content:
     return Content.assemble(*parts)
 
 
-def frame_title(row: FrameRow) -> Content:
-    """`file:line:col in function`, in-app frames bright, library frames muted."""
+def frame_title(row: FrameRow, columns: NativeColumns | None = None, platform: str = "") -> Content:
+    """`file:line:col in function`, in-app frames bright, library frames muted; frames of an
+    addressed (native) trace as aligned `address  image  symbol+offset  file:line`."""
     frame = row.frame
     base = "" if frame.in_app else "$text-muted"
-    location = Content.assemble(
-        plain(frame.display_path, f"bold {base}" if frame.in_app else base),
-        (f":{frame.lineno}" if frame.lineno is not None else "", "$text-warning"),
-        (f":{frame.colno}" if frame.colno is not None else "", "$text-muted"),
-    )
-    parts: list[Content | str | tuple[str, str]] = [location]
-    if frame.function:
-        parts += [(" in ", "$text-muted"), plain(frame.function, f"$text-accent {base}")]
+    parts: list[Content | str | tuple[str, str]]
+    if columns is not None:
+        parts = [*native_title(frame, columns, base)]
+    else:
+        parts = [
+            plain(frame.display_path, f"bold {base}" if frame.in_app else base),
+            (f":{frame.lineno}" if frame.lineno is not None else "", "$text-warning"),
+            (f":{frame.colno}" if frame.colno is not None else "", "$text-muted"),
+        ]
+        if function := jvm_function(frame, platform):
+            parts += [(" in ", "$text-muted"), plain(function, f"$text-accent {base}")]
+    parts += frame_notes(frame, platform)
     if row.crashed:
         parts += ["  ", (" crashed here ", "bold $text on $error")]
     if frame.context_source == "local":

@@ -11,7 +11,7 @@ from typing import Literal
 
 from textual.content import Content
 
-from tui.model import Event
+from tui.model import Event, Stacktrace
 from tui.render.event import crash_summary
 from tui.render.text import plain
 from tui.render.trace import (
@@ -28,10 +28,18 @@ from tui.render.trace import (
     variable_line_count,
     variable_lines,
 )
+from tui.render.trace_native import (
+    NativeColumns,
+    is_addressed,
+    native_columns,
+    register_lines,
+    thread_title,
+    with_thread_trace,
+)
 
 FrameKey = tuple[int, int]
 """(exception position, frame index): names a frame across redraws and filter changes."""
-TextKind = Literal["crash", "link", "exception", "gap", "message"]
+TextKind = Literal["crash", "link", "exception", "gap", "message", "registers", "thread"]
 
 # How each kind of text block sits in the view: left padding, text style, row background,
 # blank rows above and below.
@@ -42,6 +50,8 @@ TEXT_LAYOUT: dict[TextKind, tuple[Content, str, str, int, int]] = {
     "exception": (Content(" "), "", "", 1, 0),
     "gap": (Content("   "), "", "", 0, 0),
     "message": (Content(""), "", "", 0, 0),
+    "registers": (Content("   "), "", "", 1, 0),
+    "thread": (Content(" "), "", "", 1, 0),
 }
 MAX_INDENT = 3
 
@@ -90,6 +100,8 @@ class FrameBlock:
     key: FrameKey
     depth: int
     platform: str
+    columns: NativeColumns | None = None
+    """Shared by the frames of an addressed (native) trace, so their titles line up."""
 
     def sections(self, expanded: bool, show_vars: bool) -> list[tuple[str, int]]:
         """(section, row count) in display order; in-app frames always show their own line."""
@@ -132,7 +144,7 @@ class FrameBlock:
     ) -> list[Content]:
         frame = self.row.frame
         if section == "title":
-            return [frame_title(self.row)]
+            return [frame_title(self.row, self.columns, self.platform)]
         if section == "source":
             return context_lines(
                 frame, self.platform, full=expanded, start=start, stop=stop, reveal=reveal
@@ -161,16 +173,36 @@ def indent(depth: int) -> str:
 
 
 def trace_blocks(event: Event, *, in_app_only: bool) -> list[Block]:
-    """The whole trace of `event` in reading order, frames filtered by `in_app_only`."""
+    """The whole trace of `event` in reading order, frames filtered by `in_app_only`; then the
+    crashing stack's registers and the other threads with their own stacks."""
+    event = with_thread_trace(event)
+    blocks: list[Block]
     if not event.exceptions:
         message = event.message or event.title or "this event has no exception"
-        return [TextBlock("message", plain(message, multiline=True))]
+        blocks = [TextBlock("message", plain(message, multiline=True))]
+    else:
+        blocks = _exception_blocks(event, in_app_only)
+    shown = event.exceptions[0].stacktrace if event.exceptions else None
+    for offset, thread in enumerate(event.threads):
+        blocks.append(TextBlock("thread", thread_title(thread)))
+        if thread.stacktrace is None or thread.stacktrace is shown or not thread.stacktrace.frames:
+            note = "its stack is the trace above" if thread.crashed else "no stack recorded"
+            blocks.append(TextBlock("gap", plain(note, "$text-muted italic")))
+            continue
+        position = len(event.exceptions) + offset
+        blocks += _frame_blocks(event, thread.stacktrace, position, 0, in_app_only, crashed=False)
+    return blocks
+
+
+def _exception_blocks(event: Event, in_app_only: bool) -> list[Block]:
     raised = event.exceptions[0]
     crash_frames = raised.stacktrace.frames if raised.stacktrace else ()
     blocks: list[Block] = [
-        TextBlock("crash", crash_summary(raised, crash_frames[-1] if crash_frames else None))
+        TextBlock(
+            "crash",
+            crash_summary(raised, crash_frames[-1] if crash_frames else None, event.platform),
+        )
     ]
-    order_newest = newest_first(event.platform)
     for position, block in enumerate(exception_blocks(event.exceptions)):
         if block.link:
             blocks.append(TextBlock("link", Content(block.link), block.depth))
@@ -178,13 +210,33 @@ def trace_blocks(event: Event, *, in_app_only: bool) -> list[Block]:
         stacktrace = block.exception.stacktrace
         if stacktrace is None or not stacktrace.frames:
             continue
-        rows = trace_rows(
-            stacktrace, in_app_only=in_app_only, newest_first=order_newest, crashed=position == 0
+        blocks += _frame_blocks(
+            event, stacktrace, position, block.depth, in_app_only, crashed=position == 0
         )
-        for row in rows:
-            if isinstance(row, FrameRow):
-                key = (position, row.index)
-                blocks.append(FrameBlock(row, key, block.depth, event.platform))
-            else:
-                blocks.append(TextBlock("gap", gap_content(row), block.depth))
+        if stacktrace.registers:
+            blocks.append(TextBlock("registers", register_lines(stacktrace.registers), block.depth))
     return blocks
+
+
+def _frame_blocks(
+    event: Event,
+    stacktrace: Stacktrace,
+    position: int,
+    depth: int,
+    in_app_only: bool,
+    *,
+    crashed: bool,
+) -> list[Block]:
+    columns = native_columns(stacktrace.frames) if is_addressed(stacktrace) else None
+    rows = trace_rows(
+        stacktrace,
+        in_app_only=in_app_only,
+        newest_first=newest_first(event.platform),
+        crashed=crashed,
+    )
+    return [
+        FrameBlock(row, (position, row.index), depth, event.platform, columns)
+        if isinstance(row, FrameRow)
+        else TextBlock("gap", gap_content(row), depth)
+        for row in rows
+    ]

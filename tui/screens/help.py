@@ -28,7 +28,12 @@ GROUP_NAMES = {
     "ProfilePicker": "Profiles",
     "ConfirmChangeScreen": "Confirmation",
     "ChangePicker": "Pickers",
+    "ReleasePicker": "Pickers",
     "ActivityScreen": "Activity",
+    "SymbolSetsScreen": "Symbol sets",
+    "SymbolRows": "Symbol sets",
+    "PathPrompt": "Path prompt",
+    "ConfirmUpload": "Upload confirmation",
 }
 
 

@@ -22,6 +22,7 @@ from tui.config import Profile
 from tui.model import Breadcrumb, Event, EventLinks, Frame, Grouping, Issue
 from tui.render.event import breadcrumb_line, detail_line, detail_rows, event_bar
 from tui.render.issue import issue_header
+from tui.render.raw import raw_trace
 from tui.render.report import event_report_text
 from tui.render.text import plain, sanitize
 from tui.render.trace import has_minified, minified_view
@@ -66,7 +67,7 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         Binding("r", "resolve_issue", "Resolve", id="detail.resolve"),
         Binding("u", "reopen_issue", "Reopen", id="detail.reopen"),
         Binding("i", "ignore_issue", "Ignore", id="detail.ignore"),
-        *triage_bindings("detail", show_undo=False),
+        *triage_bindings("detail", show_undo=False, resolve_in_key="alt+r"),
         Binding("H", "show_activity", "Activity", id="detail.activity"),
         Binding("p", "event('previous')", "Older", id="detail.previous_event"),
         Binding("n", "event('next')", "Newer", id="detail.next_event"),
@@ -81,6 +82,14 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         ),
         Binding(
             "m", "toggle_minified", "Minified", tooltip="minified / resolved", id="detail.minified"
+        ),
+        Binding(
+            "R",
+            "toggle_raw",
+            "Raw",
+            tooltip="the trace as the SDK prints it",
+            show=False,
+            id="detail.raw",
         ),
         Binding("t", "tab('trace')", "Stack trace", show=False, id="detail.tab_trace"),
         Binding("b", "tab('breadcrumbs')", "Breadcrumbs", show=False, id="detail.tab_crumbs"),
@@ -136,6 +145,8 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         """The event as best resolved so far; `show_minified` draws its minified frames."""
         self.in_app_only = True
         self.show_minified = False
+        self.show_raw = False
+        """The trace tab shows `raw_trace` text instead of the frame view."""
         self.pending: set[str] = set()
         """The issue while a change to it is in flight."""
         self.history = history or TriageHistory()
@@ -149,6 +160,7 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         with TabbedContent(id="tabs", initial="trace"):
             with TabPane("Stack trace", id="trace"):
                 yield StackTraceView(id="stack-trace")
+                yield LineList(id="raw-trace")
             with TabPane("Breadcrumbs", id="breadcrumbs"):
                 yield LineList(id="breadcrumb-list")
             with TabPane("Tags & context", id="context"):
@@ -304,11 +316,17 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
     def _hint(self) -> Content:
         if not self._on_trace_tab:
             return Content.styled("j/k: scroll · t/b/c: tabs · ?: all keys", "$text-muted")
+        if self.show_raw:
+            return Content.styled(
+                "raw trace, as the SDK prints it · R: frames · t/b/c: tabs · ?: all keys",
+                "$text-muted",
+            )
         frames = "in-app frames" if self.in_app_only else "all frames"
         if self.event is not None and has_minified(self.event):
             frames += " · minified" if self.show_minified else " · resolved"
         return Content.styled(
-            f"{frames} · enter: source · v: variables · h/l: sideways · t/b/c: tabs · ?: all keys",
+            f"{frames} · enter: source · v: variables · h/l: sideways · R: raw · t/b/c: tabs"
+            " · ?: all keys",
             "$text-muted",
         )
 
@@ -331,7 +349,9 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         if action == "event":
             return True if self._event_ref(str(parameters[0])) else None
         if action == "toggle_in_app":
-            return True if self.event and self.event.exceptions else None
+            return True if self.event and self.event.exceptions and not self.show_raw else None
+        if action == "toggle_raw":
+            return True if self.event else None
         if action == "toggle_minified":
             # Hidden, not greyed: most events have nothing minified and the footer is narrow.
             return bool(self.event and has_minified(self.event))
@@ -360,7 +380,11 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         if action == "event":
             return self._event_refusal(str(parameters[0]))
         if action == "toggle_in_app":
+            if self.show_raw:
+                return "the raw trace shows every frame (R: back to the frames)"
             return "this event has no stack trace"
+        if action == "toggle_raw":
+            return "the event is still loading"
         if action == "toggle_minified":
             return "nothing minified in this event"
         if action in ("copy_url", "open_in_browser"):
@@ -370,6 +394,8 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         if action == "edit_frame":
             if not self._on_trace_tab:
                 return "it opens the frame under the cursor: go to the stack trace (t)"
+            if self.show_raw:
+                return "it opens the frame under the cursor: R shows the frames again"
             return "this event has no stack frames"
         if action == "follow_link":
             if self.event is None:
@@ -417,13 +443,20 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
             return
         shown = minified_view(self.event) if self.show_minified else self.event
         trace = self.query_one(StackTraceView)
-        self._draw("stack trace", lambda: trace.show(shown, in_app_only=self.in_app_only))
+        raw = self.query_one("#raw-trace", LineList)
+        trace.display, raw.display = not self.show_raw, self.show_raw
+        if self.show_raw:
+            lines = raw_trace(shown).splitlines()
+            self._draw("raw trace", lambda: raw.show_rows(lines, plain))
+        else:
+            self._draw("stack trace", lambda: trace.show(shown, in_app_only=self.in_app_only))
         if self._on_trace_tab:
-            trace.focus()
+            (raw if self.show_raw else trace).focus()
 
     @property
     def _cursor_frame(self) -> Frame | None:
-        return self.query_one(StackTraceView).cursor_frame
+        """None in the raw trace, which has no frame cursor."""
+        return None if self.show_raw else self.query_one(StackTraceView).cursor_frame
 
     def action_copy_location(self) -> None:
         if (frame := self._cursor_frame) is not None:
@@ -443,7 +476,10 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
     def action_copy_trace(self) -> None:
         if self.event is not None:
             shown = minified_view(self.event) if self.show_minified else self.event
-            copy_text(self, event_report_text(self.issue, shown), "Trace")
+            if self.show_raw:
+                copy_text(self, raw_trace(shown), "Raw trace")
+            else:
+                copy_text(self, event_report_text(self.issue, shown), "Trace")
 
     def action_edit_frame(self) -> None:
         if (frame := self._cursor_frame) is not None:
@@ -458,6 +494,11 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         self._draw_trace()
         self._set_status(self._hint())
 
+    def action_toggle_raw(self) -> None:
+        self.show_raw = not self.show_raw
+        self._draw_trace()
+        self._set_status(self._hint())
+
     def action_toggle_minified(self) -> None:
         self.show_minified = not self.show_minified
         self._draw_trace()
@@ -467,7 +508,13 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         tabs = self.query_one(TabbedContent)
         tabs.active = tab
         # Focus must move into the new pane: TabbedContent re-activates the pane holding focus.
-        tabs.get_pane(tab).query_one(StackTraceView if tab == "trace" else LineList).focus()
+        pane = tabs.get_pane(tab)
+        if tab != "trace":
+            pane.query_one(LineList).focus()
+        else:
+            (
+                pane.query_one("#raw-trace") if self.show_raw else pane.query_one(StackTraceView)
+            ).focus()
 
     def action_refresh(self) -> None:
         self.refresh_issue()

@@ -19,6 +19,7 @@ from tui.model import Feature, Issue, IssueQuery
 from tui.prefetch import EventPrefetcher
 from tui.render.issue import empty_result
 from tui.render.text import plain
+from tui.screens.issue_health import ReleaseHealth
 from tui.screens.outside import copy_text, open_in_browser, url_problem
 from tui.screens.status import (
     describe_error,
@@ -30,7 +31,6 @@ from tui.screens.triage_actions import (
     TriageHistory,
     triage_bindings,
 )
-from tui.screens.watched_list import WatchedListScreen
 from tui.widgets.footer import KeyFooter
 from tui.widgets.issue_table import IssueTable
 from tui.widgets.mask_signal import on_mask_toggled
@@ -41,11 +41,19 @@ if TYPE_CHECKING:
     from tui.triage import ChangeRecord
 
 
-class IssueListScreen(TriageActions, WatchedListScreen):
+class IssueListScreen(TriageActions, ReleaseHealth):
     BINDINGS = [
         Binding("slash", "search", "Search", id="issues.search"),
         Binding("s", "cycle_sort", "Sort", id="issues.sort"),
         Binding("e", "environment", "Env", id="issues.environment"),
+        Binding(
+            "v",
+            "pick_release",
+            "Release",
+            show=False,
+            tooltip="show one release",
+            id="issues.release",
+        ),
         Binding("r", "resolve_issue", "Resolve", id="issues.resolve"),
         Binding("u", "reopen_issue", "Reopen", id="issues.reopen"),
         Binding("i", "ignore_issue", "Ignore", id="issues.ignore"),
@@ -146,7 +154,7 @@ class IssueListScreen(TriageActions, WatchedListScreen):
         self.table.loading = not self.table.issues
         self._set_status(Content.styled("loading…", "$text-muted"))
         try:
-            page = await self.backend.list_issues(self.issue_query)
+            page = await self.list_page()
         except Exception as error:  # anything else would close the app
             self._show_error("Could not load issues", error)
             return
@@ -159,6 +167,7 @@ class IssueListScreen(TriageActions, WatchedListScreen):
         self._show_empty(not page.issues)
         self._set_status(Content(""))
         self._refresh_changed_bindings()
+        self.describe_visible()
 
     @work(exclusive=True, group="issues")
     async def load_more(self) -> None:
@@ -167,7 +176,7 @@ class IssueListScreen(TriageActions, WatchedListScreen):
         self.loading_more = True
         self._set_status(Content.styled("loading more…", "$text-muted"))
         try:
-            page = await self.backend.list_issues(self.issue_query, self.next_cursor)
+            page = await self.list_page(self.next_cursor)
         except Exception as error:  # anything else would close the app
             self.table.queued_rows = 0
             self._show_error("Could not load more issues", error)
@@ -176,8 +185,13 @@ class IssueListScreen(TriageActions, WatchedListScreen):
             self.loading_more = False
         self._set_next_cursor(page.next_cursor)
         known = self.table.known_ids
-        self.table.show_issues([i for i in page.issues if i.id not in known], append=True)
+        fresh = [i for i in page.issues if i.id not in known]
+        if self.by_priority:  # the new rows may outrank the ones on screen
+            self.table.show_issues(self.ordered([*self.table.issues, *fresh]))
+        else:
+            self.table.show_issues(fresh, append=True)
         self._set_status(Content(""))
+        self.describe_visible()
 
     # -- display -------------------------------------------------------------------------
 
@@ -210,6 +224,8 @@ class IssueListScreen(TriageActions, WatchedListScreen):
             parts.append(Content.styled(budget.describe(self.clock().timestamp()), "$text-muted"))
         if self.marked:
             parts.append(Content.styled(f"{len(self.marked)} marked", "bold $text-accent"))
+        if self.by_priority:
+            parts.append(self.priority_note(self.next_cursor is not None))
         if self.watching:
             parts.append(self._watch_state())
         if self._message:
@@ -255,6 +271,7 @@ class IssueListScreen(TriageActions, WatchedListScreen):
     @on(IssueTable.Highlighted)
     def _highlighted(self, event: IssueTable.Highlighted) -> None:
         self._refresh_changed_bindings()
+        self.describe_visible()
         self.prefetcher.rest_on(event.issue)
         if event.near_end and self.next_cursor and not self.loading_more:
             self.load_more()
@@ -298,8 +315,6 @@ class IssueListScreen(TriageActions, WatchedListScreen):
             return None if self.triage_refusal(action) else True
         if action == "open_issue":
             return True if self.table.current_issue else None
-        if action == "cycle_sort":
-            return True if len(self.backend.sort_options) > 1 else None
         if action == "copy_id":
             return True if self.table.current_issue else None
         if action in ("copy_url", "open_in_browser"):
@@ -314,8 +329,6 @@ class IssueListScreen(TriageActions, WatchedListScreen):
             return "no issue to mark"
         if action in TRIAGE_ACTIONS:
             return self.triage_refusal(action)
-        if action == "cycle_sort":
-            return f"{self.backend.name} lists issues in one order only"
         if action == "copy_id":
             return "no issue is selected"
         if action in ("copy_url", "open_in_browser"):
@@ -352,7 +365,7 @@ class IssueListScreen(TriageActions, WatchedListScreen):
         bar.ask("environment", "environment", self.issue_query.environment, "empty for all")
 
     def action_cycle_sort(self) -> None:
-        options = self.backend.sort_options
+        options = self.sort_choices
         current = options.index(self.issue_query.sort) if self.issue_query.sort in options else -1
         self.set_sort(options[(current + 1) % len(options)])
 

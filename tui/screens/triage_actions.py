@@ -36,8 +36,10 @@ TRIAGE_ACTIONS = frozenset({*ACTION_FOR, *PICKER_ACTIONS, "undo_change", "show_a
 """Every action this module handles: the screens ask `triage_refusal` about them."""
 
 
-def triage_bindings(scope: str, *, show_undo: bool) -> list[Binding]:
-    """`I`, `R`, `A`, `z` with ids under `scope` (`issues.assign`, `detail.undo`, ...)."""
+def triage_bindings(scope: str, *, show_undo: bool, resolve_in_key: str = "R") -> list[Binding]:
+    """`I`, `R`, `A`, `z` with ids under `scope` (`issues.assign`, `detail.undo`, ...).
+
+    The issue screen gives resolve-in another key: there `R` shows the raw trace."""
     return [
         Binding(
             "I",
@@ -48,7 +50,7 @@ def triage_bindings(scope: str, *, show_undo: bool) -> list[Binding]:
             id=f"{scope}.ignore_until",
         ),
         Binding(
-            "R",
+            resolve_in_key,
             "resolve_in",
             "Resolve in",
             show=False,

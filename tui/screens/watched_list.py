@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from tui.backends.base import Backend
-from tui.model import Issue, IssueQuery
+from tui.model import Issue, IssuePage, IssueQuery
 from tui.render.text import plain, relative_time
 from tui.screens.status import describe_error
 from tui.terminal.clipboard import driver_writer
@@ -50,6 +50,9 @@ class WatchedListScreen(Screen[None]):
     def _show_empty(self, empty: bool) -> None:
         raise NotImplementedError
 
+    async def list_page(self, cursor: str | None = None) -> IssuePage:
+        raise NotImplementedError
+
     def start_watch_timer(self) -> None:
         """Plan the first look when the screen opens in watch mode (`stackdeck --watch`).
 
@@ -62,7 +65,7 @@ class WatchedListScreen(Screen[None]):
         on failure keep every row and say so, and wait longer before trying again."""
         self.watch_timer = None
         try:
-            page = await self.backend.list_issues(self.issue_query)
+            page = await self.list_page()
         except Exception as error:  # anything else would stop watching for good
             self.watch_failure = (self.clock(), describe_error(error))
             self._draw_status()

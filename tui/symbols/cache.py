@@ -20,6 +20,7 @@ from typing import Any
 from tui.symbols.binary import BinaryMap, open_binary, write_binary
 from tui.symbols.decode import decode_map
 from tui.symbols.errors import SourceMapError
+from tui.symbols.missing import MissingMaps
 
 INDEX_VERSION = 1
 _SUFFIX = ".sdmap"
@@ -67,6 +68,11 @@ class SymbolCache:
         self.directory = Path(directory)
         self._clock = clock
         self._open: dict[str, BinaryMap] = {}
+
+    @property
+    def missing(self) -> MissingMaps:
+        """The maps frames needed and did not get, kept beside the cache."""
+        return MissingMaps(self.directory, self._clock)
 
     @property
     def index_path(self) -> Path:
@@ -223,6 +229,7 @@ class SymbolCache:
         index["keys"].update(records)
         index["origins"].update(origins)
         self._write_index(index)
+        self.missing.found(records)
 
     def _forget(self, digests: set[str]) -> None:
         index = self._read_index()
@@ -232,17 +239,23 @@ class SymbolCache:
         self._write_index(index)
 
     def _write_index(self, index: dict[str, Any]) -> None:
-        import tempfile  # here: a process that only reads the cache never writes
+        write_private_json(self.index_path, index)
 
-        _private_dir(self.directory)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".index-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(index, out, indent=0)
-            os.replace(tmp, self.index_path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+
+def write_private_json(path: Path, data: Any) -> None:
+    """Replace `path` with `data` as JSON in one step, readable by this user alone (`mkstemp`
+    creates 0600), in a directory that is not a symbolic link."""
+    import tempfile  # here: a process that only reads the cache never writes
+
+    _private_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(data, out, indent=0)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _private_dir(path: Path) -> None:

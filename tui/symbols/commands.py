@@ -1,7 +1,7 @@
 """What the CLI's `sourcemap` and `symbols` commands do, as plain functions returning data.
 
-`stackdeck sourcemap resolve MAP LINE:COL...`, `stackdeck symbols add PATH|URL...`,
-`stackdeck symbols list` and `stackdeck symbols prune`; `cli.py` parses arguments and prints.
+`stackdeck sourcemap resolve MAP LINE:COL...`, `stackdeck symbols add PATH|URL...` and
+`stackdeck symbols prune` (`symbols list` is `tui.symbol_sets`); `cli.py` parses and prints.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from tui.sanitize import sanitize
 from tui.symbols.cache import CacheKey, SymbolCache
 from tui.symbols.decode import decode_map
-from tui.symbols.discovery import normalize_url
+from tui.symbols.discovery import magic_comments, normalize_url
 from tui.symbols.errors import SourceMapError
 from tui.symbols.mapview import MapView
 from tui.symbols.resolve import tidy_path, trim_line
@@ -164,6 +164,8 @@ def _add_path(cache: SymbolCache, target: str) -> list[dict[str, Any]]:
 
 def _store(cache: SymbolCache, found: FoundMap, url_key: str) -> dict[str, Any]:
     keys = [CacheKey("url", url_key)]
+    if found.minified and (chunk_id := magic_comments(found.minified).get("chunkId")):
+        keys.append(CacheKey("chunk_id", chunk_id))  # what PostHog's frames find it by
     digest, binary = cache.add(
         found.map_bytes,
         minified=found.minified,
@@ -174,21 +176,6 @@ def _store(cache: SymbolCache, found: FoundMap, url_key: str) -> dict[str, Any]:
     if binary.view.debug_id:
         keys.append(CacheKey("debug_id", binary.view.debug_id))
     return {"digest": digest, "location": found.location, "keys": [str(k) for k in keys]}
-
-
-def list_entries(cache: SymbolCache) -> list[dict[str, Any]]:
-    """Cached maps, most recently used first: digest, size, last_used (epoch), origin, keys."""
-    entries = sorted(cache.entries(), key=lambda e: e.last_used, reverse=True)
-    return [
-        {
-            "digest": e.digest,
-            "size": e.size,
-            "last_used": e.last_used,
-            "origin": e.origin,
-            "keys": list(e.keys),
-        }
-        for e in entries
-    ]
 
 
 def prune(cache: SymbolCache, max_bytes: int = DEFAULT_CACHE_BYTES) -> list[str]:

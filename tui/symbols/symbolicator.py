@@ -19,6 +19,7 @@ from tui.symbols.binary import BinaryMap
 from tui.symbols.cache import CacheKey, SymbolCache
 from tui.symbols.discovery import normalize_url
 from tui.symbols.errors import InvalidURL, SourceMapError
+from tui.symbols.missing import Attempt, Need, NeedingFrame
 from tui.symbols.resolve import Unresolved, resolve_frame
 from tui.symbols.sources import FoundBy, LookupFailed, MapRequest, SymbolSource
 
@@ -112,13 +113,20 @@ MAX_CONCURRENT_FINDS = 4
 class Symbolicator:
     """`await Symbolicator(cache, sources).symbolicate(event)`; keeps opened maps for reuse."""
 
-    def __init__(self, cache: SymbolCache, sources: Sequence[SymbolSource] = ()) -> None:
+    def __init__(
+        self, cache: SymbolCache, sources: Sequence[SymbolSource] = (), profile: str = ""
+    ) -> None:
         self.cache = cache
         self.sources = list(sources)
+        self.profile = profile
+        """Whose frames these are: the missing maps are remembered per profile."""
         self._found: dict[MapRequest, _Found] = {}
+        self._looked: dict[MapRequest, tuple[Attempt, ...]] = {}
         self._adding = asyncio.Lock()
 
-    async def symbolicate(self, event: Event) -> SymbolicationResult:
+    async def symbolicate(self, event: Event, issue: str = "") -> SymbolicationResult:
+        """Resolve `event`'s minified frames; maps not found are remembered for `issue` (a short
+        id, else the event's issue id) in the cache's missing list."""
         result = SymbolicationResult()
         debug_ids = _debug_ids(event)
         failures: dict[MapRequest, str] = {}
@@ -138,7 +146,35 @@ class Symbolicator:
         for e_index, f_index, frame in frames:
             resolution = await self.resolve(frame, debug_ids, failures, event.project)
             result.frames[(e_index, f_index)] = resolution
+        self._remember_missing(event, issue, [f for _, _, f in frames], debug_ids, failures)
         return result
+
+    def _remember_missing(
+        self,
+        event: Event,
+        issue: str,
+        frames: list[Frame],
+        debug_ids: dict[str, str],
+        failures: dict[MapRequest, str],
+    ) -> None:
+        needing: dict[MapRequest, list[NeedingFrame]] = {}
+        for frame in frames:
+            with contextlib.suppress(InvalidURL):
+                request = _map_request(frame, debug_ids, event.project)
+                if request in failures:
+                    needing.setdefault(request, []).append(
+                        NeedingFrame(
+                            _frame_location(frame),
+                            frame.function,
+                            issue or event.issue_id,
+                            event.id,
+                        )
+                    )
+        needs = [
+            Need(_request_keys(r), tuple(f), self._looked.get(r, ())) for r, f in needing.items()
+        ]
+        with contextlib.suppress(OSError, SourceMapError):  # remembering must not cost the trace
+            self.cache.missing.record(self.profile, needs)
 
     async def resolve(
         self,
@@ -170,15 +206,17 @@ class Symbolicator:
         async def find(request: MapRequest) -> None:
             async with slots:
                 outcome = await self._find(request)
-            if isinstance(outcome, str):
-                failures[request] = outcome
+            if isinstance(outcome, _Missing):
+                failures[request] = outcome.reason
+                self._looked[request] = outcome.looked
             else:
                 self._found[request] = outcome
+                self._looked.pop(request, None)
 
         pending = [r for r in requests if r not in self._found and r not in failures]
         await asyncio.gather(*(find(r) for r in pending))
 
-    async def _find(self, request: MapRequest) -> _Found | str:
+    async def _find(self, request: MapRequest) -> _Found | _Missing:
         for key, how in (
             (CacheKey("debug_id", request.debug_id), FoundBy.DEBUG_ID),
             (CacheKey("chunk_id", request.chunk_id), FoundBy.CHUNK_ID),
@@ -186,7 +224,7 @@ class Symbolicator:
             if key.value and (cached := self.cache.find(key)):
                 location = shown_path(cached.location)
                 return cached.binary, Provenance(how, location, "cache", cached=True)
-        looked: list[str] = []
+        looked: list[Attempt] = []
         url_checked = False
         for source in self.sources:
             if getattr(source, "remote", True) and not url_checked:
@@ -194,11 +232,13 @@ class Symbolicator:
                 if hit := self._cached_by_url(request):
                     return hit
             found = await self._ask(source, request, looked)
+            if isinstance(found, str):
+                return _Missing(found, (_cache_miss(request), *looked))
             if found is not None:
                 return found
         if not url_checked and (hit := self._cached_by_url(request)):
             return hit
-        return _no_map_reason(request, looked)
+        return _Missing(_no_map_reason(request, looked), (_cache_miss(request), *looked))
 
     def _cached_by_url(self, request: MapRequest) -> _Found | None:
         hit = self.cache.find(CacheKey("url", normalize_url(request.abs_path)))
@@ -211,18 +251,21 @@ class Symbolicator:
         return hit.binary, Provenance(how, shown_path(hit.location), "cache", cached=True)
 
     async def _ask(
-        self, source: SymbolSource, request: MapRequest, looked: list[str]
+        self, source: SymbolSource, request: MapRequest, looked: list[Attempt]
     ) -> _Found | str | None:
+        """The map `source` has for `request`; a reason when it has a corrupt one; None when it
+        has none, with where it looked and why that failed added to `looked`."""
         try:
             found = await source.find(request)
         except LookupFailed as exc:
-            looked.append(shown_path(f"{source.name}: {exc}"))
+            looked.append(Attempt(shown_path(source.name), "failed", shown_path(str(exc))))
             return None
         except Exception as exc:  # a plug-in source failing must not lose the other frames
-            looked.append(shown_path(f"{source.name}: {type(exc).__name__}: {exc}"))
+            detail = shown_path(f"{type(exc).__name__}: {exc}")
+            looked.append(Attempt(shown_path(source.name), "failed", detail))
             return None
         if found is None:
-            looked.append(f"{shown_path(source.name)}: no match")
+            looked.append(Attempt(shown_path(source.name), "not found"))
             return None
         location = _in_folder(found.location, getattr(source, "directory", None))
         keys = [CacheKey("url", normalize_url(request.abs_path))]
@@ -241,7 +284,9 @@ class Symbolicator:
                     location=location,
                 )
         except SourceMapError as exc:
+            looked.append(Attempt(shown_path(source.name), "invalid map", f"{location}: {exc}"))
             return f"corrupt source map {location}: {exc}"
+        self.cache.missing.found(str(k) for k in keys)
         return binary, Provenance(found.how, location, shown_path(source.name))
 
 
@@ -308,11 +353,45 @@ def _in_folder(location: str, folder: Path | None) -> str:
     return shown_path(location)
 
 
-def _no_map_reason(request: MapRequest, looked: list[str]) -> str:
+def _no_map_reason(request: MapRequest, looked: list[Attempt]) -> str:
+    where = "; ".join(_said(a) for a in looked) if looked else "no symbol sources configured"
+    return f"no source map found for {_wanted(request)} ({where})"
+
+
+def _said(attempt: Attempt) -> str:
+    """An attempt as the frame's reason words it (the source's own message when it gave one)."""
+    if attempt.kind == "not found":
+        return f"{attempt.where}: no match"
+    return f"{attempt.where}: {attempt.detail}" if attempt.detail else attempt.describe()
+
+
+def _wanted(request: MapRequest) -> str:
     wanted = [f"url {request.abs_path}"]
     if request.debug_id:
         wanted.insert(0, f"debug id {request.debug_id}")
     if request.chunk_id:
         wanted.insert(0, f"chunk id {request.chunk_id}")
-    where = "; ".join(looked) if looked else "no symbol sources configured"
-    return f"no source map found for {', '.join(wanted)} ({where})"
+    return ", ".join(wanted)
+
+
+def _cache_miss(request: MapRequest) -> Attempt:
+    return Attempt("local cache", "cache miss", f"no map for {_wanted(request)}")
+
+
+def _request_keys(request: MapRequest) -> tuple[str, ...]:
+    """The cache keys a map for `request` would be filed under, the most specific first."""
+    keys = [CacheKey("debug_id", request.debug_id), CacheKey("chunk_id", request.chunk_id)]
+    with contextlib.suppress(InvalidURL):
+        keys.append(CacheKey("url", normalize_url(request.abs_path)))
+    return tuple(str(k) for k in keys if k.value)
+
+
+def _frame_location(frame: Frame) -> str:
+    place = [frame.abs_path, *(str(n) for n in (frame.lineno, frame.colno) if n is not None)]
+    return ":".join(place)
+
+
+@dataclass(frozen=True)
+class _Missing:
+    reason: str
+    looked: tuple[Attempt, ...]

@@ -112,6 +112,9 @@ class IssueTable(DataTable[Text]):
         if index is None:
             return
         self.issues[index] = issue
+        if self._fit(self.size.width) != self._columns:  # a release or trend arrived
+            self._rebuild(self.current_issue.id if self.current_issue else None)
+            return
         for column, cell in zip(self._columns, self._cells(issue), strict=True):
             self.update_cell(issue.id, column.key, cell)
         self._post_highlight()
@@ -125,7 +128,14 @@ class IssueTable(DataTable[Text]):
     def _fit(self, width: int) -> list[Column]:
         id_width = max((len(issue.short_id) for issue in self.issues), default=12)
         # The flags column and its padding come out of the width the issue columns share.
-        return [FLAGS, *issue_columns(width - FLAGS_WIDTH - 2, id_width, self.assignees)]
+        columns = issue_columns(
+            width - FLAGS_WIDTH - 2,
+            id_width,
+            self.assignees,
+            trend=any(issue.trend for issue in self.issues),
+            releases=any(issue.first_release or issue.last_release for issue in self.issues),
+        )
+        return [FLAGS, *columns]
 
     def _cells(self, issue: Issue) -> list[Text]:
         cells = issue_cells(issue, self._columns[1:], self.clock(), self.app.theme_variables)
