@@ -11,6 +11,7 @@ from tests.ui.fakes import FakeBackend, make_issues, python_event
 from tests.ui.trace_view import trace_view, visible_text
 from tui.app import StackdeckApp
 from tui.model import Activity, Breadcrumb, Event, ExceptionValue, Frame, Stacktrace
+from tui.render.text import plain
 from tui.widgets.issue_table import IssueTable
 from tui.widgets.lines import LineList
 
@@ -119,3 +120,18 @@ async def test_activity_opened_while_masked_is_masked() -> None:
         shown = "\n".join(str(options.get_option_at_index(i).prompt) for i in range(1))
         assert "j***@example.com" in shown and "**** **** **** 4242" in shown
         assert not [secret for secret in SECRETS if secret in shown]
+
+
+async def test_any_line_list_redraws_its_rows_when_toggled() -> None:
+    """The symbol-sets screen, the raw trace and the tabs are line lists: each redraws."""
+    app = make_app(FakeBackend())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        probe = LineList(id="probe")
+        await app.screen.mount(probe)
+        probe.show_rows([f"uploaded by {EMAIL}"], plain)
+        await pilot.pause()
+        assert EMAIL in probe.render_line(0).text
+        await pilot.press("asterisk")
+        await pilot.pause()
+        assert "uploaded by j***@example.com" in probe.render_line(0).text

@@ -111,19 +111,19 @@ DetailRow = Heading | Pair | None
 
 
 def detail_rows(event: Event) -> list[DetailRow]:
-    """Sentry <-> PostHog links, grouping, the server's processing errors, tags, then
+    """The server's processing errors, Sentry <-> PostHog links, grouping, tags, then
     contexts, user and request grouped under their names, one row each."""
     rows: list[DetailRow] = []
+    if event.processing_errors:
+        # Errors that name no frame (those that do sit on the frame, in the trace).
+        pairs = [(str(n), error) for n, error in enumerate(event.processing_errors, 1)]
+        rows += [*_section("server processing errors", pairs), None]
     if pairs := link_pairs(event.links):
         width = max(len(label) for label, _ in pairs)
         rows += [Heading(LINKS_TITLE)]
         rows += [Pair(label, value, width, link=is_address(label)) for label, value in pairs]
         rows.append(None)
     rows += _grouping_rows(event)
-    if event.processing_errors:
-        # Errors that name no frame (those that do sit on the frame, in the trace).
-        pairs = [(str(n), error) for n, error in enumerate(event.processing_errors, 1)]
-        rows += [*_section("server processing errors", pairs), None]
     if event.tags:
         rows += _section("tags", list(event.tags))
     else:
