@@ -17,6 +17,8 @@ from tui.demo import DEMO_POSTHOG_PROFILE, DEMO_PROFILE, demo_server, open_demo_
 from tui.demo.posthog_server import DEMO_POSTHOG_URL
 from tui.links import LinkTarget, link_target, links_from_properties, links_from_tags
 from tui.model import EventLinks, IssueQuery
+from tui.offline import CachingBackend, OfflineBackend
+from tui.store import Store
 
 LINKED_ISSUE = "4868186334"
 """BILLING-PORTAL-1: the Sentry half of the recorded pair (`record_linked.py`)."""
@@ -134,3 +136,14 @@ def test_issues_show_prints_the_links_and_json_names_the_profile(capsys) -> None
     links = json.loads(capsys.readouterr().out)["links"]
     assert links["posthog_distinct_id"] == "c_1203"
     assert links["profile"] == "demo-posthog"
+
+
+async def test_a_persons_issues_do_not_replace_the_stored_list(tmp_path) -> None:
+    store = Store(tmp_path / "store")
+    caching = CachingBackend(open_demo_backend("demo-posthog"), store)
+    everything = await caching.list_issues(IssueQuery(query=""))
+    await caching.list_issues(IssueQuery(query="", person="c_8812"))
+    listed = store.listed_issues()
+    assert listed is not None and len(listed.value) == len(everything.issues) > 2
+    with pytest.raises(Unsupported, match="by person"):
+        await OfflineBackend(store).list_issues(IssueQuery(query="", person="c_8812"))
