@@ -12,32 +12,33 @@ Left alone on purpose: line numbers, `0x7ffd...` addresses, UUIDs, 32-hex event 
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Callable
 
-_EMAIL = re.compile(r"(?<![\w.+-])([\w+-])[\w.+-]*@([A-Za-z][\w-]*(?:\.[\w-]+)*\.[A-Za-z]{2,})\b")
-_BEARER = re.compile(r"\b(Bearer|Basic)(\s+)(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}")
-_JWT = re.compile(r"\beyJ[\w-]+\.[\w-]+\.[\w-]*")
-_KEY_PREFIX = re.compile(
+_EMAIL = r"(?<![\w.+-])([\w+-])[\w.+-]*@([A-Za-z][\w-]*(?:\.[\w-]+)*\.[A-Za-z]{2,})\b"
+_BEARER = r"\b(Bearer|Basic)(\s+)(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}"
+_JWT = r"\beyJ[\w-]+\.[\w-]+\.[\w-]*"
+_KEY_PREFIX = (
     r"\b((?:sk|pk|rk)_(?:live|test)_|gh[pousr]_|github_pat_|ph[cx]_|sntry[su]_|glpat-|xox[abpr]-)"
     r"[\w-]{8,}"
 )
-_AWS_KEY = re.compile(r"\bAKIA[0-9A-Z]{16}\b")
-_SECRET_FIELD = re.compile(
+_AWS_KEY = r"\bAKIA[0-9A-Z]{16}\b"
+_SECRET_FIELD = (
     r"(?i)(?<=[?&;])(password|passwd|pwd|secret|token|access_token|refresh_token|api_key|apikey"
     r"|auth|key|sig|signature|session|sessionid)=([^&\s#\"'<>]+)"
 )
-_LONG_HEX = re.compile(r"(?<![\w.])[0-9a-fA-F]{48,}(?![\w.])")
-_BASE64 = re.compile(r"(?<![\w+/=-])[A-Za-z0-9+/_-]{32,}={0,2}(?![\w+/=-])")
-_IPV4 = re.compile(r"(?<![\w.@-])(?:\d{1,3}\.){3}\d{1,3}(?![\w.-])")
-_IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])")
-_CARD = re.compile(r"(?<![\w-])[2-6](?:[ -]?\d){12,18}(?![\w-])")
+_LONG_HEX = r"(?<![\w.])[0-9a-fA-F]{48,}(?![\w.])"
+_BASE64 = r"(?<![\w+/=-])[A-Za-z0-9+/_-]{32,}={0,2}(?![\w+/=-])"
+_IPV4 = r"(?<![\w.@-])(?:\d{1,3}\.){3}\d{1,3}(?![\w.-])"
+_IPV6 = r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])"
+_CARD = r"(?<![\w-])[2-6](?:[ -]?\d){12,18}(?![\w-])"
 
 
 def mask_pii(text: str) -> str:
     """`text` with every email, IP address, card number and token-like value masked."""
-    for pattern, replace in _RULES:
+    for pattern, replace in _rules():
         text = pattern.sub(replace, text)
     return text
 
@@ -107,7 +108,7 @@ def _luhn(digits: list[int]) -> bool:
     return total % 10 == 0
 
 
-_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+_RULES: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = (
     # Secrets first: a JWT or a key must go whole before the card or IP rules see its digits.
     (_SECRET_FIELD, _secret_field),
     (_BEARER, _bearer),
@@ -121,6 +122,12 @@ _RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (_IPV4, _ipv4),
     (_IPV6, _ipv6),
 )
+
+
+@functools.cache
+def _rules() -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...]:
+    """Compiled on the first mask: most runs never mask, and every CLI command imports this."""
+    return tuple((re.compile(pattern), replace) for pattern, replace in _RULES)
 
 
 class _Switch:

@@ -135,3 +135,13 @@ async def test_any_line_list_redraws_its_rows_when_toggled() -> None:
         await pilot.press("asterisk")
         await pilot.pause()
         assert "uploaded by j***@example.com" in probe.render_line(0).text
+
+
+async def test_the_palette_and_help_offer_the_mask() -> None:
+    app = make_app(FakeBackend())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "Mask PII" in [command.title for command in app.get_system_commands(app.screen)]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "app.mask_pii" in static_text(app, "#help-text")
