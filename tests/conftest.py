@@ -9,6 +9,7 @@ import pytest_textual_snapshot
 
 from tui import config
 from tui.demo import demo_server
+from tui.privacy import set_masking
 
 # syrupy >= 5 would otherwise save `.raw` files instead of viewable SVGs.
 pytest_textual_snapshot.SVGImageExtension.file_extension = "svg"
@@ -36,3 +37,11 @@ def fresh_demo_servers():
     demo_server.cache_clear()
     yield
     demo_server.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def privacy_mask_off():
+    """The privacy mask is process-wide (the display boundary reads it): each test starts off."""
+    set_masking(False)
+    yield
+    set_masking(False)

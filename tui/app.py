@@ -15,11 +15,14 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.signal import Signal
 
 from tui.backends.base import Backend
 from tui.backends.errors import BackendError
 from tui.config import WATCH_INTERVAL, ConfigError, Profile
+from tui.links import LinkTarget, link_target
 from tui.model import IssueQuery
+from tui.privacy import masking, set_masking
 from tui.sanitize import sanitize
 from tui.screens.help import HelpScreen, unknown_binding_ids
 from tui.screens.issue_list import IssueListScreen
@@ -27,7 +30,7 @@ from tui.screens.profiles import ProfilePicker
 from tui.session import Session
 
 if TYPE_CHECKING:
-    from tui.screens.issue_detail import Symbolicate
+    from tui.screens.issue_detail import IssueDetailScreen, Symbolicate
 
 OpenProfile = Callable[[str], Session]
 TEXTUAL_COMMANDS = {"Theme", "Quit", "Screenshot"}
@@ -45,6 +48,9 @@ class StackdeckApp(App[None]):
     `read_only` hides and refuses every mutating key (each profile opened says its own),
     `keys` is the config's keymap (binding id -> keys), `watch` starts the list in watch mode.
     `profile`, the one open, leads frames to local files (code mappings, symbol paths).
+    `linkable` are the configured profiles a Sentry <-> PostHog link may lead to.
+    `mask_pii` starts with the privacy mask on; `mask_signal` tells what is drawn to redraw
+    when it is toggled.
     """
 
     CSS_PATH = "app.tcss"
@@ -62,6 +68,14 @@ class StackdeckApp(App[None]):
             show=False,
             tooltip="source maps",
             id="app.symbol_sets",
+        ),
+        Binding(
+            "asterisk",
+            "toggle_mask",
+            "Mask PII",
+            show=False,
+            tooltip="for screen sharing",
+            id="app.mask_pii",
         ),
     ]
 
@@ -82,10 +96,15 @@ class StackdeckApp(App[None]):
         watch_interval: float = WATCH_INTERVAL,
         profile: Profile | None = None,
         symbols_profile: str = "",
+        mask_pii: bool = False,
+        linkable: Sequence[Profile] = (),
     ) -> None:
         super().__init__()
         self.symbols_profile = symbols_profile or profile_name
         """The name the symbol cache keeps this profile's missing maps under."""
+        set_masking(mask_pii)
+        self.mask_signal: Signal[bool] = Signal(self, "mask")
+        self.linkable = tuple(linkable)
         self.read_only = read_only
         self.keys = dict(keys or {})
         self.watch_on_start = watch
@@ -140,6 +159,16 @@ class StackdeckApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         return self._issue_list(self.initial_query)
+
+    def on_issue_detail_screen_follow_link(self, message: IssueDetailScreen.FollowLink) -> None:
+        """`X` on an event: the same error in the other server's profile, or why not."""
+        target = link_target(message.links, self.linkable, self.profile_name)
+        if isinstance(target, str):
+            self.notify(target, title="No linked profile", severity="warning")
+        elif self.open_profile is None:
+            self.notify("this run cannot switch profiles", severity="warning")
+        else:
+            self.switch_profile(target.profile, target)
 
     def _issue_list(self, query: IssueQuery | None) -> IssueListScreen:
         title = " · ".join(part for part in (self.profile_name, self.backend.name) if part)
@@ -222,8 +251,10 @@ class StackdeckApp(App[None]):
             self.switch_profile(name)
 
     @work(exclusive=True, group="profile")
-    async def switch_profile(self, name: str) -> None:
-        """Open the other profile first; only when that worked, leave the current one."""
+    async def switch_profile(self, name: str, target: LinkTarget | None = None) -> None:
+        """Open the other profile first; only when that worked, leave the current one.
+
+        A link `target` opens there: a person's issues as the list, or one event's issue."""
         assert self.open_profile is not None
         self.notify(f"opening {name}…", markup=False, timeout=2)
         try:
@@ -244,12 +275,36 @@ class StackdeckApp(App[None]):
         mode = f"profile:{name}"
         if mode in self._modes:
             self.remove_mode(mode)
-        self.add_mode(mode, partial(self._issue_list, None))
+        person = target.person if target else ""
+        query = IssueQuery(query="", sort=self.backend.sort_options[0], person=person)
+        self.add_mode(mode, partial(self._issue_list, query if person else None))
         await self.switch_mode(mode)
         if previous_mode != "_default":
             self.remove_mode(previous_mode)
         await close_previous()
         self.notify(f"profile {name}", markup=False)
+        if target is not None and target.event_id:
+            await self._open_linked_event(target.event_id)
+
+    async def _open_linked_event(self, event_id: str) -> None:
+        """The issue holding `event_id`, opened on that very event."""
+        find_event = getattr(self.backend, "find_event", None)
+        if find_event is None:
+            self.notify(f"{self.backend.name} cannot look an event up by its id", severity="error")
+            return
+        try:
+            issue = await self.backend.get_issue(await find_event(event_id))
+        except BackendError as error:
+            self.notify(str(error), title=f"Event {event_id}", severity="error")
+            return
+        if isinstance(self.screen, IssueListScreen):
+            self.screen.open_issue(issue, event_id)
+
+    def action_toggle_mask(self) -> None:
+        """Mask or unmask every string on screen: subscribers drop what they rendered."""
+        set_masking(not masking())
+        self.mask_signal.publish(masking())
+        self.notify("PII masked" if masking() else "PII shown", timeout=2)
 
     def action_symbol_sets(self) -> None:
         from tui.config import app_dirs

@@ -7,12 +7,13 @@ import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui import __version__
 from tui.cli_output import echo, print_json
 from tui.cli_symbols import add_symbol_commands
 from tui.cli_triage import add_triage_commands, positive
+from tui.privacy import set_masking
 from tui.sanitize import sanitize
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     # commands must not pay for the model, config, httpx, asyncio or any backend.
     from tui.backends.base import Backend
     from tui.config import Config, Profile
-    from tui.model import Event, Issue
+    from tui.model import Event, EventLinks, Issue
     from tui.session import Session
 
 T = TypeVar("T")
@@ -37,11 +38,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("config", None),
         ("read_only", False),
         ("offline", False),
+        ("mask_pii", False),
     )
     for name, default in defaults:
         # Not parser defaults: the option actions are shared with the subcommands, and a
         # default set on one parser would overwrite what the user gave another.
         setattr(args, name, getattr(args, name, default))
+    set_masking(args.mask_pii)
     if hasattr(args, "standalone"):
         return int(args.standalone(args))  # the symbol tools need no profile or server
     from tui.backends.errors import BackendError
@@ -54,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for warning in config.warnings:
             echo(f"stackdeck: warning: {warning}", file=sys.stderr)
         profile = config.profile(args.profile)
+        args.mask_pii = args.mask_pii or config.mask_pii
+        set_masking(args.mask_pii)
+        args.linkable = tuple(config.profiles.values())  # where an event's links may lead
         if args.command is None:
             return _run_tui(args, config, profile)
         if getattr(args, "mutates", False):
@@ -115,6 +121,12 @@ def build_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="no network: browse the issues and events last synced (read-only)",
     )
+    common.add_argument(
+        "--mask-pii",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="mask emails, IP addresses, card numbers and tokens in all output (toggle: *)",
+    )
     parser = argparse.ArgumentParser(
         prog="stackdeck",
         description="Error tracking in the terminal: Sentry, GlitchTip, Bugsink and PostHog.",
@@ -164,6 +176,12 @@ def _add_issue_actions(issues: argparse.ArgumentParser, common: argparse.Argumen
     shown_as.add_argument("--json", action="store_true", help="print JSON")
     shown_as.add_argument(
         "--raw", action="store_true", help="print the trace as the SDK's language prints it"
+    )
+    show.add_argument(
+        "--grouping",
+        action="store_true",
+        help="also ask the server how it grouped the event (Sentry grouping-info, PostHog "
+        "issue fingerprints): one more request",
     )
     show.set_defaults(handler=_issues_show)
 
@@ -226,6 +244,8 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
         watch_interval=config.watch_interval,
         profile=session.profile,
         symbols_profile=session.symbols_profile,
+        mask_pii=args.mask_pii,
+        linkable=args.linkable,
     )
     app.run()
     return app.return_code or 0  # Textual's 1 after a crash: a script must not see success
@@ -289,11 +309,16 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
 
     async def fetch(session: Session) -> tuple[Issue, Event, str | None]:
         issue, event = await session.open_issue(args.issue, args.event)
+        if args.grouping:
+            event = await _with_grouping(session.backend, issue, event)
         return issue, await session.symbolicate(event, issue.short_id), _stale_since(session)
 
     issue, event, stale_since = _with_session(args, profile, fetch)
     if args.json:
         shown = {"issue": issue_json(issue, datetime.now(UTC)), "event": to_jsonable(event)}
+        shown["grouping"] = to_jsonable(event.grouping)
+        if event.links:
+            shown["links"] = _links_json(event.links, args.linkable, profile.name)
         print_json(shown if stale_since is None else {**shown, "stale_since": stale_since})
     elif args.raw:
         from tui.render.raw import raw_trace
@@ -305,6 +330,33 @@ def _issues_show(args: argparse.Namespace, profile: Profile) -> int:
 
         print_event_report(issue, event)
     return 0
+
+
+async def _with_grouping(backend: Backend, issue: Issue, event: Event) -> Event:
+    """The event with the server's grouping details where it has them; without them (an old
+    server, a token without the scope) when the request fails: the report still prints."""
+    import dataclasses
+
+    from tui.backends.errors import BackendError
+
+    details = getattr(backend, "grouping_details", None)
+    if details is None:
+        return event
+    try:
+        return dataclasses.replace(event, grouping=await details(issue, event))
+    except BackendError as error:
+        echo(f"stackdeck: grouping info: {sanitize(error)}", file=sys.stderr)
+        return event
+
+
+def _links_json(links: EventLinks, profiles: Sequence[Profile], current: str) -> dict[str, Any]:
+    """The event's links and where `X` in the TUI would open them: a profile, or why none."""
+    from tui.links import link_target
+    from tui.model import to_jsonable
+
+    target = link_target(links, profiles, current)
+    where = {"problem": target} if isinstance(target, str) else {"profile": target.profile}
+    return {**to_jsonable(links), **where}
 
 
 def _config_check(args: argparse.Namespace, profile: Profile) -> int:

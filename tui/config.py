@@ -35,7 +35,7 @@ SERVER_KEYS = frozenset({"backend", "url", "org", "project", "token", "token_env
 PROFILE_KEYS = SERVER_KEYS | {"symbols", "read_only", "code_mappings"}
 SYMBOL_KEYS = frozenset({"paths", "fetch_urls", "url_hosts"})
 CODE_MAPPING_KEYS = frozenset({"stack_root", "source_root"})
-TOP_KEYS = frozenset({"default_profile", "profiles", "keys", "watch_interval"})
+TOP_KEYS = frozenset({"default_profile", "profiles", "keys", "watch_interval", "mask_pii"})
 WATCH_INTERVAL = 60
 MIN_WATCH_INTERVAL = 10
 """Seconds; polling faster than this earns 429s from hosted Sentry for little gain."""
@@ -204,6 +204,8 @@ class Config:
     keys: Mapping[str, str] = field(default_factory=dict)
     """Binding id -> comma-separated key names, for Textual's `App.set_keymap`."""
     watch_interval: int = WATCH_INTERVAL
+    mask_pii: bool = False
+    """Start with the privacy mask on (`mask_pii = true`, as `--mask-pii`)."""
 
     def read_only(self) -> Config:
         """This config with every profile read-only (`--read-only` for one run)."""
@@ -271,6 +273,7 @@ def parse_config_file(path: Path) -> Config:
         broken,
         keys=reader.keymap(data.get("keys", {})),
         watch_interval=reader.watch_interval(data.get("watch_interval", WATCH_INTERVAL)),
+        mask_pii=reader.boolean(data, "", "mask_pii"),
     )
 
 
@@ -407,7 +410,7 @@ class _Reader:
     def boolean(self, table: dict[str, Any], key: str, name: str) -> bool:
         value = table.get(name, False)
         if not isinstance(value, bool):
-            self.fail(f"{key}.{name}", "true or false", value)
+            self.fail(f"{key}.{name}" if key else name, "true or false", value)
         return value
 
     def path_value(self, text: str, key: str) -> Path:

@@ -403,6 +403,60 @@ class DebugImage:
 
 
 @dataclass(frozen=True)
+class EventLinks:
+    """What PostHog's Sentry integration writes on both sides of one error.
+
+    On the Sentry event: the `posthog_distinct_id` tag (set by the app) and the
+    `PostHog Person URL` tag; on the PostHog `$exception` event: `$sentry_event_id` and, when
+    the integration knows the Sentry organisation, `$sentry_url`.
+    """
+
+    posthog_distinct_id: str = ""
+    posthog_person_url: str = ""
+    sentry_event_id: str = ""
+    sentry_url: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.posthog_distinct_id or self.sentry_event_id)
+
+
+@dataclass(frozen=True)
+class GroupingVariant:
+    """One way Sentry hashed an event (`app`, `system`, `custom-fingerprint`, ...)."""
+
+    name: str
+    description: str = ""
+    hash: str = ""
+    contributes: bool = False
+    """Whether this hash is the one that grouped the event."""
+    values: tuple[str, ...] = ()
+    """A fingerprint's parts, for the variants made from one."""
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """Why an event landed in its issue, in each server's own terms."""
+
+    fingerprint: tuple[str, ...] = ()
+    """The SDK's `fingerprint`, as sent (Sentry, Bugsink: the raw event)."""
+    hashes: tuple[str, ...] = ()
+    """The server's hashes of this event: Sentry's `fingerprints`, PostHog's
+    `$exception_fingerprint`."""
+    config: str = ""
+    """Sentry's grouping config id (`newstyle:2023-01-11`)."""
+    variants: tuple[GroupingVariant, ...] = ()
+    """Sentry's grouping-info variants (fetched on demand)."""
+    issue_fingerprints: tuple[str, ...] = ()
+    """Every fingerprint PostHog's issue holds (merged issues hold several; fetched on demand)."""
+    issue_key: str = ""
+    """What the issue itself is keyed by, where the server says (Bugsink: type, value and
+    transaction)."""
+
+    def __bool__(self) -> bool:
+        return any(dataclasses.astuple(self))
+
+
+@dataclass(frozen=True)
 class Event:
     id: str
     issue_id: str = ""
@@ -429,6 +483,8 @@ class Event:
     previous_event_id: str | None = None
     next_event_id: str | None = None
     processing_errors: tuple[str, ...] = ()
+    links: EventLinks = field(default_factory=EventLinks)
+    grouping: Grouping = field(default_factory=Grouping)
 
 
 @dataclass(frozen=True)
@@ -441,6 +497,8 @@ class IssueQuery:
     projects: tuple[str, ...] = ()
     limit: int = 50
     stats_period: str = "14d"
+    person: str = ""
+    """Only issues this person hit (a PostHog distinct id); backends without persons refuse."""
 
 
 @dataclass(frozen=True)

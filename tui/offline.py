@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.ages import relative_time
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED, Backend
-from tui.backends.errors import BackendError, NotFound
+from tui.backends.errors import BackendError, NotFound, Unsupported
 from tui.backends.search import issue_matches
 from tui.model import (
     Activity,
@@ -99,7 +99,9 @@ class CachingBackend:
 
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
         page = await self.backend.list_issues(query, cursor)
-        await self._saving(self.store.save_issues, page.issues, listing=cursor is None)
+        # One person's issues are no listing of the profile: kept, but not as the list.
+        listing = cursor is None and not query.person
+        await self._saving(self.store.save_issues, page.issues, listing=listing)
         ids = getattr(self.backend, "project_ids", None)
         if ids and ids != self.store.project_ids():
             await self._saving(self.store.save_project_ids, ids)
@@ -221,6 +223,8 @@ class OfflineBackend:
         return Capabilities({feature: OFFLINE_REFUSAL for feature in Feature})
 
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
+        if query.person:
+            raise Unsupported("offline, issues cannot be listed by person: the store has none")
         listed = self.store.listed_issues()
         if listed is None or cursor:
             return IssuePage(())

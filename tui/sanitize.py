@@ -1,6 +1,7 @@
 """The one sanitiser: server strings made inert for a terminal, as display text or as JSON.
 
 Textual-free, so the CLI uses the very same rules as the TUI without importing Textual.
+`sanitize` and `dumps_json` are the display boundary: the privacy mask applies there when on.
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+
+from tui.privacy import mask_pii, masking
 
 # C0 controls, DEL, C1 controls, the line/paragraph separators, the bidi overrides and
 # isolates that can reorder what a reader sees, and lone surrogates (no terminal encoding
@@ -44,7 +47,15 @@ def _unhidden(match: re.Match[str]) -> str:
 
 
 def sanitize(value: object, *, multiline: bool = False) -> str:
-    """Return `value` as text that is safe to draw: control characters made visible.
+    """Return `value` as text that is safe to draw: control characters made visible, and
+    personal data masked while the privacy mask is on (`tui.privacy`)."""
+    text = inert(value, multiline=multiline)
+    return mask_pii(text) if masking() else text
+
+
+def inert(value: object, *, multiline: bool = False) -> str:
+    """`value` with control characters made visible, for data (ids in URL paths) as well as
+    display; never masked.
 
     Tabs become spaces. With `multiline`, newlines survive and `\\r\\n` counts as one newline;
     otherwise every newline is shown as a control picture so a title stays on one line.
@@ -68,5 +79,18 @@ def _json_escape(match: re.Match[str]) -> str:
 def dumps_json(data: Any) -> str:
     """JSON for scripts and terminals alike: readable non-ASCII, every dangerous code point
     written as a `\\u` escape. Lossless: a JSON reader gets the server's exact string back."""
+    if masking():
+        data = _masked(data)
     # Outside strings JSON text is ASCII, so the escapes can only land inside strings.
     return _JSON_UNSAFE.sub(_json_escape, json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _masked(data: Any) -> Any:
+    """Every string value of JSON data through the privacy mask (keys are field names)."""
+    if isinstance(data, str):
+        return mask_pii(data)
+    if isinstance(data, dict):
+        return {k: _masked(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_masked(v) for v in data]
+    return data

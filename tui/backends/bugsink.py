@@ -18,6 +18,7 @@ import httpx
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED
 from tui.backends.coerce import as_id, as_int, as_str
 from tui.backends.errors import InvalidResponse, NotFound, Unsupported
+from tui.backends.grouping import bugsink_issue_key
 from tui.backends.http import ApiClient, decode_json, path_segment
 from tui.backends.search import issue_matches
 from tui.backends.sentry_parse import parse_datetime, parse_event
@@ -30,6 +31,7 @@ from tui.model import (
     Change,
     Event,
     Feature,
+    Grouping,
     Issue,
     IssuePage,
     IssueQuery,
@@ -131,6 +133,8 @@ class BugsinkBackend:
         sort = SORTS.get(query.sort)
         if sort is None:
             raise Unsupported(f"Bugsink cannot sort issues by {query.sort!r}")
+        if query.person:
+            raise Unsupported("Bugsink lists no issues by PostHog person")
         page_url, skip = _split_cursor(cursor) if cursor else (None, 0)
         if page_url is None:
             project_id = (await self._project_info(_one_project(query.projects)))["id"]
@@ -184,6 +188,10 @@ class BugsinkBackend:
         if event == EVENT_RECOMMENDED:
             raise Unsupported("Bugsink has no recommended event; use latest or oldest")
         return await self._event_by_id(uuid, event)
+
+    async def grouping_details(self, issue: Issue, event: Event) -> Grouping:
+        """The SDK fingerprint of the raw event and the key the issue carries (no request)."""
+        return dataclasses.replace(event.grouping, issue_key=bugsink_issue_key(issue))
 
     async def set_status(self, issue_id: str, action: StatusAction) -> Issue:
         return await self.apply(issue_id, StatusChange(action))

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tui.model import MAX_NESTING, capped
-from tui.sanitize import sanitize
+from tui.sanitize import inert
 
 INT_RANGE = range(-(2**63), 2**63)
 """What a server can mean by a count, line or id number; beyond it (`1e999`, 5,000 digits) the
@@ -25,7 +25,7 @@ def as_id(value: Any) -> str:
     """An id from the server, sanitised: it goes into URL paths (where a newline or a lone
     surrogate raises instead of being sent) and onto the screen. Real ids are unchanged; a
     bogus one ends in the server's 404, a typed error, not a crash."""
-    return sanitize(value)
+    return inert(value)
 
 
 def as_int(value: Any) -> int:

@@ -7,6 +7,7 @@ that starts or ends exactly one issue's uuid among those seen in the last 90 day
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from tui.backends import posthog_triage as pt
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST
 from tui.backends.coerce import as_dict, as_id, as_list, as_str, loads_json
 from tui.backends.errors import AuthError, BackendError, InvalidResponse, NotFound, Unsupported
+from tui.backends.grouping import parse_fingerprints
 from tui.backends.http import ApiClient, Body, decode_json, path_segment
 from tui.backends.posthog_parse import (
     STATUS_MAP,
@@ -41,6 +43,7 @@ from tui.model import (
     Change,
     Event,
     Feature,
+    Grouping,
     Issue,
     IssuePage,
     IssueQuery,
@@ -79,6 +82,8 @@ class PostHogBackend:
     _seen: dict[str, str] = field(default_factory=dict, init=False)
     _people: dict[tuple[str, str], Assignee] = field(default_factory=dict, init=False)
     """Members and roles once listed, to name the bare `{type, id}` assignees of issues."""
+    _fingerprints: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False)
+    """Issue id -> the fingerprints PostHog's issue holds."""
 
     @classmethod
     def connect(
@@ -113,6 +118,8 @@ class PostHogBackend:
         return frozenset({EVENT_LATEST, EVENT_OLDEST})
 
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
+        if query.person:
+            return await self._person_issues(query)
         offset = int(cursor) if cursor and cursor.isdigit() else 0
         plan = pq.plan_search(query.query)
         data = await self._query(pq.list_query(query, plan, offset), "error_tracking:read")
@@ -122,6 +129,30 @@ class PostHogBackend:
         more = isinstance(data, Mapping) and bool(data.get("hasMore"))
         page_size = max(1, min(query.limit, pq.MAX_PAGE))
         return IssuePage(tuple(issues), str(offset + page_size) if more else None)
+
+    async def _person_issues(self, query: IssueQuery) -> IssuePage:
+        """The issues of one person's newest exceptions, newest first, in one page: PostHog's
+        issue query has no person filter, its events query does (`distinct_id`)."""
+        body = pq.person_issues_query(query.person)
+        found = pq.rows(await self._query(body, "query:read"), (pq.ISSUE_COLUMN,))
+        ids = dict.fromkeys(as_str(row.get(pq.ISSUE_COLUMN)) for row in found)
+        keys = [key for key in ids if pq.UUID.match(key)][: max(1, query.limit)]
+        issues = await asyncio.gather(*(self.get_issue(key) for key in keys))
+        return IssuePage(tuple(i for i in issues if issue_matches(i, query.query)))
+
+    async def grouping_details(self, issue: Issue, event: Event) -> Grouping:
+        """The event's fingerprint and every fingerprint its issue holds (one request per
+        issue, remembered: merged issues hold several)."""
+        key = await self._issue_key(issue.id)
+        if key not in self._fingerprints:
+            try:
+                response = await self._call(
+                    "GET", "error_tracking/fingerprints/", params={"issue_id": key}
+                )
+            except AuthError as exc:
+                raise _explained(exc, "error_tracking:read") from None
+            self._fingerprints[key] = parse_fingerprints(decode_json(response))
+        return dataclasses.replace(event.grouping, issue_fingerprints=self._fingerprints[key])
 
     async def get_issue(self, issue_id: str) -> Issue:
         key = await self._issue_key(issue_id)

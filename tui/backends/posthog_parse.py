@@ -26,8 +26,10 @@ from tui.backends.coerce import (
     loads_json,
     opt_int,
 )
+from tui.backends.grouping import posthog_event_grouping
 from tui.backends.posthog_triage import parse_assignee
 from tui.backends.sentry_parse import culprit, parse_datetime, parse_frame, parse_mechanism
+from tui.links import links_from_properties
 from tui.model import (
     ContextLine,
     Event,
@@ -169,6 +171,8 @@ def parse_event(
         previous_event_id=previous_id,
         next_event_id=next_id,
         processing_errors=tuple(_cymbal_error(e) for e in as_list(props.get("$cymbal_errors"))),
+        links=links_from_properties(props),
+        grouping=posthog_event_grouping(props),
     )
 
 

@@ -143,6 +143,32 @@ def events_query(
     }
 
 
+PERSON_EVENTS = 500
+"""A person's newest exceptions read to find the issues they hit."""
+ISSUE_COLUMN = "properties.$exception_issue_id"
+
+
+def person_issues_query(distinct_id: str) -> dict[str, Any]:
+    """The issue ids of one person's newest `$exception` events (by distinct id)."""
+    return {
+        "query": {
+            "kind": "EventsQuery",
+            "event": "$exception",
+            "select": [ISSUE_COLUMN],
+            "where": [f"distinct_id = {hogql_string(distinct_id)}"],
+            "orderBy": ["timestamp DESC"],
+            "after": LOOKBACK,
+            "limit": PERSON_EVENTS,
+        }
+    }
+
+
+def hogql_string(value: str) -> str:
+    """`value` as a HogQL string literal: backslashes and quotes escaped, so a distinct id
+    (chosen by the app that sent it) cannot end the literal."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 def uuid_is(event_id: str) -> str:
     return f"uuid = '{checked_uuid(event_id)}'"
 

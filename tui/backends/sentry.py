@@ -14,6 +14,7 @@ import httpx
 from tui.backends.base import EVENT_LATEST, EVENT_OLDEST, EVENT_RECOMMENDED
 from tui.backends.coerce import as_list, as_str
 from tui.backends.errors import BackendError, InvalidResponse, NotFound, ServerError, Unsupported
+from tui.backends.grouping import parse_grouping_info
 from tui.backends.http import ApiClient, decode_json, is_sentry_saas, next_link, path_segment
 from tui.backends.search import shell_safe
 from tui.backends.sentry_artifacts import SentryArtifactSource, list_artifact_bundles
@@ -36,6 +37,7 @@ from tui.model import (
     Change,
     Event,
     Feature,
+    Grouping,
     Issue,
     IssuePage,
     IssueQuery,
@@ -70,6 +72,8 @@ class SentryBackend:
     """Id or short id -> the id of an issue already checked to be the profile's."""
     _locating: dict[str, asyncio.Task[Issue]] = field(default_factory=dict, init=False)
     """Lookups in flight: the issue and its event asked for together share one."""
+    _grouping: dict[str, Grouping] = field(default_factory=dict, init=False)
+    """Event id -> its grouping with Sentry's grouping-info."""
 
     @classmethod
     def connect(
@@ -110,6 +114,8 @@ class SentryBackend:
         return self.dialect.releases_on_detail
 
     async def list_issues(self, query: IssueQuery, cursor: str | None = None) -> IssuePage:
+        if query.person:
+            raise Unsupported(f"{self.dialect.name} lists no issues by PostHog person")
         try:
             if cursor:
                 response = await self.client.request("GET", cursor)
@@ -148,6 +154,34 @@ class SentryBackend:
         # GlitchTip's events carry no level: the issue's is the event's.
         level = self._levels.get(key) or (await self.get_issue(key)).level
         return dataclasses.replace(parsed, level=level)
+
+    async def find_event(self, event_id: str) -> str:
+        """The id of the issue an event belongs to, from the SDK's `event_id` alone (Sentry's
+        `eventids/` lookup answers `{organizationSlug, projectSlug, groupId, eventId, event}`)."""
+        if self.dialect is not SENTRY:
+            raise Unsupported(f"{self.dialect.name} cannot look an event up by its id")
+        url = await self._org_url(f"eventids/{path_segment(event_id)}/")
+        group = _mapping(await self.client.get_json(url), "event id lookup").get("groupId")
+        if not group:
+            raise NotFound(f"no issue holds event {event_id}")
+        return str(group)
+
+    async def grouping_details(self, issue: Issue, event: Event) -> Grouping:
+        """The event's grouping with Sentry's grouping config and variants (one request per
+        event, remembered); GlitchTip has no such endpoint: the event's own data only."""
+        if self.dialect is not SENTRY:
+            return event.grouping
+        if event.id not in self._grouping:
+            project = path_segment(issue.project or event.project)
+            url = await self._org_base_url() + (
+                f"/api/0/projects/{quote(self.org, safe='')}/{project}/events/"
+                f"{path_segment(event.id)}/grouping-info/"
+            )
+            config, variants = parse_grouping_info(await self.client.get_json(url))
+            self._grouping[event.id] = dataclasses.replace(
+                event.grouping, config=config, variants=variants
+            )
+        return self._grouping[event.id]
 
     async def _event_data(self, key: str, event: str) -> Mapping[str, Any]:
         url = await self._issue_url(key, f"events/{path_segment(event)}/")

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tui.backends.coerce import as_data, as_dict, as_id, as_int, as_list, as_str, first, opt_int
+from tui.backends.grouping import event_grouping
+from tui.links import links_from_tags
 from tui.model import (
     Assignee,
     Breadcrumb,
@@ -184,6 +186,8 @@ def parse_event(data: Mapping[str, Any], issue_id: str = "") -> Event:
         previous_event_id=as_id(data.get("previousEventID")) or None,
         next_event_id=as_id(data.get("nextEventID")) or None,
         processing_errors=unplaced,
+        links=links_from_tags(tags),
+        grouping=event_grouping(data),
     )
 
 

@@ -57,6 +57,7 @@ _ASSIGN = re.compile(r"^error_tracking/issues/(?P<id>[0-9a-f-]{36})/assign/$")
 _WHERE = (
     ("issue", re.compile(r"^properties\.\$exception_issue_id = '(?P<v>[0-9a-f-]{36})'$")),
     ("uuid", re.compile(r"^uuid = '(?P<v>[0-9a-f-]{36})'$")),
+    ("person", re.compile(r"^distinct_id = '(?P<v>(?:[^'\\]|\\.)*)'$")),
     ("ts", re.compile(r"^timestamp (?P<op>[<>]) toDateTime64\('(?P<v>[0-9: .-]+)', 6, 'UTC'\)$")),
 )
 _RELATIVE = re.compile(r"^-(\d+)([hdwmy])$")
@@ -171,7 +172,20 @@ class DemoPostHogServer:
             return self._guarded("error_tracking:write", issue_route=True) or self._bulk(body)
         if rest == "error_tracking/stack_frames/batch_get/" and method == "POST":
             return self._guarded("error_tracking:read") or self._batch_get(body)
+        if rest == "error_tracking/fingerprints/" and method == "GET":
+            return self._guarded("error_tracking:read") or self._fingerprints(request)
         return _not_found()
+
+    def _fingerprints(self, request: httpx.Request) -> httpx.Response:
+        """An issue's fingerprints, as PostHog lists them (one page)."""
+        wanted = request.url.params.get("issue_id")
+        rows = [
+            {"fingerprint": issue["fingerprint"], "issue_id": issue["id"]}
+            for issue in self.issues.values()
+            if issue["id"] == wanted and issue.get("fingerprint")
+        ]
+        page = {"count": len(rows), "next": None, "previous": None, "results": rows}
+        return httpx.Response(200, json=page)
 
     def _guarded(self, scope: str, *, issue_route: bool = False) -> httpx.Response | None:
         if issue_route and self.refuse_personal_keys:
@@ -293,6 +307,8 @@ class DemoPostHogServer:
             if kind == "issue" and event["properties"].get("$exception_issue_id") != match["v"]:
                 return False
             if kind == "uuid" and event["uuid"] != match["v"]:
+                return False
+            if kind == "person" and event["distinct_id"] != re.sub(r"\\(.)", r"\1", match["v"]):
                 return False
             if kind == "ts":
                 moment = datetime.fromisoformat(match["v"]).replace(tzinfo=UTC)

@@ -39,6 +39,11 @@ _EVENT_PATH = re.compile(
     rf"^/api/0/organizations/{DEMO_ORG}/issues/(?P<id>[^/]+)/events/(?P<ref>[^/]+)/$"
 )
 _SHORT_ID_PATH = re.compile(rf"^/api/0/organizations/{DEMO_ORG}/shortids/(?P<short>[^/]+)/$")
+_EVENT_ID_PATH = re.compile(rf"^/api/0/organizations/{DEMO_ORG}/eventids/(?P<event>[^/]+)/$")
+_GROUPING_PATH = re.compile(
+    rf"^/api/0/projects/{DEMO_ORG}/(?P<project>[^/]+)/events/(?P<event>[^/]+)/grouping-info/$"
+)
+GROUPING_CONFIG = "newstyle:2023-01-11"
 _COMMENTS_PATH = re.compile(rf"^/api/0/organizations/{DEMO_ORG}/issues/(?P<id>[^/]+)/comments/$")
 DEMO_USERS = (
     {"id": "1", "username": "ada", "name": "Ada Lovelace", "email": "ada@shop.example"},
@@ -133,6 +138,10 @@ class DemoSentryServer:
             return self._short_id(match["short"])
         if match := ARTIFACT_BUNDLES_PATH.match(path):
             return artifact_bundles(match["project"])
+        if match := _EVENT_ID_PATH.match(path):
+            return self._event_id(match["event"])
+        if match := _GROUPING_PATH.match(path):
+            return self._grouping_info(match["event"])
         if match := _ISSUE_PATH.match(path):
             if request.method == "PUT":
                 return self._update(match["id"], json.loads(request.content or b"{}"))
@@ -226,6 +235,40 @@ class DemoSentryServer:
                 return httpx.Response(200, json={"groupId": issue["id"], "group": issue})
         return _detail(404, "The requested resource does not exist")
 
+    def _event_id(self, event_id: str) -> httpx.Response:
+        """Sentry's `eventids/` lookup: which issue (and project) holds an SDK event id."""
+        wanted = event_id.replace("-", "").lower()
+        for issue_id, events in self.events.items():
+            for event in events:
+                if event["eventID"] == wanted and issue_id in self.issues:
+                    project = self.issues[issue_id]["project"]
+                    return httpx.Response(
+                        200,
+                        json={
+                            "organizationSlug": DEMO_ORG,
+                            "projectSlug": project["slug"],
+                            "groupId": issue_id,
+                            "eventId": wanted,
+                            "event": event,
+                        },
+                    )
+        return _detail(404, "The requested resource does not exist")
+
+    def _grouping_info(self, event_id: str) -> httpx.Response:
+        """Sentry's grouping-info shape, from the hash the recording stored with the event:
+        the in-app variant contributed it, the system variant did not."""
+        event = next(
+            (e for es in self.events.values() for e in es if e["eventID"] == event_id), None
+        )
+        if event is None:
+            return _detail(404, "Event not found")
+        app_hash = (event.get("fingerprints") or [None])[0]
+        variants = {
+            "app": _variant("app", "in-app exception stack-trace", app_hash),
+            "system": _variant("system", "exception stack-trace", None),
+        }
+        return httpx.Response(200, json={"grouping_config": GROUPING_CONFIG, "variants": variants})
+
     def _event(self, issue_id: str, ref: str) -> httpx.Response:
         events = self.events.get(issue_id)
         if not events:
@@ -305,6 +348,18 @@ class DemoSentryServer:
         }
         history.insert(0, entry)
         return entry
+
+
+def _variant(key: str, description: str, hash_value: str | None) -> dict[str, Any]:
+    return {
+        "key": key,
+        "type": "component",
+        "description": description,
+        "hash": hash_value,
+        "hashMismatch": False,
+        "contributes": hash_value is not None,
+        "config": {"id": GROUPING_CONFIG},
+    }
 
 
 def _dated(history: list[dict[str, Any]], events: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -10,6 +10,9 @@ from typing import Any
 from textual.content import Content
 
 from tui.model import Breadcrumb, DebugImage, Event, ExceptionValue, Frame
+from tui.render.grouping import GROUPING_TITLE, NOT_REPORTED, grouping_pairs
+from tui.render.issue import permalink_line
+from tui.render.links import LINKS_TITLE, is_address, link_pairs
 from tui.render.text import absolute_time, plain, relative_time, sanitize
 from tui.render.trace_native import address_value, jvm_function
 
@@ -35,6 +38,9 @@ def event_bar(event: Event, now: datetime) -> Content:
         parts.append(Content.assemble(("release ", "$text-muted"), plain(event.release)))
     if event.environment:
         parts.append(Content.assemble(("env ", "$text-muted"), plain(event.environment)))
+    if event.links:
+        other = "PostHog" if event.links.posthog_distinct_id else "Sentry"
+        parts.append(Content.styled(f"⇄ in {other} (X)", "$text-accent"))
     return Content(" · ").join(part for part in parts if part)
 
 
@@ -96,6 +102,8 @@ class Pair:
     value: Any
     width: int
     """Key column width shared by the section, so its values line up."""
+    link: bool = False
+    """The value is a web address: drawn as an OSC 8 link."""
 
 
 DetailRow = Heading | Pair | None
@@ -103,13 +111,19 @@ DetailRow = Heading | Pair | None
 
 
 def detail_rows(event: Event) -> list[DetailRow]:
-    """The server's processing errors, tags, then contexts, user and request grouped under
-    their names, one row each."""
+    """The server's processing errors, Sentry <-> PostHog links, grouping, tags, then
+    contexts, user and request grouped under their names, one row each."""
     rows: list[DetailRow] = []
     if event.processing_errors:
         # Errors that name no frame (those that do sit on the frame, in the trace).
         pairs = [(str(n), error) for n, error in enumerate(event.processing_errors, 1)]
         rows += [*_section("server processing errors", pairs), None]
+    if pairs := link_pairs(event.links):
+        width = max(len(label) for label, _ in pairs)
+        rows += [Heading(LINKS_TITLE)]
+        rows += [Pair(label, value, width, link=is_address(label)) for label, value in pairs]
+        rows.append(None)
+    rows += _grouping_rows(event)
     if event.tags:
         rows += _section("tags", list(event.tags))
     else:
@@ -130,6 +144,13 @@ def detail_rows(event: Event) -> list[DetailRow]:
     if event.debug_images:
         rows += [None, *_section("debug images", [image_pair(i) for i in event.debug_images])]
     return rows
+
+
+def _grouping_rows(event: Event) -> list[DetailRow]:
+    pairs = grouping_pairs(event.grouping)
+    if not pairs:
+        return [Heading(GROUPING_TITLE), Heading(f"  {NOT_REPORTED}", note=True), None]
+    return [*_section(GROUPING_TITLE, pairs), None]
 
 
 def image_pair(image: DebugImage) -> tuple[str, str]:
@@ -164,7 +185,7 @@ def detail_line(row: DetailRow) -> Content:
     return Content.assemble(
         plain(f"  {sanitize(row.key):<{row.width}}", "$text-secondary"),
         "  ",
-        plain(_value(row.value)),
+        permalink_line(row.value) if row.link else plain(_value(row.value)),
     )
 
 

@@ -14,6 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from tui.model import Breadcrumb, Event, ExceptionValue, Frame, Issue
+from tui.render.grouping import NOT_REPORTED, grouping_pairs
+from tui.render.links import link_pairs
 from tui.render.text import absolute_time, relative_time, sanitize
 from tui.render.trace import (
     FrameRow,
@@ -78,6 +80,8 @@ def event_report_text(issue: Issue, event: Event) -> str:
 
 def event_report(issue: Issue, event: Event) -> Group:
     parts: list[RenderableType] = [_issue_header(issue), _event_line(event), Text()]
+    if links := link_pairs(event.links):
+        parts += [*_labelled("Linked", links), Text()]
     for block in exception_blocks(event.exceptions):
         if block.link:
             parts.append(Text(f"{'  ' * block.depth}{block.link}", style="italic dim"))
@@ -94,7 +98,17 @@ def event_report(issue: Issue, event: Event) -> Group:
     if event.tags:
         parts.append(Text("Tags", style="bold"))
         parts.extend(Text(f"  {sanitize(k)} = {sanitize(v)}") for k, v in event.tags)
+        parts.append(Text())
+    parts += _labelled("Grouping", grouping_pairs(event.grouping), empty=NOT_REPORTED)
     return Group(*parts)
+
+
+def _labelled(title: str, pairs: list[tuple[str, str]], empty: str = "") -> list[Text]:
+    rows = [Text(title, style="bold")]
+    rows += [Text(f"  {label}: {sanitize(value)}") for label, value in pairs]
+    if not pairs and empty:
+        rows.append(Text(f"  {empty}", style="dim"))
+    return rows
 
 
 def _issue_header(issue: Issue) -> Text:

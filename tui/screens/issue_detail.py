@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
@@ -10,6 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
@@ -17,7 +19,7 @@ from textual.worker import Worker, WorkerState
 from tui.backends.base import EVENT_LATEST, Backend
 from tui.backends.errors import BackendError
 from tui.config import Profile
-from tui.model import Breadcrumb, Event, Frame, Issue
+from tui.model import Breadcrumb, Event, EventLinks, Frame, Grouping, Issue
 from tui.render.event import breadcrumb_line, detail_line, detail_rows, event_bar
 from tui.render.issue import issue_header
 from tui.render.raw import raw_trace
@@ -44,6 +46,7 @@ from tui.screens.triage_actions import (
 from tui.triage import ChangeRecord
 from tui.widgets.footer import KeyFooter
 from tui.widgets.lines import LineList
+from tui.widgets.mask_signal import on_mask_toggled
 from tui.widgets.stack_trace import StackTraceView
 
 Symbolicate = Callable[[Event], Awaitable[Event]]
@@ -104,8 +107,16 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
             id="detail.browser",
         ),
         Binding("T", "copy_trace", "Copy trace", show=False, id="detail.copy_trace"),
+        Binding("X", "follow_link", "Linked error", id="detail.linked"),
         Binding("e", "edit_frame", "Edit", tooltip="the frame's file", id="detail.edit"),
     ]
+
+    class FollowLink(Message):
+        """Open what the event links to in the other server's profile (the app switches)."""
+
+        def __init__(self, links: EventLinks) -> None:
+            super().__init__()
+            self.links = links
 
     def __init__(
         self,
@@ -117,8 +128,11 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         read_only_profile: str | None = None,
         profile: Profile | None = None,
         history: TriageHistory | None = None,
+        first_event: str = EVENT_LATEST,
     ) -> None:
         super().__init__()
+        self.first_event = first_event
+        """The event shown first: `latest`, or the id a link from another server named."""
         self.backend = backend
         self.read_only_profile = read_only_profile
         """The profile's name when it is read-only: every mutating key is hidden and refused."""
@@ -137,6 +151,8 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         """The issue while a change to it is in flight."""
         self.history = history or TriageHistory()
         self.loading_event = False
+        self.groupings: dict[str, Grouping] = {}
+        """Event id -> its grouping with the server's details, once read (the context tab)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="issue-header")
@@ -154,8 +170,9 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
 
     def on_mount(self) -> None:
         self._draw_header()
+        on_mask_toggled(self, self._redraw_masked)
         self.query_one("#event-bar", Static).update(Content.styled("loading event…", "$text-muted"))
-        self.fetch_event(EVENT_LATEST)
+        self.fetch_event(self.first_event)
 
     # -- workers -------------------------------------------------------------------------
 
@@ -212,6 +229,22 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         # After symbolication: the resolved frames name the original source files.
         self.read_local_source(self.event)
 
+    @work(exclusive=True, group="grouping", exit_on_error=False)
+    async def fetch_grouping(self, event: Event) -> None:
+        """The server's grouping details for the context tab, once per event (the backend
+        remembers them); a failure leaves what the event itself says."""
+        details = getattr(self.backend, "grouping_details", None)
+        if details is None or event.id in self.groupings:
+            return
+        try:
+            grouping = await details(self.issue, event)
+        except BackendError as error:
+            self._set_status(plain(f"Could not read the grouping info: {error}", "$text-warning"))
+            return
+        self.groupings[event.id] = grouping
+        if self.event is not None and self.event.id == event.id:
+            self._draw_context(self.event)
+
     @work(exclusive=True, group="local", exit_on_error=False)
     async def read_local_source(self, event: Event) -> None:
         """Frames without source lines get them from local files, found as `e` finds them."""
@@ -238,13 +271,27 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
                 event.breadcrumbs or [None], _breadcrumb_or_none
             ),
         )
+        self._draw_context(event)
+        if self._on_context_tab:
+            self.fetch_grouping(event)
+        self.refresh_bindings()
+
+    def _draw_context(self, event: Event) -> None:
+        # The grouping details are drawn, never put into `self.event`: workers in flight
+        # (symbolication, local source) recognise their event by identity.
+        if (grouping := self.groupings.get(event.id)) is not None:
+            event = dataclasses.replace(event, grouping=grouping)
         self._draw(
             "tags and contexts",
             lambda: self.query_one("#context-list", LineList).show_rows(
                 detail_rows(event), detail_line
             ),
         )
-        self.refresh_bindings()
+
+    def _redraw_masked(self) -> None:
+        self._draw_header()
+        if self.event is not None:
+            self.show_event(self.event)
 
     def _draw_event_bar(self, event: Event) -> None:
         self.query_one("#event-bar", Static).update(event_bar(event, self.clock()))
@@ -258,6 +305,10 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
     @property
     def _on_trace_tab(self) -> bool:
         return self.query_one(TabbedContent).active == "trace"
+
+    @property
+    def _on_context_tab(self) -> bool:
+        return self.query_one(TabbedContent).active == "context"
 
     def _draw_header(self) -> None:
         self.query_one("#issue-header", Static).update(issue_header(self.issue, self.clock()))
@@ -313,6 +364,8 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
             return True if self.event else None
         if action == "edit_frame":
             return True if self._on_trace_tab and self._cursor_frame else None
+        if action == "follow_link":
+            return True if self.event and self.event.links else None
         return True
 
     def disabled_reason(self, action: str, parameters: tuple[object, ...]) -> str | None:
@@ -344,6 +397,10 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
             if self.show_raw:
                 return "it opens the frame under the cursor: R shows the frames again"
             return "this event has no stack frames"
+        if action == "follow_link":
+            if self.event is None:
+                return "the event is still loading"
+            return "this event carries no Sentry <-> PostHog link"
         return None
 
     def _event_refusal(self, which: str) -> str:
@@ -428,6 +485,10 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
         if (frame := self._cursor_frame) is not None:
             edit_frame(self, frame, self.profile)
 
+    def action_follow_link(self) -> None:
+        if self.event is not None and self.event.links:
+            self.post_message(self.FollowLink(self.event.links))
+
     def action_toggle_in_app(self) -> None:
         self.in_app_only = not self.in_app_only
         self._draw_trace()
@@ -466,6 +527,8 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
     def _tab_changed(self) -> None:
         self.refresh_bindings()
         self._set_status(self._hint())
+        if self.event is not None and self._on_context_tab:
+            self.fetch_grouping(self.event)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Workers do not close the app on error: an unexpected one is reported here instead."""

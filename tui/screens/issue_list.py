@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.backends.base import Backend
+from tui.backends.base import EVENT_LATEST, Backend
 from tui.config import WATCH_INTERVAL, Profile
 from tui.model import Feature, Issue, IssueQuery
 from tui.prefetch import EventPrefetcher
@@ -33,6 +33,7 @@ from tui.screens.triage_actions import (
 )
 from tui.widgets.footer import KeyFooter
 from tui.widgets.issue_table import IssueTable
+from tui.widgets.mask_signal import on_mask_toggled
 from tui.widgets.query_bar import QueryBar
 
 if TYPE_CHECKING:
@@ -131,9 +132,14 @@ class IssueListScreen(TriageActions, ReleaseHealth):
     def on_mount(self) -> None:
         self.table.assignees = self.backend.capabilities.supports(Feature.ASSIGN)
         self._draw_title()
+        on_mask_toggled(self, self._redraw_masked)
         self.load_issues()
         self.set_interval(60, self._clock_moved)
         self.start_watch_timer()
+
+    def _redraw_masked(self) -> None:
+        self._draw_title()
+        self._draw_status()
 
     def _clock_moved(self) -> None:
         self.table.refresh_times()
@@ -196,6 +202,8 @@ class IssueListScreen(TriageActions, ReleaseHealth):
             Content.assemble(("sort ", "$text-muted"), plain(query.sort)),
             Content.assemble(("env ", "$text-muted"), plain(query.environment or "all")),
         ]
+        if query.person:
+            facts.append(Content.assemble(("person ", "$text-muted"), plain(query.person, "bold")))
         heading = Content.assemble(("stackdeck", "bold $text-accent"), "  ", plain(self.heading))
         if self.read_only_profile is not None:
             heading += Content.styled("  read-only", "bold $text-warning")
@@ -270,9 +278,10 @@ class IssueListScreen(TriageActions, ReleaseHealth):
 
     @on(IssueTable.Opened)
     def _opened(self, event: IssueTable.Opened) -> None:
-        self._open(event.issue)
+        self.open_issue(event.issue)
 
-    def _open(self, issue: Issue) -> None:
+    def open_issue(self, issue: Issue, event: str = EVENT_LATEST) -> None:
+        """The issue screen over this list, showing `event` (an id lands on that event)."""
         # Imported on the first open: the trace view and its highlighter stay out of start-up.
         from tui.screens.issue_detail import IssueDetailScreen
 
@@ -286,6 +295,7 @@ class IssueListScreen(TriageActions, ReleaseHealth):
             read_only_profile=self.read_only_profile,
             profile=self.profile,
             history=self.history,
+            first_event=event,
         )
         self.app.push_screen(screen, callback=self._detail_closed)
 
@@ -327,7 +337,7 @@ class IssueListScreen(TriageActions, ReleaseHealth):
 
     def action_open_issue(self) -> None:
         if (issue := self.table.current_issue) is not None:
-            self._open(issue)
+            self.open_issue(issue)
 
     def action_copy_id(self) -> None:
         if (issue := self.table.current_issue) is not None:

@@ -11,11 +11,16 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding
 from textual.events import MouseDown, Resize
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
+
+from tui.privacy import masking
+from tui.widgets.mask_signal import on_mask_toggled
 
 MARGIN = 1
 """Compact footer keys sit one cell apart."""
+MASK_MARK = " PII masked "
+"""Shown first in the footer while the privacy mask is on: a screenshot says it is masked."""
 
 
 def key_width(key_display: str, description: str) -> int:
@@ -58,6 +63,10 @@ class KeyFooter(Footer):
         super().__init__(id=id, compact=True, show_command_palette=False)
         self._fitted_width = 0
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        on_mask_toggled(self, self.recompose)
+
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
@@ -68,7 +77,11 @@ class KeyFooter(Footer):
                 seen.add(active.binding.action)
                 keys.append((active, self.app.get_key_display(active.binding)))
         self._fitted_width = self.size.width or self.app.size.width
-        for active, display in fit_keys(keys, self._fitted_width):
+        room = self._fitted_width
+        if masking():
+            room -= cell_len(MASK_MARK) + MARGIN
+            yield Static(MASK_MARK, id="pii-mask-mark", markup=False)
+        for active, display in fit_keys(keys, room):
             binding = active.binding
             yield ClickableKey(
                 binding.key,

@@ -17,6 +17,7 @@ from textual.widgets import DataTable
 from tui.model import Issue
 from tui.render.issue import Column, age_cell, issue_cells, issue_columns
 from tui.watch import Change
+from tui.widgets.mask_signal import on_mask_toggled
 
 FLAGS_WIDTH = 2
 FLAGS = Column("flags", "", FLAGS_WIDTH)
@@ -76,9 +77,11 @@ class IssueTable(DataTable[Text]):
 
     def on_mount(self) -> None:
         # Cells carry concrete colours taken from the theme; redraw them when it changes.
-        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.app.theme_changed_signal.subscribe(self, self._redraw)
+        on_mask_toggled(self, self._redraw)
 
-    def _theme_changed(self, _theme: object) -> None:
+    def _redraw(self, _theme: object = None) -> None:
+        """Every cell again: after a theme change (colours) or the privacy mask's toggle."""
         self._rebuild(self.current_issue.id if self.current_issue else None)
 
     @property

@@ -15,6 +15,7 @@ from textual.visual import RenderOptions
 from textual.widget import Widget
 
 from tui.render.text import plain
+from tui.widgets.mask_signal import on_mask_toggled
 
 NO_WRAP = {"text_wrap": "nowrap", "text_overflow": "ellipsis"}
 WRAP = {"text_wrap": "wrap", "text_overflow": "fold"}
@@ -44,6 +45,14 @@ class LineList(ScrollView, can_focus=True):
         self._rows: Sequence[Any] = ()
         self._render_row: Callable[[Any], Content] = Content
         self._strips: LRUCache[int, Strip] = LRUCache(512)
+
+    def on_mount(self) -> None:
+        # Rows are rendered from their data when drawn: dropping the drawn ones is enough.
+        on_mask_toggled(self, self._redraw)
+
+    def _redraw(self) -> None:
+        self._strips.clear()
+        self.refresh()
 
     def show_rows(self, rows: Sequence[T], render_row: Callable[[T], Content]) -> None:
         """Show `rows`; `render_row` turns one into its line when it scrolls into view."""
