@@ -45,6 +45,25 @@ def test_issues_list_limit_and_query(capsys: pytest.CaptureFixture[str]) -> None
     assert [i["type"] for i in json.loads(out)] == ["KeyError"]
 
 
+def test_issues_list_piped_is_a_plain_table_without_trailing_blanks(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "--demo", "issues", "list")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split() == [
+        "ID",
+        "STATUS",
+        "LEVEL",
+        "EVENTS",
+        "USERS",
+        "SEEN",
+        "TITLE",
+    ]
+    assert len(lines) == len(DEMO.issues) + 1
+    assert all(line == line.rstrip() for line in lines)
+    assert "\x1b[" not in out
+
+
 def test_issues_show_prints_the_trace_with_context(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--demo", "issues", "show", PYTHON_ISSUE["shortId"])
     assert code == 0

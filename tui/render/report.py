@@ -62,7 +62,14 @@ def print_issue_table(issues: Iterable[Issue], now: datetime | None = None) -> N
             relative_time(issue.last_seen, now),
             Text(sanitize(issue.title)),
         )
-    console().print(table)
+    out = console()
+    if out.is_terminal:
+        out.print(table)
+        return
+    # Piped: each row without the table's padding after the title, for `cut`, `awk` and diffs.
+    with out.capture() as captured:
+        out.print(table)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 def print_event_report(issue: Issue, event: Event) -> None:
