@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from textual.widgets import OptionList, Static
+from textual.widgets._footer import FooterKey
 
 from tests.ui.driver import SIZE, make_app, notices, settle, static_text
 from tests.ui.fakes import FakeBackend, make_issues, python_event
@@ -94,7 +95,12 @@ async def test_the_list_and_toasts_are_masked_and_mask_pii_starts_masked() -> No
         await settle(app, pilot)
         title = app.screen.query_one(IssueTable).get_cell(issue.id, "title").plain
         assert title.startswith("login failed for j***@")  # the cell may cut the domain
-        assert app.screen.query_one("#pii-mask-mark", Static)
+        mark = app.screen.query_one("#pii-mask-mark", Static)
+        # The mark sits beside the keys, not over them: every key the footer fits is on screen.
+        keys = list(app.screen.query(FooterKey))
+        assert [k.key for k in keys][:2] == ["enter", "slash"]
+        assert mark.region.right <= min(k.region.x for k in keys)
+        assert max(k.region.right for k in keys) <= SIZE[0]
         app.notify(f"could not reach {IP}")
         await pilot.pause()
         assert notices(app)[-1] == "could not reach ***.***.***.***"
