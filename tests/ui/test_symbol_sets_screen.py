@@ -53,10 +53,10 @@ async def test_S_shows_the_three_sections_and_the_failed_set() -> None:
         assert isinstance(app.screen, SymbolSetsScreen)
         text = "\n".join(rows_text(app))
         [failed] = FAILED_SETS
-        assert "Cached here (0 maps, 0.0M)" in text
+        assert "Cached here (0 maps, 0B)" in text
         assert "On the server (2 sets)" in text and f"FAILED  {failed}" in text
         assert "Invalid source map: bad json" in text
-        assert "Missing (1 maps that frames needed and did not get)" in text
+        assert "Missing (1 map that frames needed and did not get)" in text
         assert "needed by https://shop.example.com/assets/admin-7Q2MZ1XA.js:1:77 in n" in text
         assert "looked in posthog project 73091: not found" in text
         await pilot.press("escape")
@@ -124,7 +124,7 @@ async def test_a_adds_a_folder_to_the_cache_and_clears_what_it_provides() -> Non
         await pilot.press(*str(BUNDLE.parent), "enter")
         await settle(app, pilot)
         text = "\n".join(rows_text(app))
-        assert "Cached here (1 maps" in text
+        assert "Cached here (1 map," in text
         assert any("1 map added" in n for n in notices(app))
 
 
@@ -178,7 +178,7 @@ async def test_the_demo_admin_crash_shows_up_as_missing_after_viewing_it() -> No
         await pilot.press("S")
         await settle(app, pilot)
         text = "\n".join(rows_text(app))
-        assert "Missing (1 maps that frames needed and did not get)" in text
+        assert "Missing (1 map that frames needed and did not get)" in text
         assert f"in e ({admin.short_id}, event " in text
         assert "looked in posthog project 73091: not found" in text
 

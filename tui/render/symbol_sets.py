@@ -36,7 +36,7 @@ def overview_lines(overview: SymbolOverview) -> list[str]:
 
 def _cached(entries: tuple[CacheEntry, ...]) -> list[Row]:
     total = sum(e.size for e in entries)
-    rows = [Row(f"Cached here ({len(entries)} maps, {_size(total)})", "heading")]
+    rows = [Row(f"Cached here ({_maps(len(entries))}, {_size(total)})", "heading")]
     for entry in entries:
         keys = ", ".join(entry.keys) or "no keys"
         text = (
@@ -53,7 +53,8 @@ def _cached(entries: tuple[CacheEntry, ...]) -> list[Row]:
 def _server(overview: SymbolOverview) -> list[Row]:
     server = overview.server
     sets = server.listed.sets
-    rows = [Row("", "note"), Row(f"On the server ({len(sets)} sets)", "heading")]
+    count = f"{len(sets)} set" + ("" if len(sets) == 1 else "s")
+    rows = [Row("", "note"), Row(f"On the server ({count})", "heading")]
     if server.unavailable:
         return [*rows, Row(sanitize(f"  {server.unavailable}"), "note")]
     for found in sets:
@@ -84,7 +85,7 @@ def _server_set(found: ServerSymbolSet) -> list[Row]:
 
 
 def _missing(missing: tuple[MissingMap, ...]) -> list[Row]:
-    heading = f"Missing ({len(missing)} maps that frames needed and did not get)"
+    heading = f"Missing ({_maps(len(missing))} that frames needed and did not get)"
     rows = [Row("", "note"), Row(heading, "heading")]
     for entry in missing:
         when = f"first needed {_when(entry.first_needed)}, last {_when(entry.last_needed)}"
@@ -111,5 +112,14 @@ def _when(moment: datetime | float | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
 
 
+def _maps(count: int) -> str:
+    return f"{count} map" + ("" if count == 1 else "s")
+
+
 def _size(size: int) -> str:
+    """`812B`, `95.3K`, `5.4M`: a small map is not `0.0M`."""
+    if size < 1 << 10:
+        return f"{size}B"
+    if size < 1 << 20:
+        return f"{size / (1 << 10):.1f}K"
     return f"{size / (1 << 20):.1f}M"
