@@ -344,63 +344,49 @@ class IssueDetailScreen(TriageActions, Screen[Issue]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if read_only_reason(action, self.read_only_profile):
             return False  # hidden from the footer; pressing it still says why
-        if action in TRIAGE_ACTIONS:
-            return None if self.triage_refusal(action) else True
-        if action == "event":
-            return True if self._event_ref(str(parameters[0])) else None
-        if action == "toggle_in_app":
-            return True if self.event and self.event.exceptions and not self.show_raw else None
-        if action == "toggle_raw":
-            return True if self.event else None
-        if action == "toggle_minified":
-            # Hidden, not greyed: most events have nothing minified and the footer is narrow.
-            return bool(self.event and has_minified(self.event))
-        if action == "copy_location":
-            # Hidden elsewhere, so that `y` falls through to copying the issue's id.
-            return self._on_trace_tab and self._cursor_frame is not None
-        if action in ("copy_url", "open_in_browser"):
-            return None if url_problem(self.issue) else True
-        if action == "copy_trace":
-            return True if self.event else None
-        if action == "edit_frame":
-            return True if self._on_trace_tab and self._cursor_frame else None
-        if action == "follow_link":
-            return True if self.event and self.event.links else None
-        return True
+        if self._refusal(action, parameters) is None:
+            return True
+        # Hidden, not greyed: `y` falls through to copying the id; most events have nothing
+        # minified and the footer is narrow.
+        return False if action in ("copy_location", "toggle_minified") else None
 
     def disabled_reason(self, action: str, parameters: tuple[object, ...]) -> str | None:
-        """Why `check_action` refuses `action` now, in words for the status line; None if it
-        does not (the app shows this when a dimmed or hidden key is pressed)."""
-        if self.check_action(action, parameters):
-            return None
-        if refusal := read_only_reason(action, self.read_only_profile):
-            return refusal
+        """Why `action` is refused now, in words for the status line; None if it is not (the
+        app shows this when a dimmed or hidden key is pressed)."""
+        return read_only_reason(action, self.read_only_profile) or self._refusal(action, parameters)
+
+    def _refusal(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """The one place that decides whether a key applies now: None, or why not."""
+        loading = "the event is still loading" if self.event is None else None
         if action in TRIAGE_ACTIONS:
             return self.triage_refusal(action)
         if action == "event":
-            return self._event_refusal(str(parameters[0]))
+            which = str(parameters[0])
+            return None if self._event_ref(which) else self._event_refusal(which)
         if action == "toggle_in_app":
             if self.show_raw:
                 return "the raw trace shows every frame (R: back to the frames)"
-            return "this event has no stack trace"
-        if action == "toggle_raw":
-            return "the event is still loading"
+            return None if self.event and self.event.exceptions else "this event has no stack trace"
+        if action in ("toggle_raw", "copy_trace"):
+            return loading
         if action == "toggle_minified":
-            return "nothing minified in this event"
-        if action in ("copy_url", "open_in_browser"):
-            return url_problem(self.issue)
-        if action == "copy_trace":
-            return "the event is still loading"
-        if action == "edit_frame":
+            return (
+                None
+                if self.event and has_minified(self.event)
+                else "nothing minified in this event"
+            )
+        if action in ("copy_location", "edit_frame"):
             if not self._on_trace_tab:
                 return "it opens the frame under the cursor: go to the stack trace (t)"
             if self.show_raw:
                 return "it opens the frame under the cursor: R shows the frames again"
-            return "this event has no stack frames"
+            return None if self._cursor_frame else "this event has no stack frames"
+        if action in ("copy_url", "open_in_browser"):
+            return url_problem(self.issue)
         if action == "follow_link":
-            if self.event is None:
-                return "the event is still loading"
-            return "this event carries no Sentry <-> PostHog link"
+            if self.event is not None and not self.event.links:
+                return "this event carries no Sentry <-> PostHog link"
+            return loading
         return None
 
     def _event_refusal(self, which: str) -> str:
