@@ -37,6 +37,20 @@ def merged(issue: Issue, detail: Issue | None) -> Issue:
     )
 
 
+def refreshed(listed: Issue, fresh: Issue) -> Issue:
+    """`fresh` (a change's answer, the issue's own page) drawn in the list's row: the trend
+    stays the list's (its period and buckets: an issue's own page counts by the hour), and
+    releases and environments stay when `fresh` names none."""
+    return replace(
+        fresh,
+        trend=listed.trend,
+        trend_bucket=listed.trend_bucket,
+        first_release=fresh.first_release or listed.first_release,
+        last_release=fresh.last_release or listed.last_release,
+        environments=fresh.environments or listed.environments,
+    )
+
+
 async def with_details(backend: Backend, issues: Sequence[Issue]) -> list[Issue]:
     """Each issue with its detail's releases, one request at a time while the budget allows;
     the rest as listed."""

@@ -238,3 +238,20 @@ async def test_the_demo_fills_every_row_on_screen_though_the_first_release_adds_
         table = app.screen.query_one(IssueTable)
         shown = [table.get_cell(issue.id, "last_release").plain for issue in table.issues]
         assert len(shown) > 5 and all(shown), shown
+
+
+async def test_a_status_change_keeps_the_rows_trend_and_release() -> None:
+    # The change's answer is the issue's own page: hourly stats of a day and no releases.
+    session = open_session(demo_config().profile("demo"), demo=True)
+    app = StackdeckApp(session.backend, clock=fixed_clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(4):
+            await settle(app, pilot)
+        table = app.screen.query_one(IssueTable)
+        issue = table.issues[3]
+        table.move_cursor(row=3)
+        before = [table.get_cell(issue.id, key).plain for key in ("trend", "last_release")]
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert status_cell(app, issue.id) == "resolved"
+        assert [table.get_cell(issue.id, key).plain for key in ("trend", "last_release")] == before

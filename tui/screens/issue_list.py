@@ -17,6 +17,7 @@ from tui.backends.base import EVENT_LATEST, Backend
 from tui.config import WATCH_INTERVAL, Profile
 from tui.model import Feature, Issue, IssueQuery
 from tui.prefetch import EventPrefetcher
+from tui.release_details import refreshed
 from tui.render.issue import empty_result
 from tui.render.text import plain
 from tui.screens.issue_health import ReleaseHealth
@@ -301,7 +302,11 @@ class IssueListScreen(TriageActions, ReleaseHealth):
 
     def _detail_closed(self, issue: Issue | None) -> None:
         if issue is not None:
-            self.table.update_issue(issue)
+            self._redraw_row(issue)
+
+    def _redraw_row(self, issue: Issue) -> None:
+        if (row := self.table.index_of(issue.id)) is not None:
+            self.table.update_issue(refreshed(self.table.issues[row], issue))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if read_only_reason(action, self.read_only_profile):
@@ -388,7 +393,7 @@ class IssueListScreen(TriageActions, ReleaseHealth):
 
     def show_changed(self, issues: Sequence[Issue]) -> None:
         for issue in issues:
-            self.table.update_issue(issue)
+            self._redraw_row(issue)
 
     def triage_done(self, record: ChangeRecord) -> None:
         """Failures stay marked for a retry; what worked is unmarked."""
