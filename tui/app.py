@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.actions import parse
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -16,6 +16,7 @@ from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.widgets import Input
 
 from tui.backends.base import Backend
 from tui.backends.errors import BackendError
@@ -193,6 +194,21 @@ class StackdeckApp(App[None]):
         if action == "pick_profile":
             return "only one profile is configured: add another to config.toml to switch"
         return None
+
+    async def _on_key(self, event: events.Key) -> None:
+        """While a text field has the focus, every key that reaches the app is the field's, in
+        order. Keys typed fast or pasted in the same burst as the key that opened the field
+        (`/`) were sent to the widget focused before, and would act on the screen behind it
+        (`y` copies, `r` resolves); they go to the field instead, and a key with a binding
+        (`enter`, `escape`) runs it after the field has taken the text before it."""
+        field = self.focused
+        if not isinstance(field, Input):
+            return  # Textual's own handler runs the bindings
+        event.prevent_default()
+        if event.is_printable:
+            field.post_message(events.Key(event.key, event.character))
+        else:
+            field.call_later(self._check_bindings, event.key)
 
     async def _check_bindings(self, key: str, priority: bool = False) -> bool:
         """Run the key's binding; when it is greyed out, say why instead of staying silent.

@@ -41,10 +41,14 @@ class QueryBar(Horizontal):
         field_input.value = value
         field_input.cursor_position = len(value)
         self.add_class("-active")
-        field_input.focus()
+        # Focus at once (`focus()` waits a turn of the loop): keys already on their way to
+        # the list, typed or pasted in the same burst as `/`, are passed on to the focus.
+        self.display = True
+        self.screen.set_focus(field_input)
 
     def close(self) -> None:
         self.remove_class("-active")
+        self.styles.clear_rule("display")  # hidden again by the stylesheet
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
