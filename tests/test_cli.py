@@ -168,3 +168,15 @@ def test_unreachable_server_is_reported_without_traceback(tmp_path: Path) -> Non
     assert done.returncode == 1
     assert "cannot reach http://127.0.0.1:9/api/0/organizations/x/issues/" in done.stderr
     assert "Traceback" not in done.stderr and "t0k" not in done.stderr
+
+
+def test_issues_show_says_counts_in_words_and_why_the_issue_ranks(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "--demo", "issues", "show", "CRASHDEMO-1")
+    assert code == 0
+    header = out.splitlines()[:3]
+    assert header[1].startswith("1 event · 0 users · first seen ")
+    assert header[2].startswith("priority ") and "1 event +" in header[2]
+    code, out, _ = run(capsys, "--demo", "issues", "show", "BILLING-API-1")
+    assert out.splitlines()[2].startswith("REGRESSED · priority ")

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from tui.model import Issue, IssueQuery
+from tui.words import counted
 
 PRIORITY_SORT = "priority"
 """The sort key stackdeck adds to every backend's own: scored here, not on the server."""
@@ -103,8 +104,10 @@ def score(
     found = set(badges(issue, now))
     env_name, env_points = _environment(issue.environments or (environment,), weights)
     parts = (
-        Part("events", _log_points(issue.count, weights.events), f"{issue.count:,} events"),
-        Part("users", _log_points(issue.user_count, weights.users), f"{issue.user_count:,} users"),
+        Part("events", _log_points(issue.count, weights.events), counted(issue.count, "event")),
+        Part(
+            "users", _log_points(issue.user_count, weights.users), counted(issue.user_count, "user")
+        ),
         Part("environment", env_points, env_name or "environment unknown"),
         _flag(Badge.REGRESSED in found, weights.regressed, "regressed"),
         _flag(Badge.NEW in found, weights.new, "new"),

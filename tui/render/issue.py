@@ -14,6 +14,7 @@ from tui.model import Issue, IssueQuery, IssueStatus
 from tui.render.health import badge_cell, health_line, release_cell, trend_cell
 from tui.render.text import absolute_time, plain, plain_text, relative_time
 from tui.terminal.opener import check_url
+from tui.words import plural
 
 LEVEL_THEME_COLOR = {
     "fatal": "error",
@@ -179,8 +180,8 @@ def issue_header(issue: Issue, now: datetime) -> Content:
     """Title block of the detail screen: what, where, how bad, how long."""
     facts = [
         status_badge(issue),
-        Content.assemble((f"{issue.count:,}", "bold"), " events"),
-        Content.assemble((f"{issue.user_count:,}", "bold"), " users"),
+        Content.assemble((f"{issue.count:,}", "bold"), " " + plural(issue.count, "event")),
+        Content.assemble((f"{issue.user_count:,}", "bold"), " " + plural(issue.user_count, "user")),
         Content(f"first seen {relative_time(issue.first_seen, now)} ago"),
         Content(f"last seen {relative_time(issue.last_seen, now)} ago"),
     ]

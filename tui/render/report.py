@@ -15,6 +15,7 @@ from rich.text import Text
 
 from tui.model import Breadcrumb, Event, ExceptionValue, Frame, Issue
 from tui.render.grouping import NOT_REPORTED, grouping_pairs
+from tui.render.health import health_line
 from tui.render.links import link_pairs
 from tui.render.text import absolute_time, relative_time, sanitize
 from tui.render.trace import (
@@ -26,6 +27,7 @@ from tui.render.trace import (
     trace_rows,
 )
 from tui.render.trace_native import image_name, offset, padded_address
+from tui.words import counted
 
 PIPE_WIDTH = 200
 """Piped output is not cut to 80 columns: a script reading it wants whole lines."""
@@ -125,9 +127,11 @@ def _issue_header(issue: Issue) -> Text:
     text.append(sanitize(issue.title), style="bold red")
     text.append(f"  [{issue.status.value}]", style="yellow")
     text.append(
-        f"\n{issue.count} events · {issue.user_count} users · first seen "
+        f"\n{counted(issue.count, 'event')} · {counted(issue.user_count, 'user')} · first seen "
         f"{absolute_time(issue.first_seen)} · last seen {absolute_time(issue.last_seen)}"
     )
+    # Badges, releases and why the issue ranks where it does, as the issue screen says them.
+    text.append("\n" + health_line(issue, datetime.now(UTC)).plain)
     if issue.permalink:
         text.append(f"\n{sanitize(issue.permalink)}", style="dim")
     return text

@@ -11,6 +11,7 @@ from tui.sanitize import sanitize
 from tui.symbol_sets import SymbolOverview
 from tui.symbols.cache import CacheEntry
 from tui.symbols.missing import MissingMap
+from tui.words import counted
 
 Item = CacheEntry | ServerSymbolSet | MissingMap
 
@@ -36,7 +37,7 @@ def overview_lines(overview: SymbolOverview) -> list[str]:
 
 def _cached(entries: tuple[CacheEntry, ...]) -> list[Row]:
     total = sum(e.size for e in entries)
-    rows = [Row(f"Cached here ({_maps(len(entries))}, {_size(total)})", "heading")]
+    rows = [Row(f"Cached here ({counted(len(entries), 'map')}, {_size(total)})", "heading")]
     for entry in entries:
         keys = ", ".join(entry.keys) or "no keys"
         text = (
@@ -53,8 +54,7 @@ def _cached(entries: tuple[CacheEntry, ...]) -> list[Row]:
 def _server(overview: SymbolOverview) -> list[Row]:
     server = overview.server
     sets = server.listed.sets
-    count = f"{len(sets)} set" + ("" if len(sets) == 1 else "s")
-    rows = [Row("", "note"), Row(f"On the server ({count})", "heading")]
+    rows = [Row("", "note"), Row(f"On the server ({counted(len(sets), 'set')})", "heading")]
     if server.unavailable:
         return [*rows, Row(sanitize(f"  {server.unavailable}"), "note")]
     for found in sets:
@@ -85,7 +85,7 @@ def _server_set(found: ServerSymbolSet) -> list[Row]:
 
 
 def _missing(missing: tuple[MissingMap, ...]) -> list[Row]:
-    heading = f"Missing ({_maps(len(missing))} that frames needed and did not get)"
+    heading = f"Missing ({counted(len(missing), 'map')} that frames needed and did not get)"
     rows = [Row("", "note"), Row(heading, "heading")]
     for entry in missing:
         when = f"first needed {_when(entry.first_needed)}, last {_when(entry.last_needed)}"
@@ -110,10 +110,6 @@ def _when(moment: datetime | float | None) -> str:
     if isinstance(moment, float | int):
         moment = datetime.fromtimestamp(moment, UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
-
-
-def _maps(count: int) -> str:
-    return f"{count} map" + ("" if count == 1 else "s")
 
 
 def _size(size: int) -> str:
