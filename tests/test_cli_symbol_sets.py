@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,19 @@ def test_the_sentry_demo_lists_the_shop_bundle(capsys: pytest.CaptureFixture[str
         "shop-web@1.9.0",
         2,
     )
+
+
+def test_cached_maps_say_when_they_were_last_used_as_iso_8601(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "maps"
+    folder.mkdir()
+    (folder / BUNDLE.name).write_text(BUNDLE.read_text())
+    (folder / (BUNDLE.name + ".map")).write_bytes(
+        BUNDLE.with_name(BUNDLE.name + ".map").read_bytes()
+    )
+    assert run(capsys, "symbols", "add", str(folder))[0] == 0
+    _, out, _ = run(capsys, "--demo", "--profile", "demo-posthog", "symbols", "list", "--json")
+    [cached] = json.loads(out)["cached"]
+    used = datetime.fromisoformat(cached["last_used"])
+    assert used.tzinfo is not None and abs(datetime.now(UTC) - used) < timedelta(hours=1)

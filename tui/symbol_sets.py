@@ -7,6 +7,7 @@ same data. No Textual here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,8 +103,13 @@ async def upload(backend: Backend, local: LocalSymbolSet) -> ServerSymbolSet:
 def overview_json(overview: SymbolOverview) -> dict[str, Any]:
     """`symbols list --json`: `cached`, `server` (`sets`, `truncated`, `unavailable`), `missing`."""
     server = overview.server
+    cached = [
+        # ISO 8601 like every other time in the JSON; the cache keeps epoch seconds.
+        {**to_jsonable(entry), "last_used": _iso(entry.last_used)}
+        for entry in overview.cached
+    ]
     return {
-        "cached": to_jsonable(list(overview.cached)),
+        "cached": cached,
         "server": {
             "sets": to_jsonable(list(server.listed.sets)),
             "truncated": server.listed.truncated,
@@ -111,3 +117,7 @@ def overview_json(overview: SymbolOverview) -> dict[str, Any]:
         },
         "missing": to_jsonable(list(overview.missing)),
     }
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).isoformat()
