@@ -84,3 +84,15 @@ def test_show_json_has_badges_and_priority(capsys: pytest.CaptureFixture[str]) -
     assert priority["server_priority"] == "high"
     parts = {p["name"]: p["points"] for p in priority["parts"]}
     assert parts["regressed"] > 0 and parts["environment"] > 0
+
+
+def test_the_plain_priority_list_shows_each_score_and_the_badges(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(["--demo", "issues", "list", "--sort", "priority"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0 and out[0].split()[:4] == ["ID", "STATUS", "LEVEL", "SCORE"]
+    rows = [line.split() for line in out[1:]]
+    scores = [float(row[3]) for row in rows]
+    assert scores == sorted(scores, reverse=True) and len(scores) > 5
+    assert ["BILLING-API-1", "regressed"] in [row[:2] for row in rows]

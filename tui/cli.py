@@ -297,7 +297,7 @@ def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
     else:
         from tui.render.report import print_issue_table
 
-        print_issue_table(issues)
+        print_issue_table(issues, scored_in=args.environment if by_priority else None)
     return 0
 
 

@@ -13,7 +13,8 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from tui.model import Breadcrumb, Event, ExceptionValue, Frame, Issue
+from tui.model import Breadcrumb, Event, ExceptionValue, Frame, Issue, IssueStatus
+from tui.priority import badges, score
 from tui.render.grouping import NOT_REPORTED, grouping_pairs
 from tui.render.health import health_line
 from tui.render.links import link_pairs
@@ -41,24 +42,29 @@ def console() -> Console:
     return Console(highlight=False, width=None if tty else PIPE_WIDTH, soft_wrap=not tty)
 
 
-def print_issue_table(issues: Iterable[Issue], now: datetime | None = None) -> None:
+def print_issue_table(
+    issues: Iterable[Issue], now: datetime | None = None, *, scored_in: str | None = None
+) -> None:
+    """The issues as a table; `scored_in` (the environment the list is filtered to) adds the
+    priority score each issue was ranked by."""
     now = now or datetime.now(UTC)
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    for name, justify in (
-        ("ID", "left"),
-        ("STATUS", "left"),
-        ("LEVEL", "left"),
-        ("EVENTS", "right"),
-        ("USERS", "right"),
-        ("SEEN", "right"),
-        ("TITLE", "left"),
-    ):
+    columns = [("ID", "left"), ("STATUS", "left"), ("LEVEL", "left")]
+    if scored_in is not None:
+        columns.append(("SCORE", "right"))
+    columns += [("EVENTS", "right"), ("USERS", "right"), ("SEEN", "right"), ("TITLE", "left")]
+    for name, justify in columns:
         table.add_column(name, justify=justify, no_wrap=True, overflow="ellipsis")  # type: ignore[arg-type]
     for issue in issues:
+        badges_or_status = " ".join(b.value for b in badges(issue, now)) or issue.status.value
+        score_cell = [f"{score(issue, now, scored_in).score:g}"] if scored_in is not None else []
         table.add_row(
             Text(sanitize(issue.short_id)),
-            Text(issue.status.value),
+            Text(
+                badges_or_status if issue.status is IssueStatus.UNRESOLVED else issue.status.value
+            ),
             Text(sanitize(issue.level)),
+            *score_cell,
             str(issue.count),
             str(issue.user_count),
             relative_time(issue.last_seen, now),
