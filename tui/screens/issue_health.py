@@ -14,7 +14,7 @@ from textual.content import Content
 from tui.backends.base import Backend
 from tui.backends.search import without_key
 from tui.model import Issue, IssuePage, IssueQuery
-from tui.priority import PRIORITY_SORT, ranked, server_query
+from tui.priority import PRIORITY_SORT, ranked, server_query, sort_choices
 from tui.release_details import budget_allows, merged, wants_details
 from tui.screens.pickers import Choice, Picker
 from tui.screens.watched_list import WatchedListScreen
@@ -40,9 +40,7 @@ class ReleaseHealth(WatchedListScreen):
 
     @property
     def sort_choices(self) -> tuple[str, ...]:
-        """The server's sorts, then stackdeck's own priority."""
-        own = [s for s in self.backend.sort_options if s != PRIORITY_SORT]
-        return (*own, PRIORITY_SORT)
+        return sort_choices(self.backend.sort_options)
 
     @property
     def by_priority(self) -> bool:
