@@ -131,6 +131,7 @@ def test_an_unknown_sort_is_refused_listing_the_backends_sorts(
     code, out, err = run(capsys, "--demo", "issues", "list", "--sort", "bogus")
     assert code == 1 and out == ""
     assert "cannot sort by 'bogus': use date, new, freq" in err
+    assert err.rstrip().endswith(", recommended, priority")  # stackdeck's own sort too
 
 
 def test_config_check_on_the_demo(capsys: pytest.CaptureFixture[str]) -> None:

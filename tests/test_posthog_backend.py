@@ -535,6 +535,7 @@ def test_cli_refuses_an_unknown_sort_listing_posthogs_own(
     assert main(["--demo", "--profile", "demo-posthog", "issues", "list", "--sort", "bogus"]) == 1
     err = capsys.readouterr().err
     assert "cannot sort by 'bogus': use last_seen, first_seen, occurrences" in err
+    assert err.rstrip().endswith(", sessions, priority")
 
 
 def test_cli_shows_posthogs_own_reason_for_a_frame_it_could_not_resolve(

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     # Each command imports its machinery when it runs: `--help` and the offline symbol
     # commands must not pay for the model, config, httpx, asyncio or any backend.
     from tui.backends.base import Backend
+    from tui.backends.errors import Unsupported
     from tui.config import Config, Profile
     from tui.model import Event, EventLinks, Issue
     from tui.session import Session
@@ -251,9 +252,22 @@ def _run_tui(args: argparse.Namespace, config: Config, profile: Profile) -> int:
     return app.return_code or 0  # Textual's 1 after a crash: a script must not see success
 
 
+def _sort_refusal(error: Unsupported, sort: str, backend: Backend) -> Unsupported:
+    """The backend's refusal of an unknown sort lists only the server's sorts (and takes some
+    it does not list, such as Sentry's names on PostHog): name stackdeck's own too."""
+    from tui.backends.errors import Unsupported
+    from tui.priority import sort_choices
+
+    choices = sort_choices(backend.sort_options)
+    if sort in choices or repr(sort) not in str(error):
+        return error
+    return Unsupported(f"{backend.name} cannot sort by {sort!r}: use {', '.join(choices)}")
+
+
 def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
     from datetime import UTC, datetime
 
+    from tui.backends.errors import Unsupported
     from tui.cli_health import issue_json, scored_note
     from tui.model import IssueQuery
     from tui.priority import PRIORITY_SORT, ranked, server_query
@@ -275,7 +289,10 @@ def _issues_list(args: argparse.Namespace, profile: Profile) -> int:
         issues: list[Issue] = []
         cursor: str | None = None
         while len(issues) < args.limit:
-            page = await backend.list_issues(asked, cursor)
+            try:
+                page = await backend.list_issues(asked, cursor)
+            except Unsupported as error:
+                raise _sort_refusal(error, args.sort, backend) from error
             issues.extend(page.issues)
             cursor = page.next_cursor
             if not cursor or not page.issues:

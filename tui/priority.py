@@ -125,6 +125,11 @@ def ranked(
     return sorted(issues, key=lambda i: -scores[i.id])
 
 
+def sort_choices(sort_options: tuple[str, ...]) -> tuple[str, ...]:
+    """The server's sorts, then stackdeck's own priority."""
+    return (*(s for s in sort_options if s != PRIORITY_SORT), PRIORITY_SORT)
+
+
 def server_query(query: IssueQuery, sort_options: tuple[str, ...]) -> IssueQuery:
     """What to ask the server for when the list is sorted by priority: its default order."""
     if query.sort != PRIORITY_SORT:

@@ -92,3 +92,26 @@ async def test_x_is_greyed_without_a_link_and_says_why_without_a_profile() -> No
         await pilot.pause()
         assert "no posthog profile is configured" in notices(app)[-1]
         assert app.profile_name == "demo"
+
+
+async def test_at_80_columns_the_link_shows_and_esc_leaves_the_persons_issues_marks_first() -> None:
+    app = linked_demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await open_issue(app, pilot, "BILLING-PORTAL-1")
+        assert static_text(app, "#event-bar").startswith("⇄ in PostHog (X) · event ")
+        await follow_link(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, IssueListScreen) and screen.issue_query.person == "c_1203"
+        title = static_text(app, "#title-bar")
+        assert "person c_1203 (esc: all issues)" in title[:80]
+        await pilot.press("space")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not screen.marked and screen.issue_query.person == "c_1203"  # marks first
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen and screen.issue_query.person == ""
+        assert screen.issue_query.query == "is:unresolved"
+        assert "person" not in static_text(app, "#title-bar")
+        assert len(screen.query_one(IssueTable).issues) > 2  # everyone's issues again

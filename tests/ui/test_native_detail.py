@@ -18,9 +18,9 @@ from tui.screens.pickers import ChangePicker
 from tui.widgets.lines import LineList
 
 
-def native_backend() -> FakeBackend:
+def native_backend(fixture: str = "sentry_event_native.json") -> FakeBackend:
     backend = FakeBackend()
-    data = json.loads(FIXTURES.joinpath("sentry", "sentry_event_native.json").read_text())
+    data = json.loads(FIXTURES.joinpath("sentry", fixture).read_text())
     backend.events["latest"] = parse_event(data)
     return backend
 
@@ -80,3 +80,23 @@ async def test_alt_r_is_resolve_in_on_the_issue_screen() -> None:
         await pilot.press("R")
         await settle(app, pilot)
         assert isinstance(app.screen, IssueDetailScreen) and app.screen.show_raw
+
+
+async def test_at_80_columns_registers_pair_up_whole_and_jvm_rows_scroll_sideways() -> None:
+    app = make_app(native_backend())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_issue(app, pilot)
+        for _ in range(6):
+            await pilot.press("j")
+        await settle(app, pilot)
+        rows = visible_text(trace_view(app)).splitlines()
+        assert any("r10 0x00007ffff7de4380     r11 0x00007ffff7f3cac0" in row for row in rows)
+    app = make_app(native_backend("sentry_event_jvm.json"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_issue(app, pilot)
+        view = trace_view(app)
+        where = next(row for row in visible_text(view).splitlines() if "at LedgerJob" in row)
+        assert where.endswith("…") and "close" not in where.rsplit("$", 1)[-1]
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert any(row.endswith("PeriodCloser.close") for row in visible_text(view).splitlines())

@@ -4,14 +4,18 @@ notes on unreliable frames, and debug images in the context tab."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
+
+import pytest
+from textual.content import Content
 
 from tests.conftest import FIXTURES
 from tui.backends.sentry_parse import parse_event
 from tui.model import DebugImage, Event, ExceptionValue, Frame, Stacktrace, Thread
 from tui.render.event import detail_line, detail_rows
 from tui.render.trace import FrameRow, frame_title
-from tui.render.trace_lines import FrameBlock, TextBlock, trace_blocks
+from tui.render.trace_lines import FrameBlock, RegisterBlock, TextBlock, trace_blocks
 from tui.render.trace_native import native_columns
 
 
@@ -44,12 +48,46 @@ def test_native_frames_line_up_address_image_symbol_and_offset() -> None:
     assert len({t.index(t.split()[3]) for t in worker_titles}) == 1
 
 
+def registers_at(event: Event, width: int) -> list[str]:
+    block = next(b for b in trace_blocks(event, in_app_only=False) if isinstance(b, RegisterBlock))
+    return [line.plain for line in block.lines(width, 0, block.height(width))][1:]  # blank above
+
+
 def test_registers_follow_the_crashing_stack() -> None:
     event = load_event("sentry_event_native.json")
-    registers = next(t for t in texts(event) if " rip " in t)
     rip = event.exceptions[0].stacktrace.registers["rip"]
-    assert f"rip 0x{rip[2:]:0>16}" in registers
-    assert len(registers.splitlines()) == 5  # 18 registers, four to a row
+    rows = registers_at(event, 120)
+    assert any(f"rip 0x{rip[2:]:0>16}" in row for row in rows)
+    assert len(rows) == 5  # 18 registers, four fit in a row of 120
+
+
+@pytest.mark.parametrize("width", [40, 80, 120, 200])
+def test_registers_fill_the_width_in_aligned_columns_never_splitting_a_value(width: int) -> None:
+    event = load_event("sentry_event_native.json")
+    registers = event.exceptions[0].stacktrace.registers
+    rows = registers_at(event, width)
+    cells = [re.findall(r"\s*\w+ 0x[0-9a-f]{16}", row) for row in rows]
+    assert sum(len(row) for row in cells) == len(registers)  # each value whole on one row
+    per_row = len(cells[0])
+    assert all(len(row) == per_row for row in cells[:-1]) and 0 < len(cells[-1]) <= per_row
+    assert all(len(row.rstrip()) <= width for row in rows)
+    first = rows[0].rstrip()
+    cell = (len(first) - 3 + 2) // per_row  # a cell and the gap before it; 3 is the indent
+    assert len(first) + cell > width or len(rows) == 1  # as many as fit: one more would not
+    # columns line up: every row's cells end where the first row's do
+    ends = [[row.index(c) + len(c) for c in found] for row, found in zip(rows, cells, strict=True)]
+    assert all(row == ends[0][: len(row)] for row in ends)
+
+
+def test_long_jvm_rows_are_not_folded_mid_word() -> None:
+    event = load_event("sentry_event_jvm.json")
+    blocks = trace_blocks(event, in_app_only=False)
+    crash = next(b for b in blocks if isinstance(b, TextBlock) and b.kind == "crash")
+    lines = [line.plain for line in crash.lines(60, 0, crash.height(60))]
+    assert len(lines) == 3  # blank, the exception, where it was raised
+    assert lines[2].rstrip().endswith("LedgerJob$PeriodCloser.close") and len(lines[2]) > 60
+    message = TextBlock("message", Content("word " * 30))
+    assert message.height(60) == 3  # an event's message is prose: it folds
 
 
 def test_other_threads_are_listed_with_their_locks_and_stacks() -> None:

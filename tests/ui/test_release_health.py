@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from textual.widgets import Input
+
 from tests.ui.driver import make_app, settle, static_text, status_cell
 from tests.ui.fakes import FakeBackend, fixed_clock, make_issues
 from tui.app import StackdeckApp
@@ -138,12 +140,34 @@ async def test_v_picks_a_release_seen_and_puts_it_in_the_query() -> None:
         await pilot.press("down", "down", "enter")
         await settle(app, pilot)
         assert backend.queries[-1][0].query == "Card release:billing-api@2.13.0"
-        # Picking again replaces the release; "every release" takes it out.
+        # Picking again opens on the release in force; "every release" takes it out.
         await pilot.press("v")
         await settle(app, pilot)
-        await pilot.press("home", "enter")
+        assert app.screen.options.highlighted == 2
+        await pilot.press("k", "k", "enter")
         await settle(app, pilot)
         assert backend.queries[-1][0].query == "Card"
+
+
+async def test_the_release_picker_moves_with_j_k_and_filters_by_typing_like_the_others() -> None:
+    backend = FakeBackend(health_issues())
+    app = make_app(backend)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        await pilot.press("j", "enter")  # j moves while nothing is typed
+        await settle(app, pilot)
+        assert backend.queries[-1][0].query.endswith("release:billing-api@2.14.1")
+        await pilot.press("v")
+        await settle(app, pilot)
+        await pilot.press(*"13", "enter")  # typing filters, as in the triage pickers
+        await settle(app, pilot)
+        assert backend.queries[-1][0].query.endswith("release:billing-api@2.13.0")
+        await pilot.press("v")
+        await settle(app, pilot)
+        await pilot.press("a", "j", "k")  # once something is typed, j and k are letters
+        assert app.screen.query_one("#picker-input", Input).value == "ajk"
 
 
 class DetailReleasesBackend(FakeBackend):

@@ -12,7 +12,7 @@ from tui.config import app_dirs
 from tui.demo.posthog_data import DATA_DIR
 from tui.demo.posthog_server import DemoPostHogServer
 from tui.demo.posthog_symbol_store import FAILED_SETS
-from tui.screens.symbol_sets import SymbolRows, SymbolSetsScreen
+from tui.screens.symbol_sets import PathPrompt, SymbolRows, SymbolSetsScreen
 from tui.symbols.cache import SymbolCache
 from tui.symbols.missing import Attempt, Need, NeedingFrame
 
@@ -207,3 +207,22 @@ def test_snapshot_symbol_sets_at_80x24(snap_compare) -> None:  # type: ignore[no
         await settle(pilot.app, pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_screen)
+
+
+async def test_a_with_a_bad_path_says_so_plainly_and_U_asks_at_the_bottom(tmp_path: Path) -> None:
+    app, _ = posthog_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("S")
+        await settle(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        gone = tmp_path / "gone.map"
+        await pilot.press(*str(gone), "enter")
+        await settle(app, pilot)
+        assert notices(app)[-1] == f"no such file or folder: {gone}"
+        await pilot.press("U")
+        await pilot.pause()
+        assert isinstance(app.screen, PathPrompt)
+        panel = app.screen.query_one(".modal-panel").region
+        assert panel.y > 1 and panel.bottom >= 24 - 2  # below the title, down by the keys

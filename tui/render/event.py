@@ -26,9 +26,15 @@ BREADCRUMB_LEVEL_COLOR = {
 
 def event_bar(event: Event, now: datetime) -> Content:
     """Which event is on screen, when it happened, and where `p`/`n` lead."""
-    # The whole id: PostHog's are UUIDs whose first 12 characters need not be unique. Where
-    # `p`/`n` lead comes next to it, so a narrow terminal cuts the release, not that.
-    parts: list[Content] = [
+    # The link to the other tool first: a narrow terminal cuts the end of the bar, and the
+    # link is how one learns that `X` leads anywhere. The whole id next: PostHog's are
+    # UUIDs whose first 12 characters need not be unique. Where `p`/`n` lead comes next to it,
+    # so a narrow terminal cuts the release, not that.
+    parts: list[Content] = []
+    if event.links:
+        other = "PostHog" if event.links.posthog_distinct_id else "Sentry"
+        parts.append(Content.styled(f"⇄ in {other} (X)", "$text-accent"))
+    parts += [
         Content.assemble(("event ", "$text-muted"), plain(event.id, "bold")),
         Content.styled("" if event.next_event_id else "latest", "$text-success"),
         Content.styled("" if event.previous_event_id else "oldest", "$text-secondary"),
@@ -38,9 +44,6 @@ def event_bar(event: Event, now: datetime) -> Content:
         parts.append(Content.assemble(("release ", "$text-muted"), plain(event.release)))
     if event.environment:
         parts.append(Content.assemble(("env ", "$text-muted"), plain(event.environment)))
-    if event.links:
-        other = "PostHog" if event.links.posthog_distinct_id else "Sentry"
-        parts.append(Content.styled(f"⇄ in {other} (X)", "$text-accent"))
     return Content(" · ").join(part for part in parts if part)
 
 

@@ -56,15 +56,23 @@ TEXT_LAYOUT: dict[TextKind, tuple[Content, str, str, int, int]] = {
 MAX_INDENT = 3
 
 
+FOLDED: frozenset[TextKind] = frozenset({"message"})
+"""Kinds folded at the view's width: an event's message is prose and may be any length. Every
+other row is one line that the view scrolls sideways, as frames are: a folded class name or
+address would be cut mid-word."""
+
+
 @dataclass(frozen=True)
 class TextBlock:
-    """Rows folded at the view's width: the crash summary, links, titles, gaps."""
+    """Rows of text: the crash summary, links, titles, gaps, and a message folded to the view."""
 
     kind: TextKind
     content: Content
     depth: int = 0
 
     def _body_width(self, width: int) -> int:
+        if self.kind not in FOLDED:
+            return max(1, *(len(line) for line in self.content.plain.split("\n")))
         return max(1, width - len(indent(self.depth)) - TEXT_LAYOUT[self.kind][0].cell_length)
 
     def height(self, width: int) -> int:
@@ -75,7 +83,8 @@ class TextBlock:
         return above + sum(max(1, -(-len(line) // body)) for line in lines) + below
 
     def lines(self, width: int, start: int, stop: int) -> list[Content]:
-        """Rows `start:stop`, each padded to `width` with the block's style on its padding.
+        """Rows `start:stop`, each padded to `width` (or longer, unfolded) with the block's
+        style on its padding.
 
         Folds by characters, as `height` counts: a message may be any length and must take
         exactly the rows the layout reserved for it.
@@ -86,10 +95,29 @@ class TextBlock:
         rows = [Content("")] * above
         for line in split_lines(self.content.stylize_before(style)):
             for at in range(0, max(1, len(line)), body):
-                row = (prefix + line[at : at + body]).truncate(width - len(margin), pad=True)
+                row = prefix + line[at : at + body]
+                row = row.truncate(max(width - len(margin), row.cell_length), pad=True)
                 rows.append(margin + row.stylize_before(background))
         rows += [Content("")] * below
         return rows[start:stop]
+
+
+@dataclass(frozen=True)
+class RegisterBlock:
+    """The crashing stack's registers, as many to a row as the view's width holds."""
+
+    registers: dict[str, str]
+    depth: int = 0
+
+    def at(self, width: int) -> TextBlock:
+        body = width - len(indent(self.depth)) - TEXT_LAYOUT["registers"][0].cell_length
+        return TextBlock("registers", register_lines(self.registers, body), self.depth)
+
+    def height(self, width: int) -> int:
+        return self.at(width).height(width)
+
+    def lines(self, width: int, start: int, stop: int) -> list[Content]:
+        return self.at(width).lines(width, start, stop)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +193,7 @@ class FrameBlock:
         return Content.assemble(indent(self.depth), ("▌" if edge else " ", edge), "  ")
 
 
-Block = TextBlock | FrameBlock
+Block = TextBlock | RegisterBlock | FrameBlock
 
 
 def indent(depth: int) -> str:
@@ -214,7 +242,7 @@ def _exception_blocks(event: Event, in_app_only: bool) -> list[Block]:
             event, stacktrace, position, block.depth, in_app_only, crashed=position == 0
         )
         if stacktrace.registers:
-            blocks.append(TextBlock("registers", register_lines(stacktrace.registers), block.depth))
+            blocks.append(RegisterBlock(stacktrace.registers, block.depth))
     return blocks
 
 

@@ -16,7 +16,7 @@ MAX_SYMBOL = 48
 EXACT_TRUST = frozenset({"", "context", "cfi", "prewalked"})
 """Unwinds that found the frame for certain; the others (`fp`, `scan`, `cfi-scan`) are noted."""
 JVM_PLATFORMS = frozenset({"java", "kotlin", "scala", "groovy", "clojure", "android"})
-REGISTERS_PER_ROW = 4
+REGISTER_GAP = "  "
 
 
 @dataclass(frozen=True)
@@ -124,19 +124,20 @@ def jvm_function(frame: Frame, platform: str) -> str:
     return frame.function
 
 
-def register_lines(registers: dict[str, str]) -> Content:
-    """`rax 0x…  rbx 0x…` four to a row, names aligned, values zero-padded to one width."""
+def register_lines(registers: dict[str, str], width: int) -> Content:
+    """`rax 0x…  rbx 0x…` as many to a row as fit in `width` (at least one): every cell is
+    one width (names aligned, values zero-padded alike), so the columns line up and no value
+    is ever split across rows."""
     names = [sanitize(name) for name in registers]
-    width = max(len(name) for name in names)
+    name_width = max(len(name) for name in names)
     digits = 16 if any(len(value) > 10 for value in registers.values()) else 8
     cells = [
-        f"{name:>{width}} {padded_address(value, digits)}"
+        f"{name:>{name_width}} {padded_address(value, digits)}"
         for name, value in zip(names, registers.values(), strict=True)
     ]
-    rows = [
-        "  ".join(cells[at : at + REGISTERS_PER_ROW])
-        for at in range(0, len(cells), REGISTERS_PER_ROW)
-    ]
+    cell = len(cells[0]) + len(REGISTER_GAP)
+    per_row = max(1, (width + len(REGISTER_GAP)) // cell)
+    rows = [REGISTER_GAP.join(cells[at : at + per_row]) for at in range(0, len(cells), per_row)]
     return Content.styled("\n".join(rows), "$text-muted")
 
 

@@ -27,7 +27,9 @@ GROUP_NAMES = {
     "HelpScreen": "Help",
     "ProfilePicker": "Profiles",
     "ConfirmChangeScreen": "Confirmation",
+    "Picker": "Pickers",
     "ChangePicker": "Pickers",
+    "AssignPicker": "Pickers",
     "ReleasePicker": "Pickers",
     "ActivityScreen": "Activity",
     "SymbolSetsScreen": "Symbol sets",
@@ -95,7 +97,13 @@ def _note(binding: Binding) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("j,down", "scroll('down')", "Down", show=False, id="help.down"),
+        Binding("k,up", "scroll('up')", "Up", show=False, id="help.up"),
+        Binding("g,home", "scroll('home')", "Top", show=False, id="help.top"),
+        Binding("G,end", "scroll('end')", "Bottom", show=False, id="help.bottom"),
+    ]
 
     def __init__(self, bindings: Iterable[ActiveBinding]) -> None:
         super().__init__()
@@ -104,8 +112,13 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-panel") as panel:
             panel.border_title = "Keys"
-            panel.border_subtitle = "esc closes · ctrl+p lists commands"
+            panel.border_subtitle = "j/k g/G scroll · esc closes · ctrl+p lists commands"
             yield Static(self._render_help(), id="help-text")
+
+    def action_scroll(self, where: str) -> None:
+        """As the other views move: a row with j/k, to either end with g/G."""
+        panel = self.query_one("#help-panel", VerticalScroll)
+        getattr(panel, f"scroll_{where}")(animate=False)
 
     def _render_help(self) -> Content:
         displays = {

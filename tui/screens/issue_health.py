@@ -9,20 +9,14 @@ from dataclasses import replace
 from datetime import datetime
 
 from textual import work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
 from tui.backends.base import Backend
 from tui.backends.search import without_key
 from tui.model import Issue, IssuePage, IssueQuery
-from tui.priority import PRIORITY_SORT, ranked, server_query
+from tui.priority import PRIORITY_SORT, ranked, server_query, sort_choices
 from tui.release_details import budget_allows, merged, wants_details
-from tui.render.text import plain
+from tui.screens.pickers import Choice, Picker
 from tui.screens.watched_list import WatchedListScreen
 
 ALL_RELEASES = ""
@@ -46,9 +40,7 @@ class ReleaseHealth(WatchedListScreen):
 
     @property
     def sort_choices(self) -> tuple[str, ...]:
-        """The server's sorts, then stackdeck's own priority."""
-        own = [s for s in self.backend.sort_options if s != PRIORITY_SORT]
-        return (*own, PRIORITY_SORT)
+        return sort_choices(self.backend.sort_options)
 
     @property
     def by_priority(self) -> bool:
@@ -148,35 +140,14 @@ def release_term(release: str) -> str:
     return f'release:"{escaped}"'
 
 
-class ReleasePicker(ModalScreen[str | None]):
+class ReleasePicker(Picker[str]):
     """Pick one of the releases seen, or every release; esc changes nothing."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="release.cancel")]
-
     def __init__(self, releases: list[str], current: str) -> None:
-        super().__init__()
+        choices = [Choice("every release", ALL_RELEASES), *(Choice(r, r) for r in releases)]
+        super().__init__("Show the issues of release", choices, current)
         self.releases = releases
-        self.current = current
 
-    def compose(self) -> ComposeResult:
-        options = [Option(Content.styled("every release", "italic"), id=ALL_RELEASES)]
-        options += [Option(plain(r), id=r) for r in self.releases]
-        with Vertical(classes="modal-panel picker-panel"):
-            title = Content.styled("Show the issues of release", "bold")
-            yield Static(title, classes="picker-title")
-            yield OptionList(*options, id="picker-options")
-            if not self.releases:
-                yield Static("no listed issue names a release (yet)", id="picker-hint")
-            yield Static(
-                Content.assemble(("enter", "bold"), " choose   ", ("esc", "bold"), " back"),
-                classes="modal-keys",
-            )
-
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        ids = [ALL_RELEASES, *self.releases]
-        options.highlighted = ids.index(self.current) if self.current in ids else 0
-        options.focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id or ALL_RELEASES)
+    def on_mount(self) -> None:  # Textual runs Picker's on_mount too
+        if not self.releases:
+            self.hint(Content.styled("no listed issue names a release (yet)", "$text-muted"))

@@ -80,6 +80,8 @@ class IssueListScreen(TriageActions, ReleaseHealth):
         ),
         Binding("ctrl+a", "mark_all", "Mark all", show=False, id="issues.mark_all"),
         Binding("escape", "clear_marks", "Clear marks", id="issues.clear_marks"),
+        # esc again, when nothing is marked: out of a person's issues (`X` led here).
+        Binding("escape", "all_issues", "All issues", id="issues.all_issues"),
         Binding("W", "toggle_watch", "Watch", tooltip="refresh, flag changes", id="issues.watch"),
         Binding("q", "app.quit", "Quit", id="issues.quit"),
     ]
@@ -198,13 +200,20 @@ class IssueListScreen(TriageActions, ReleaseHealth):
 
     def _draw_title(self) -> None:
         query = self.issue_query
-        facts = [
+        facts = []
+        if query.person:  # first: a narrow terminal cuts the end, and esc is the way out
+            facts.append(
+                Content.assemble(
+                    ("person ", "$text-muted"),
+                    plain(query.person, "bold"),
+                    (" (esc: all issues)", "$text-muted"),
+                )
+            )
+        facts += [
             Content.assemble(("query ", "$text-muted"), plain(query.query or "(all)", "bold")),
             Content.assemble(("sort ", "$text-muted"), plain(query.sort)),
             Content.assemble(("env ", "$text-muted"), plain(query.environment or "all")),
         ]
-        if query.person:
-            facts.append(Content.assemble(("person ", "$text-muted"), plain(query.person, "bold")))
         heading = Content.assemble(("stackdeck", "bold $text-accent"), "  ", plain(self.heading))
         if self.read_only_profile is not None:
             heading += Content.styled("  read-only", "bold $text-warning")
@@ -316,6 +325,8 @@ class IssueListScreen(TriageActions, ReleaseHealth):
         if action == "clear_marks":
             # Hidden without marks, so that esc keeps its other meanings.
             return bool(self.marked)
+        if action == "all_issues":
+            return bool(self.issue_query.person)
         if action in TRIAGE_ACTIONS:
             return None if self.triage_refusal(action) else True
         if action == "open_issue":
@@ -376,6 +387,10 @@ class IssueListScreen(TriageActions, ReleaseHealth):
 
     def set_sort(self, sort: str) -> None:
         self._apply(replace(self.issue_query, sort=sort))
+
+    def action_all_issues(self) -> None:
+        """Out of one person's issues, to the list the profile opens with."""
+        self._apply(replace(self.issue_query, person="", query=IssueQuery().query))
 
     def _apply(self, query: IssueQuery) -> None:
         self.issue_query = query

@@ -1,4 +1,5 @@
-"""Keyboard-first pickers for a triage change: type to filter, arrows to move, enter to choose.
+"""Keyboard-first pickers (a triage change, a release): type to filter, arrows to move, enter
+to choose.
 
 A choice the backend cannot do stays listed, greyed, with the backend's reason; a choice that
 needs a value (a duration, a count, a release) asks for it in the same box.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -33,44 +35,65 @@ from tui.model import (
 )
 from tui.render.text import plain
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
-class Choice:
-    """One line of a picker: a change, or a question whose answer makes one."""
+class Choice(Generic[T]):
+    """One line of a picker: a value (a change, a release), or a question whose answer makes
+    one."""
 
     label: str
-    change: Change | None = None
+    change: T | None = None
     ask: str = ""
     """When set, choosing asks for a value with this prompt; `parse` makes the change of it."""
-    parse: Callable[[str], Change] | None = None
+    parse: Callable[[str], T] | None = None
     why_not: str = ""
     """Why the backend cannot do it; the choice is shown greyed with this reason."""
 
 
-class ChangePicker(ModalScreen[Change | None]):
-    """Dismisses with the chosen change, or None when cancelled."""
+class FilterInput(Input):
+    """A picker's filter, which leaves `j`/`k` to move the list while nothing is typed in it
+    and no question is asked (a filter can still find "jane" by "ane")."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        picker = self.screen
+        if key in ("j", "k") and not self.value and isinstance(picker, Picker):
+            return picker.asking is not None
+        return super().check_consume_key(key, character)
+
+
+class Picker(ModalScreen[T | None]):
+    """Dismisses with the chosen value, or None when cancelled."""
 
     BINDINGS = [
         Binding("escape", "back", "Cancel", id="picker.cancel"),
         Binding("up", "move(-1)", "Up", show=False, priority=True),
         Binding("down", "move(1)", "Down", show=False, priority=True),
+        # Only while nothing is typed (FilterInput lets them through): then every letter filters.
+        Binding("j", "move(1)", "Down", show=False, priority=True, id="picker.down"),
+        Binding("k", "move(-1)", "Up", show=False, priority=True, id="picker.up"),
     ]
 
-    def __init__(self, title: str, choices: Sequence[Choice] = ()) -> None:
+    def __init__(
+        self, title: str, choices: Sequence[Choice[T]] = (), current: T | None = None
+    ) -> None:
         super().__init__()
         self.heading = title
         self.choices = list(choices)
-        self.asking: Choice | None = None
+        self.current = current
+        """The value in force: highlighted when listed, else the first choice that can be made."""
+        self.asking: Choice[T] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-panel picker-panel"):
             yield Static(plain(self.heading, "bold"), classes="picker-title")
-            yield Input(placeholder="type to filter", id="picker-input")
+            yield FilterInput(placeholder="type to filter", id="picker-input")
             yield OptionList(id="picker-options")
             yield Static(id="picker-hint")
             yield Static(
                 Content.assemble(
-                    ("enter", "bold"), " choose   ", ("↑↓", "bold"), " move   ", ("esc", "bold")
+                    ("enter", "bold"), " choose   ", ("↑↓ jk", "bold"), " move   ", ("esc", "bold")
                 )
                 + Content(" back"),
                 classes="modal-keys",
@@ -83,7 +106,7 @@ class ChangePicker(ModalScreen[Change | None]):
     def options(self) -> OptionList:
         return self.query_one("#picker-options", OptionList)
 
-    def set_choices(self, choices: Sequence[Choice]) -> None:
+    def set_choices(self, choices: Sequence[Choice[T]]) -> None:
         self.choices = list(choices)
         self._show_choices(self.query_one("#picker-input", Input).value)
 
@@ -103,6 +126,8 @@ class ChangePicker(ModalScreen[Change | None]):
             for index, choice in shown
         )
         enabled = [n for n, (_, choice) in enumerate(shown) if not choice.why_not]
+        if self.current is not None:  # the value in force first; the rest keep their order
+            enabled.sort(key=lambda n: shown[n][1].change != self.current)
         self.options.highlighted = enabled[0] if enabled else None
 
     @on(Input.Changed, "#picker-input")
@@ -124,7 +149,7 @@ class ChangePicker(ModalScreen[Change | None]):
     def _clicked(self, event: OptionList.OptionSelected) -> None:
         self._choose(self.choices[int(event.option.id or 0)])
 
-    def _choose(self, choice: Choice) -> None:
+    def _choose(self, choice: Choice[T]) -> None:
         if choice.why_not:
             self.hint(plain(choice.why_not, "$text-warning"))
         elif choice.ask:
@@ -137,7 +162,7 @@ class ChangePicker(ModalScreen[Change | None]):
         else:
             self.dismiss(choice.change)
 
-    def _answer(self, choice: Choice, text: str) -> None:
+    def _answer(self, choice: Choice[T], text: str) -> None:
         assert choice.parse is not None
         try:
             change = choice.parse(text)
@@ -167,7 +192,11 @@ class ChangePicker(ModalScreen[Change | None]):
         self._show_choices("")
 
 
-def _prompt(choice: Choice) -> Content:
+class ChangePicker(Picker[Change]):
+    """A triage change's picker: ignore, resolve, assign."""
+
+
+def _prompt(choice: Choice[T]) -> Content:
     label = plain(choice.label + ("…" if choice.ask else ""))
     if choice.why_not:
         return Content.assemble(label, "  ", plain(choice.why_not, "italic"))
@@ -204,10 +233,10 @@ def _ignore(until: IgnoreUntil | None = None) -> StatusChange:
     return StatusChange(StatusAction.IGNORE, until=until)
 
 
-def ignore_choices(capabilities: Capabilities) -> list[Choice]:
+def ignore_choices(capabilities: Capabilities) -> list[Choice[Change]]:
     """Plain ignore, then each condition, greyed where `capabilities` lacks it."""
     for_why = capabilities.why_not(Feature.IGNORE_FOR)
-    choices = [Choice("ignore, no condition", _ignore())]
+    choices: list[Choice[Change]] = [Choice("ignore, no condition", _ignore())]
     choices += [
         Choice(f"for {words}", _ignore(IgnoreUntil(minutes=minutes)), why_not=for_why)
         for words, minutes in DURATIONS
@@ -246,7 +275,7 @@ def _in_release(text: str) -> StatusChange:
     return StatusChange(StatusAction.RESOLVE, release=text.strip())
 
 
-def resolve_choices(capabilities: Capabilities) -> list[Choice]:
+def resolve_choices(capabilities: Capabilities) -> list[Choice[Change]]:
     return [
         Choice("resolve now", StatusChange(StatusAction.RESOLVE)),
         Choice(
@@ -284,7 +313,7 @@ class AssignPicker(ChangePicker):
             return
         me, *others = people
         label = me.name or me.email or me.id
-        choices = [Choice(f"me ({label})", AssignChange(me))]
+        choices: list[Choice[Change]] = [Choice(f"me ({label})", AssignChange(me))]
         choices += [Choice(a.label, AssignChange(a)) for a in others]
         self.set_choices([*choices, Choice("unassign", AssignChange(None))])
         self.hint(Content(""))

@@ -221,8 +221,14 @@ class SymbolSetsScreen(Screen[None]):
         self.app.push_screen(prompt, callback=self._add_chosen)
 
     def _add_chosen(self, path: str | None) -> None:
-        if path:
-            self.add_maps(path)
+        if not path:
+            return
+        if "://" not in path and not Path(path).expanduser().exists():
+            # Said plainly here: the cache's own refusal would be the OS's `[Errno 2] …`.
+            message = f"no such file or folder: {path}"
+            self.notify(message, title="Add map", severity="error", markup=False)
+            return
+        self.add_maps(path)
 
     @work(exclusive=True, group="symbol-add", exit_on_error=False)
     async def add_maps(self, path: str) -> None:

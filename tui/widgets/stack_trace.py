@@ -25,7 +25,6 @@ from tui.render.trace_lines import (
     Block,
     FrameBlock,
     FrameKey,
-    TextBlock,
     trace_blocks,
 )
 from tui.widgets.lines import NO_WRAP, content_strips
@@ -39,9 +38,10 @@ MIN_SIDEWAYS_STEP = 8
 class StackTraceView(ScrollView, can_focus=True):
     """Renders `Event.exceptions`; a cursor on one frame moves with `j`/`k`.
 
-    Rows never wrap: `l` scrolls the whole view sideways, and a long source line, shown as a
-    window from just before its crash column, grows as far as the view is scrolled. `h` back
-    past the left edge moves only such windows, to what comes before the crash column.
+    Rows never wrap (only an event's message folds): `l` scrolls the whole view sideways, and a
+    long source line, shown as a window from just before its crash column, grows as far as the
+    view is scrolled. `h` back past the left edge moves only such windows, to what comes
+    before the crash column.
     """
 
     BINDINGS = [
@@ -148,9 +148,9 @@ class StackTraceView(ScrollView, can_focus=True):
         self._scroll_to_cursor()
 
     def _block_height(self, block: Block) -> int:
-        if isinstance(block, TextBlock):
-            return block.height(self._width)
-        return block.height(block.key in self.expanded, block.key in self.show_vars)
+        if isinstance(block, FrameBlock):
+            return block.height(block.key in self.expanded, block.key in self.show_vars)
+        return block.height(self._width)
 
     def _update_starts(self) -> None:
         self._starts = list(accumulate(self._heights, initial=0))[:-1]
@@ -191,12 +191,12 @@ class StackTraceView(ScrollView, can_focus=True):
         start = chunk * CHUNK
         stop = min(start + CHUNK, self._heights[index])
         try:
-            if isinstance(block, TextBlock):
-                lines = block.lines(self._width, start, stop)
-            else:
+            if isinstance(block, FrameBlock):
                 prefix = block.prefix(cursor)
                 rows = block.lines(*state, start, stop, reveal=self.x_offset)
                 lines = [prefix + line for line in rows]
+            else:
+                lines = block.lines(self._width, start, stop)
         except Exception as error:  # one hostile frame must not take the trace down with it
             note = plain(f"could not render this frame: {error}", "$text-error")
             lines = [note] + [Content("")] * (stop - start - 1)
