@@ -176,7 +176,7 @@ def _readable(record: Any) -> bool:
     attempts (dicts of strings)."""
     if not isinstance(record, dict):
         return False
-    times = (record.get("first"), record.get("last"))
+    times: tuple[Any, ...] = (record.get("first"), record.get("last"))
     if not all(isinstance(t, int | float) and not isinstance(t, bool) for t in times):
         return False
     parts = [record.get(name) for name in ("keys", "frames", "looked")]
