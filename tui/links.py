@@ -44,7 +44,10 @@ def links_from_properties(properties: Mapping[str, Any]) -> EventLinks:
         value = properties.get(key)
         return value if isinstance(value, str) else ""
 
-    event_id = text("$sentry_event_id") or _event_from_url(text("$sentry_url"))
+    given = text("$sentry_event_id")
+    # A malformed id yields to the URL's; kept when there is none, so `X` can say why not.
+    from_url = "" if is_sentry_event_id(given) else _event_from_url(text("$sentry_url"))
+    event_id = from_url or given
     return EventLinks(sentry_event_id=event_id.replace("-", ""), sentry_url=text("$sentry_url"))
 
 
