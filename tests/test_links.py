@@ -84,6 +84,18 @@ def test_the_only_profile_of_its_kind_else_why_not() -> None:
     assert "no Sentry <-> PostHog link" in str(link_target(EventLinks(), [EU, ACME], "eu"))
 
 
+@pytest.mark.parametrize("event_id", ["\ud800" + "a" * 31, "../" + "a" * 29, "g" * 32, "ab" * 20])
+def test_a_malformed_sentry_event_id_is_no_usable_link(event_id: str) -> None:
+    links = links_from_properties({"$sentry_event_id": event_id})
+    refused = link_target(links, [ACME, EU], "eu")
+    assert refused == "this event links to a Sentry event, but its id is not 32 hex digits"
+    by_url = links_from_properties({"$sentry_url": SENTRY_URL.replace("ab" * 16, "zz" * 16)})
+    assert not by_url.sentry_event_id
+    # The integration's URL names the event too: its well-formed id stands in.
+    both = links_from_properties({"$sentry_event_id": event_id, "$sentry_url": SENTRY_URL})
+    assert link_target(both, [ACME, EU], "eu") == LinkTarget("acme", event_id="ab" * 16)
+
+
 def test_the_demo_links_lead_to_the_other_demo_profile() -> None:
     profiles = [DEMO_PROFILE, DEMO_POSTHOG_PROFILE]
     person = EventLinks(posthog_person_url=f"{DEMO_POSTHOG_URL}/person/c", posthog_distinct_id="c")

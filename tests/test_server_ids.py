@@ -57,10 +57,11 @@ async def test_a_server_named_id_stays_one_path_segment(hostile: str) -> None:
     assert posted.raw_path == f"/api/canonical/0/issues/{quote(hostile, safe='')}/resolve/".encode()
 
 
-@pytest.mark.parametrize("dots", ["", ".", ".."])
-def test_dot_segments_are_refused_as_ids(dots: str) -> None:
+@pytest.mark.parametrize("unusable", ["", ".", "..", "\ud800" + "a" * 31])
+def test_dot_segments_and_unencodable_ids_are_refused_as_ids(unusable: str) -> None:
+    # A lone surrogate cannot be UTF-8 encoded, so quote() would raise UnicodeEncodeError.
     with pytest.raises(InvalidResponse):
-        path_segment(dots)
+        path_segment(unusable)
 
 
 async def test_sentry_writes_only_to_the_issue_the_short_id_names() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tui.backends import posthog_symbol_sets
+from tui.backends import posthog_symbol_sets, sentry_artifacts
 from tui.backends.bugsink import CAPABILITIES as BUGSINK
 from tui.backends.errors import AuthError
 from tui.backends.posthog import PostHogBackend
@@ -140,6 +140,76 @@ async def test_sentry_lists_artifact_bundles_across_pages() -> None:
     assert [s.ref for s in listed.sets] == ["b1", "b0"]
     assert listed.sets[0].release == "web@1.9.0" and listed.sets[0].files == 4
     assert listed.sets[1].files is None and listed.sets[0].project == "web"
+
+
+def posthog_answering(page: Any) -> tuple[PostHogBackend, list[httpx.Request]]:
+    """PostHog whose symbol-set listing answers every page with `page(request)`."""
+    server = DemoPostHogServer.from_package(now=NOW)
+    asked: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if not request.url.path.endswith("/symbol_sets/"):
+            return server.transport().handle_request(request)
+        asked.append(request)
+        return httpx.Response(200, json=page(request))
+
+    transport = httpx.MockTransport(handle)
+    return PostHogBackend.connect(
+        DEMO_POSTHOG_URL, "phx_test", DEMO_PROJECT, transport=transport
+    ), asked
+
+
+async def test_posthog_listing_stops_on_an_empty_page_or_a_repeated_next() -> None:
+    row = {"id": "s1", "ref": "c-1", "storage_ptr": "p"}
+    # An empty page that names the same page again as `next`: one more request at most.
+    backend, asked = posthog_answering(lambda r: {"next": str(r.url), "results": []})
+    listed = await backend.symbol_sets()
+    assert listed.sets == () and listed.truncated and len(asked) == 1
+    # Rows every time, but `next` names a page already read.
+    backend, asked = posthog_answering(lambda r: {"next": str(r.url), "results": [row]})
+    listed = await backend.symbol_sets()
+    assert [s.ref for s in listed.sets] == ["c-1", "c-1"] and listed.truncated and len(asked) == 2
+
+
+async def test_posthog_listing_stops_after_the_page_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(posthog_symbol_sets, "MAX_PAGES", 5)
+    row = {"id": "s1", "ref": "c-1", "storage_ptr": "p"}
+
+    def endless(request: httpx.Request) -> dict[str, Any]:
+        following = int(request.url.params.get("page", "0")) + 1
+        return {
+            "next": f"{DEMO_POSTHOG_URL}/{posthog_symbol_sets.ROUTE}?page={following}",
+            "results": [row],
+        }
+
+    backend, asked = posthog_answering(endless)
+    listed = await backend.symbol_sets()
+    assert len(asked) == 5 and len(listed.sets) == 5 and listed.truncated
+
+
+async def test_sentry_bundle_listing_stops_after_the_page_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sentry_artifacts, "MAX_PAGES", 5)
+    asked: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        # Empty pages, each naming a new cursor: never a repeat, never a row.
+        asked.append(request)
+        cursor = f"0:{len(asked)}:0"
+        link = f'<{request.url.copy_with(params={"cursor": cursor})}>; rel="next"; results="true"'
+        return httpx.Response(200, json=[], headers={"Link": link})
+
+    backend = SentryBackend.connect(
+        "https://sentry.example",
+        "sntrys_x",
+        "acme",
+        ("web", "api"),
+        transport=httpx.MockTransport(handle),
+    )
+    listed = await backend.symbol_sets()
+    assert listed.sets == () and listed.truncated
+    assert len(asked) == 10  # five pages of each project
 
 
 def test_capabilities_say_who_cannot_list_or_upload() -> None:

@@ -10,6 +10,7 @@ and project, `$sentry_url` (`.../organizations/<org>/issues/?project=<id>&query=
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ PERSON_URL_TAGS = ("PostHog Person URL", "PostHog URL")
 SENTRY_BACKENDS = ("sentry",)
 """Where a `$sentry_event_id` resolves: Sentry's `eventids` lookup (GlitchTip has none)."""
 POSTHOG_BACKENDS = ("posthog",)
+_EVENT_ID = re.compile(r"[0-9a-fA-F]{32}")
 
 
 def links_from_tags(tags: Iterable[tuple[str, str]]) -> EventLinks:
@@ -42,8 +44,16 @@ def links_from_properties(properties: Mapping[str, Any]) -> EventLinks:
         value = properties.get(key)
         return value if isinstance(value, str) else ""
 
-    event_id = text("$sentry_event_id") or _event_from_url(text("$sentry_url"))
+    given = text("$sentry_event_id")
+    # A malformed id yields to the URL's; kept when there is none, so `X` can say why not.
+    from_url = "" if is_sentry_event_id(given) else _event_from_url(text("$sentry_url"))
+    event_id = from_url or given
     return EventLinks(sentry_event_id=event_id.replace("-", ""), sentry_url=text("$sentry_url"))
+
+
+def is_sentry_event_id(event_id: str) -> bool:
+    """32 hex digits (dashes allowed, as in a UUID): nothing else names a Sentry event."""
+    return _EVENT_ID.fullmatch(event_id.replace("-", "")) is not None
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,8 @@ def link_target(links: EventLinks, profiles: Sequence[Profile], current: str) ->
             return f"this event links to a PostHog person, but {found}"
         return LinkTarget(found.name, person=links.posthog_distinct_id)
     if links.sentry_event_id:
+        if not is_sentry_event_id(links.sentry_event_id):
+            return "this event links to a Sentry event, but its id is not 32 hex digits"
         found = _profile_for(links.sentry_url, profiles, SENTRY_BACKENDS, current)
         if isinstance(found, str):
             return f"this event links to a Sentry event, but {found}"
@@ -115,4 +127,4 @@ def _person_from_url(url: str) -> str:
 
 def _event_from_url(url: str) -> str:
     query = parse_qs(urlsplit(url).query).get("query", [""])[0].strip()
-    return query if len(query.replace("-", "")) == 32 else ""
+    return query if is_sentry_event_id(query) else ""

@@ -5,9 +5,14 @@ every string drawn or printed passes the same rules. The data itself is never ch
 
 Each mask keeps a hint of shape and never the secret: `a***@example.com`,
 `***.***.***.***`, `****:****::****`, `**** **** **** 4242`, `Bearer ***`, `eyJ***` (a JWT),
-`sk_live_***` (a known key prefix), `***` (a long hex or base64 secret), `password=***`.
+`sk_live_***` (a known key prefix), `***` (a long hex or base64 secret), `password=***`,
+`postgres://app:***@` (a password in a URL).
 Left alone on purpose: line numbers, `0x7ffd...` addresses, UUIDs, 32-hex event ids and
 40-hex git SHAs (releases are named by them), epoch milliseconds (13 digits starting with 1).
+
+Every rule runs in linear time on any input: a match can start only where a run of its
+characters starts (a lookbehind), and runs are taken possessively (`++`, `*+`) wherever giving
+characters back could not help the match.
 """
 
 from __future__ import annotations
@@ -17,21 +22,24 @@ import ipaddress
 import re
 from collections.abc import Callable
 
-_EMAIL = r"(?<![\w.+-])([\w+-])[\w.+-]*@([A-Za-z][\w-]*(?:\.[\w-]+)*\.[A-Za-z]{2,})\b"
-_BEARER = r"\b(Bearer|Basic)(\s+)(?=[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}"
-_JWT = r"\beyJ[\w-]+\.[\w-]+\.[\w-]*"
+_EMAIL = r"(?<![\w.+-])([\w+-])[\w.+-]*+@([A-Za-z][\w-]*+(?:\.[\w-]++)*\.[A-Za-z]{2,}+)\b"
+_BEARER = r"\b(Bearer|Basic)(\s++)(?=[A-Za-z._~+/=-]*+\d)[A-Za-z0-9._~+/=-]{8,}+"
+# The header segment stops before a `-eyJ`, where the next match may start: else each `eyJ`
+# of `eyJ-eyJ-…` would scan to the end of the run (quadratic).
+_JWT = r"\beyJ\w*+(?:-++(?!eyJ)\w*+)*+\.[\w-]++\.[\w-]*+"
+_URL_PASSWORD = r"(?<![\w+.-])([A-Za-z][\w+.-]*+://[^\s:/?#@]*+:)[^\s/?#]*@"
 _KEY_PREFIX = (
     r"\b((?:sk|pk|rk)_(?:live|test)_|gh[pousr]_|github_pat_|ph[cx]_|sntry[su]_|glpat-|xox[abpr]-)"
-    r"[\w-]{8,}"
+    r"[\w-]{8,}+"
 )
 _AWS_KEY = r"\bAKIA[0-9A-Z]{16}\b"
 _SECRET_FIELD = (
     r"(?i)(?<=[?&;])(password|passwd|pwd|secret|token|access_token|refresh_token|api_key|apikey"
-    r"|auth|key|sig|signature|session|sessionid)=([^&\s#\"'<>]+)"
+    r"|auth|key|sig|signature|session|sessionid)=([^&\s#\"'<>]++)"
 )
-_LONG_HEX = r"(?<![\w.])[0-9a-fA-F]{48,}(?![\w.])"
-_BASE64 = r"(?<![\w+/=-])[A-Za-z0-9+/_-]{32,}={0,2}(?![\w+/=-])"
-_IPV4 = r"(?<![\w.@-])(?:\d{1,3}\.){3}\d{1,3}(?![\w.-])"
+_LONG_HEX = r"(?<![\w.])[0-9a-fA-F]{48,}+(?![\w.])"
+_BASE64 = r"(?<![\w+/=-])[A-Za-z0-9+/_-]{32,}+={0,2}+(?![\w+/=-])"
+_IPV4 = r"(?<![\w.-])(?:\d{1,3}\.){3}\d{1,3}(?![\w.-])"
 _IPV6 = r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])"
 _CARD = r"(?<![\w-])[2-6](?:[ -]?\d){12,18}(?![\w-])"
 
@@ -53,6 +61,10 @@ def _bearer(match: re.Match[str]) -> str:
 
 def _prefixed(match: re.Match[str]) -> str:
     return f"{match[1]}***"
+
+
+def _url_password(match: re.Match[str]) -> str:
+    return f"{match[1]}***@"
 
 
 def _secret_field(match: re.Match[str]) -> str:
@@ -110,6 +122,7 @@ def _luhn(digits: list[int]) -> bool:
 
 _RULES: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = (
     # Secrets first: a JWT or a key must go whole before the card or IP rules see its digits.
+    (_URL_PASSWORD, _url_password),  # before the email rule reads `pass@host` as an address
     (_SECRET_FIELD, _secret_field),
     (_BEARER, _bearer),
     (_JWT, lambda m: "eyJ***"),

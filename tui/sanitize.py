@@ -46,11 +46,19 @@ def _unhidden(match: re.Match[str]) -> str:
     return match.group(1) or _visible(match)
 
 
+def _masked_text(text: str) -> str:
+    """`text` through the privacy mask, its invisible characters dropped first: a zero-width
+    space inside an address (`alice\u200b@example.com`) would otherwise split it so the mask
+    saw only part of it, once made visible as `\u200b`."""
+    return mask_pii(_HIDDEN.sub(lambda match: match.group(1) or "", text))
+
+
 def sanitize(value: object, *, multiline: bool = False) -> str:
     """Return `value` as text that is safe to draw: control characters made visible, and
     personal data masked while the privacy mask is on (`tui.privacy`)."""
-    text = inert(value, multiline=multiline)
-    return mask_pii(text) if masking() else text
+    if masking():
+        return inert(_masked_text("" if value is None else str(value)), multiline=multiline)
+    return inert(value, multiline=multiline)
 
 
 def inert(value: object, *, multiline: bool = False) -> str:
@@ -86,11 +94,22 @@ def dumps_json(data: Any) -> str:
 
 
 def _masked(data: Any) -> Any:
-    """Every string value of JSON data through the privacy mask (keys are field names)."""
+    """Every string of JSON data through the privacy mask, keys too: servers key data by
+    what they saw (`vars`, `contexts`, tags), an email address among them."""
     if isinstance(data, str):
-        return mask_pii(data)
+        return _masked_text(data)
     if isinstance(data, dict):
-        return {k: _masked(v) for k, v in data.items()}
+        masked: dict[Any, Any] = {}
+        for key, value in data.items():
+            masked[_unique(_masked(key), masked)] = _masked(value)
+        return masked
     if isinstance(data, list | tuple):
         return [_masked(v) for v in data]
     return data
+
+
+def _unique(key: Any, taken: dict[Any, Any]) -> Any:
+    """Two keys masked alike (`a***@example.com`) both stay: the later ones get ` (2)`, ..."""
+    if key not in taken:
+        return key
+    return next(f"{key} ({n})" for n in range(2, len(taken) + 2) if f"{key} ({n})" not in taken)

@@ -134,6 +134,36 @@ def test_a_symlinked_file_or_a_corrupt_one_is_not_read(tmp_path: Path) -> None:
     assert MissingMaps(directory).entries() == []
 
 
+GOOD = {"key": "url:a", "profile": "p", "keys": ["url:a"], "frames": [], "looked": []}
+GOOD |= {"first": 1, "last": 1}
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [
+        {"last": "x"},
+        {"keys": 5},
+        {"keys": ["url:b"], "last": "2"},
+        {"frames": 7},
+        {"frames": [["not", "a", "frame"]]},
+        {"looked": ["x"]},
+        {"first": True},
+        {"first": float("nan")},
+        {"last": 10**400},
+        {"frames": [{"location": ["a"]}]},
+    ],
+)
+def test_tampered_records_are_dropped_on_load(tmp_path: Path, tampered: dict[str, object]) -> None:
+    bad = {k: v for k, v in GOOD.items() if k not in tampered} | tampered
+    maps = {"p\nurl:a": GOOD, "p\nurl:b": bad}
+    (tmp_path / "missing.json").write_text(json.dumps({"version": 1, "maps": maps}))
+    missing = MissingMaps(tmp_path, clock=lambda: 5.0)
+    assert [e.key for e in missing.entries()] == ["url:a"]
+    missing.record("p", [Need(("url:c",), (NeedingFrame("c.js:1:1"),), ())])
+    missing.found(["url:a"])
+    assert [e.key for e in missing.entries()] == ["url:c"]
+
+
 @pytest.mark.parametrize("frame", [Frame(abs_path="app.py", lineno=3)])
 async def test_frames_that_need_no_map_are_not_missing(cache: SymbolCache, frame: Frame) -> None:
     await Symbolicator(cache, [], profile="p").symbolicate(_event((frame,)))

@@ -226,6 +226,17 @@ async def test_a_hostile_release_name_shows_inert() -> None:
         assert without_key(query, "release")[0] == (hostile,)
 
 
+async def test_releases_with_odd_digits_sort_as_numbers_without_crashing_the_picker() -> None:
+    # `²` is a digit to str.isdigit() but not to int(); 5000 digits exceed int()'s limit.
+    huge = "api@" + "9" * 5000
+    names = ["api@1²", "api@9", huge, "api@10"]
+    issues = [
+        replace(issue, first_release=name, last_release=name)
+        for issue, name in zip(make_issues(len(names)), names, strict=True)
+    ]
+    assert await releases_offered(issues) == [huge, "api@10", "api@9", "api@1²"]
+
+
 def test_release_terms_survive_spaces_and_quotes() -> None:
     for release in ("api@2.14.1", 'odd "name" v1', "it's 2"):
         assert without_key(f"is:unresolved {release_term(release)}", "release") == (
@@ -241,6 +252,11 @@ async def test_the_picker_lists_the_highest_version_first_by_number() -> None:
         replace(second, last_release="api@2.10.0"),
         third,
     ]
+    assert await releases_offered(issues) == ["api@2.14.1", "api@2.10.0", "api@2.9.0"]
+
+
+async def releases_offered(issues: list[Issue]) -> list[str]:
+    """What `v`'s picker lists over `issues`."""
     app = make_app(FakeBackend(issues))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
@@ -248,7 +264,7 @@ async def test_the_picker_lists_the_highest_version_first_by_number() -> None:
         await settle(app, pilot)
         picker = app.screen
         assert isinstance(picker, ReleasePicker)
-        assert picker.releases == ["api@2.14.1", "api@2.10.0", "api@2.9.0"]
+        return picker.releases
 
 
 async def test_the_demo_fills_every_row_on_screen_though_the_first_release_adds_a_column() -> None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from tests.ui.fakes import NOW, python_event
 from tui.model import Breadcrumb, ExceptionValue, Frame, Mechanism, Stacktrace
+from tui.privacy import set_masking
 from tui.render.event import breadcrumb_line, event_bar
 from tui.render.issue import compact_count, issue_columns, permalink_line
 from tui.render.text import plain, relative_time, sanitize
@@ -248,3 +249,15 @@ def test_the_issue_url_is_a_link_and_a_hostile_one_is_not() -> None:
     assert span.style.link == url
     hostile = "javascript:alert(1)"
     assert not [s for s in permalink_line(hostile).spans if getattr(s.style, "link", None)]
+
+
+def test_under_the_mask_a_url_the_mask_changes_is_drawn_without_its_target() -> None:
+    secret = "https://app:hunter2@10.0.0.5/issues/42/"
+    plain_url = "https://sentry.example.com/organizations/acme/issues/42/"
+    set_masking(True)
+    masked = permalink_line(secret)
+    assert masked.plain == "https://app:***@***.***.***.***/issues/42/"
+    assert not [s for s in masked.spans if getattr(s.style, "link", None)]
+    # A URL the mask leaves alone keeps its link.
+    [span] = [s for s in permalink_line(plain_url).spans if getattr(s.style, "link", None)]
+    assert span.style.link == plain_url

@@ -294,7 +294,12 @@ def path_segment(value: str) -> str:
     cannot climb to another endpoint (`..`), nor add a path, a query or a fragment."""
     if value in ("", ".", ".."):
         raise InvalidResponse(f"{value!r} cannot name an issue or event in a URL")
-    return quote(value, safe="")
+    try:
+        return quote(value, safe="")
+    except UnicodeEncodeError:  # a lone surrogate has no UTF-8 form to percent-encode
+        raise InvalidResponse(
+            "an id that is not valid text cannot name an issue or event in a URL"
+        ) from None
 
 
 def may_carry_token(base: httpx.URL, url: httpx.URL) -> bool:

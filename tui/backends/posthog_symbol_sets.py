@@ -30,6 +30,8 @@ ROUTE = "error_tracking/symbol_sets/"
 PAGE = 100
 MAX_LISTED = 2000
 """Sets listed at most: a project with more shows the newest, and says it stopped."""
+MAX_PAGES = 2 * MAX_LISTED // PAGE
+"""Pages read at most: room for short pages, and an end to a server that never stops."""
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 """PostHog refuses a larger symbol set."""
 
@@ -74,12 +76,16 @@ class PostHogSymbolSets:
         params = {"limit": str(PAGE), "order_by": "-created_at"} | ({"ref": ref} if ref else {})
         page: Any = decode_json(await self.call("GET", ROUTE, params=params))
         found: list[ServerSymbolSet] = []
+        read: set[str] = set()
         while True:
-            rows = page.get("results") if isinstance(page, Mapping) else page
-            found += [parse_symbol_set_row(as_dict(r)) for r in as_list(rows)]
+            rows = as_list(page.get("results") if isinstance(page, Mapping) else page)
+            found += [parse_symbol_set_row(as_dict(r)) for r in rows]
             following = as_str(page.get("next")) if isinstance(page, Mapping) else ""
-            if not following or len(found) >= MAX_LISTED:
+            # An empty page, a page already read or too many pages: the server pages forever.
+            endless = not rows or following in read or len(read) + 1 >= MAX_PAGES
+            if not following or endless or len(found) >= MAX_LISTED:
                 break
+            read.add(following)
             page = await self.client.get_json(following)
         # `ref` is a filter PostHog may not know (older servers): keep only the asked-for set.
         found = [s for s in found if not ref or s.ref == ref]

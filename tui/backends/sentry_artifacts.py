@@ -35,6 +35,8 @@ KEPT_BUNDLES = 4
 """Downloads kept in memory for the next frames of the same event."""
 MAX_LISTED_BUNDLES = 2000
 """Bundles listed at most across the profile's projects."""
+MAX_PAGES = 100
+"""Pages read at most per project: an end to a server that keeps naming a next page."""
 
 
 @dataclass
@@ -151,21 +153,24 @@ async def list_artifact_bundles(
 ) -> SymbolSetList:
     """The artifact bundles of `projects`, as the server lists them (newest first)."""
     found: list[ServerSymbolSet] = []
+    truncated = False
     for project in projects:
         where = f"{path_segment(org)}/{path_segment(project)}"
         url: str | None = f"{base}/api/0/projects/{where}/files/artifact-bundles/"
         params: dict[str, str] | None = {"sortBy": "-date_added"}
         seen: set[str] = set()
-        while url and len(found) < MAX_LISTED_BUNDLES:
+        # A server that pages in a circle or without end stops here, its listing cut short.
+        while url and url not in seen and len(seen) < MAX_PAGES:
+            if len(found) >= MAX_LISTED_BUNDLES:
+                return SymbolSetList(tuple(found[:MAX_LISTED_BUNDLES]), truncated=True)
+            seen.add(url)
             response = await client.request("GET", url, params=params)
             found += [parse_bundle(as_dict(b), project) for b in as_list(decode_json(response))]
             url, params = next_link(response.headers.get("Link", "")), None
-            if url in seen:
-                break  # a server that pages in a circle
-            seen.add(url or "")
-        if len(found) >= MAX_LISTED_BUNDLES:
-            return SymbolSetList(tuple(found[:MAX_LISTED_BUNDLES]), truncated=True)
-    return SymbolSetList(tuple(found))
+        truncated = truncated or bool(url)
+    return SymbolSetList(
+        tuple(found[:MAX_LISTED_BUNDLES]), truncated=truncated or len(found) > MAX_LISTED_BUNDLES
+    )
 
 
 def parse_bundle(data: Mapping[str, Any], project: str = "") -> ServerSymbolSet:

@@ -13,6 +13,7 @@ from textual.style import Style
 from tui.model import Issue, IssueQuery, IssueStatus
 from tui.render.health import badge_cell, health_line, release_cell, trend_cell
 from tui.render.text import absolute_time, plain, plain_text, relative_time
+from tui.sanitize import inert
 from tui.terminal.opener import check_url
 from tui.words import plural
 
@@ -226,6 +227,10 @@ def empty_result(query: IssueQuery) -> Content:
 
 def permalink_line(url: str) -> Content:
     """The issue's web address, an OSC 8 link where the terminal supports one: when a short
-    terminal cuts the line, the whole address still opens with a click (and `Y` copies it)."""
+    terminal cuts the line, the whole address still opens with a click (and `Y` copies it).
+
+    A URL the privacy mask changes is drawn without its target: the terminal would write the
+    target, unmasked, into its own output (OSC 8) and show it on hover."""
     line = plain(url, "$text-muted underline")
-    return line if check_url(url) else line.stylize(Style(link=url))
+    masked = line.plain != inert(url)
+    return line if masked or check_url(url) else line.stylize(Style(link=url))

@@ -20,7 +20,7 @@ from tui.screens.pickers import Choice, Picker
 from tui.screens.watched_list import WatchedListScreen
 
 ALL_RELEASES = ""
-_DIGITS = re.compile(r"(\d+)")
+_DIGITS = re.compile(r"([0-9]+)")
 
 
 class ReleaseHealth(WatchedListScreen):
@@ -127,9 +127,17 @@ class ReleaseHealth(WatchedListScreen):
         raise NotImplementedError
 
 
-def _version_key(release: str) -> list[tuple[int, str]]:
-    """`2.14.1` after `2.9.0`: runs of digits compare as numbers."""
-    return [(int(part), "") if part.isdigit() else (-1, part) for part in _DIGITS.split(release)]
+def _version_key(release: str) -> list[tuple[int, int, str]]:
+    """`2.14.1` after `2.9.0`: runs of ASCII digits compare as numbers, by length then text
+    once leading zeros go (`int()` refuses `²` and runs of over 4300 digits)."""
+    key = []
+    for index, part in enumerate(_DIGITS.split(release)):
+        if index % 2:  # split() with a group puts the digit runs at the odd places
+            number = part.lstrip("0")
+            key.append((1, len(number), number))
+        else:
+            key.append((0, 0, part))
+    return key
 
 
 def release_term(release: str) -> str:

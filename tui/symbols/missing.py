@@ -10,6 +10,7 @@ for this user alone, never through a symbolic link.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields
@@ -121,14 +122,8 @@ class MissingMaps:
 
     def entries(self, profile: str | None = None) -> list[MissingMap]:
         """The records (of `profile`, or all), most recently needed first."""
-        found = []
-        for record in self._read().values():
-            try:
-                entry = _entry(record)
-            except (KeyError, TypeError, ValueError):
-                continue  # a record this version cannot read: skip it, keep the rest
-            if profile is None or entry.profile == profile:
-                found.append(entry)
+        entries = [_entry(record) for record in self._read().values()]
+        found = [e for e in entries if profile is None or e.profile == profile]
         return sorted(found, key=lambda e: e.last_needed, reverse=True)
 
     def _read(self) -> dict[str, dict[str, Any]]:
@@ -144,9 +139,9 @@ class MissingMaps:
         if not isinstance(data, dict) or data.get("version") != VERSION:
             return {}
         maps = data.get("maps")
-        return (
-            {k: v for k, v in maps.items() if isinstance(v, dict)} if isinstance(maps, dict) else {}
-        )
+        # A record this version cannot read (damaged, tampered, a later version's) is dropped,
+        # the rest kept: record() and found() then only ever meet well-formed records.
+        return {k: v for k, v in maps.items() if _readable(v)} if isinstance(maps, dict) else {}
 
     def _write(self, records: dict[str, dict[str, Any]]) -> None:
         from tui.symbols.cache import write_private_json
@@ -174,6 +169,29 @@ def _merged_frames(old: list[Any], new: Iterable[NeedingFrame]) -> list[dict[str
             merged.pop((frame.get("location", ""), frame.get("event", "")), None)
             merged[(frame.get("location", ""), frame.get("event", ""))] = frame
     return list(merged.values())[-MAX_FRAMES:]
+
+
+def _readable(record: Any) -> bool:
+    """`record` as record() writes it: finite times, and lists of keys, of frames and of
+    attempts (dicts of strings)."""
+    if not isinstance(record, dict):
+        return False
+    times: tuple[Any, ...] = (record.get("first"), record.get("last"))
+    if not all(isinstance(t, int | float) and not isinstance(t, bool) for t in times):
+        return False
+    parts = [record.get(name) for name in ("keys", "frames", "looked")]
+    if not all(isinstance(part, list) for part in parts):
+        return False
+    items = [*record["frames"], *record["looked"]]
+    if not all(isinstance(item, dict) for item in items):
+        return False
+    if not all(isinstance(value, str) for item in items for value in item.values()):
+        return False  # record() keys frames by their strings
+    try:
+        _entry(record)
+        return all(math.isfinite(t) for t in times)
+    except (KeyError, TypeError, ValueError, OverflowError):  # 10**400 is no float
+        return False
 
 
 def _entry(record: dict[str, Any]) -> MissingMap:
