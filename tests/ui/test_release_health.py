@@ -267,27 +267,33 @@ async def releases_offered(issues: list[Issue]) -> list[str]:
         return picker.releases
 
 
-async def test_the_demo_fills_every_row_on_screen_though_the_first_release_adds_a_column() -> None:
-    # Through the demo's whole session (store, prefetch): the first release to arrive rebuilds
-    # the table for its new column, which once ended the round after one row.
+def demo_app() -> StackdeckApp:
+    """The demo through its whole session (store, prefetch), as `stackdeck --demo` runs."""
     session = open_session(demo_config().profile("demo"), demo=True)
-    app = StackdeckApp(session.backend, clock=fixed_clock)
+    return StackdeckApp(session.backend, clock=fixed_clock)
+
+
+async def settled_demo_list(app: StackdeckApp, pilot: object) -> IssueTable:
+    for _ in range(4):
+        await settle(app, pilot)  # type: ignore[arg-type]
+    return app.screen.query_one(IssueTable)
+
+
+async def test_the_demo_fills_every_row_on_screen_though_the_first_release_adds_a_column() -> None:
+    # The first release to arrive rebuilds the table for its new column, which once ended the
+    # round after one row.
+    app = demo_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        for _ in range(4):
-            await settle(app, pilot)
-        table = app.screen.query_one(IssueTable)
+        table = await settled_demo_list(app, pilot)
         shown = [table.get_cell(issue.id, "last_release").plain for issue in table.issues]
         assert len(shown) > 5 and all(shown), shown
 
 
 async def test_a_status_change_keeps_the_rows_trend_and_release() -> None:
     # The change's answer is the issue's own page: hourly stats of a day and no releases.
-    session = open_session(demo_config().profile("demo"), demo=True)
-    app = StackdeckApp(session.backend, clock=fixed_clock)
+    app = demo_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        for _ in range(4):
-            await settle(app, pilot)
-        table = app.screen.query_one(IssueTable)
+        table = await settled_demo_list(app, pilot)
         issue = table.issues[3]
         table.move_cursor(row=3)
         before = [table.get_cell(issue.id, key).plain for key in ("trend", "last_release")]
