@@ -86,6 +86,21 @@ def assert_not_loaded(loaded: set[str], forbidden: tuple[str, ...]) -> None:
     assert not found, f"loaded {found}"
 
 
+def test_the_app_starts_without_the_issue_screens_local_files_or_map_decoding() -> None:
+    # What only the issue screen needs is loaded when an issue is opened, not before the list.
+    loaded = loaded_after("import tui.app")
+    assert "tui.screens.issue_list" in loaded
+    assert_not_loaded(
+        loaded,
+        (
+            "tui.screens.issue_detail",
+            "tui.screens.local_source",
+            "tui.terminal.local_files",
+            "tui.symbols",
+        ),
+    )
+
+
 def test_cli_help_loads_no_engine_network_or_ui() -> None:
     loaded = loaded_after(
         "import contextlib, io, tui.cli\n"

@@ -21,7 +21,7 @@ from tests.ui.trace_view import trace_view, visible_text
 from tui.app import StackdeckApp
 from tui.config import CodeMapping, Profile
 from tui.model import Event, Frame, Stacktrace
-from tui.screens import outside
+from tui.screens import local_source, outside
 from tui.terminal.opener import open_url
 
 URL = "https://sentry.example.com/issues/4829301773/"
@@ -185,7 +185,7 @@ def editor(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
         runs.append(tuple(argv))
         return 0
 
-    monkeypatch.setattr(outside, "run_editor", run)
+    monkeypatch.setattr(local_source, "run_editor", run)
     monkeypatch.setattr(StackdeckApp, "suspend", lambda self: contextlib.nullcontext())
     return runs
 

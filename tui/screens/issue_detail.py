@@ -26,16 +26,8 @@ from tui.render.raw import raw_trace
 from tui.render.report import event_report_text
 from tui.render.text import plain, sanitize
 from tui.render.trace import has_minified, minified_view
-from tui.screens.outside import (
-    NO_PROFILE,
-    copy_text,
-    edit_frame,
-    event_with_local_context,
-    frame_location,
-    has_local_roots,
-    open_in_browser,
-    url_problem,
-)
+from tui.screens.local_source import edit_frame, event_with_local_context, has_local_roots
+from tui.screens.outside import NO_PROFILE, copy_text, frame_location, open_in_browser, url_problem
 from tui.screens.status import read_only_reason
 from tui.screens.triage_actions import (
     TRIAGE_ACTIONS,

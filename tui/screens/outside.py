@@ -1,37 +1,28 @@
-"""Leaving the terminal from a screen: copy to the clipboard, open a browser, edit a file.
+"""Leaving the terminal from a screen: copy to the clipboard, open a browser.
 
 Shared by the issue list and the issue screen. Each operation runs in a worker (the clipboard
-tools and the file lookups may block) and ends in a toast saying what was done.
+tools may block) and ends in a toast saying what was done. Local files (reading and editing
+them) are in `local_source`, which only the issue screen needs.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from textual.app import SuspendNotSupported
 from textual.content import Content
 from textual.screen import Screen
 
 from tui.config import Profile
-from tui.model import Event, ExceptionValue, Frame, Issue
+from tui.model import Frame, Issue
 from tui.terminal.clipboard import copy, driver_writer
-from tui.terminal.editor import editor_command
-from tui.terminal.local_files import LocalFile, find_local_file, with_local_context
 from tui.terminal.opener import check_url, link_text, open_url
 
 NO_PROFILE = Profile(name="", backend="", url="")
 """For an app started without a profile (tests, scripts): no code mappings, no symbol paths."""
 
 ShowStatus = Callable[[Content], None]
-
-
-def run_editor(argv: Sequence[str]) -> int:
-    """Run the editor on the terminal the app has handed over; its exit code."""
-    return subprocess.call(list(argv))
 
 
 def url_problem(issue: Issue | None) -> str | None:
@@ -79,61 +70,3 @@ def open_in_browser(screen: Screen[Any], url: str, show: ShowStatus) -> None:
         screen.notify(f"{opened.message} {copied.message}", severity="warning")
 
     screen.run_worker(run(), group="browser", exit_on_error=False)
-
-
-def edit_frame(screen: Screen[Any], frame: Frame, profile: Profile) -> None:
-    """Open the frame's local file at its line in $VISUAL/$EDITOR, or say which paths failed."""
-
-    async def run() -> None:
-        found = await asyncio.to_thread(find_local_file, frame, profile)
-        if found.path is None:
-            screen.notify(found.message, title="Cannot edit", severity="warning")
-            return
-        try:
-            command = editor_command(found.path, frame.lineno, frame.colno)
-            with screen.app.suspend():
-                code = run_editor(command.argv)
-        except (ValueError, OSError, SuspendNotSupported) as error:
-            message = str(error) or "this terminal cannot be handed to an editor"
-            screen.notify(message, title="Cannot edit", severity="error")
-            return
-        where = f"{found.path}:{frame.lineno}" if command.positioned else str(found.path)
-        if code == 0:
-            screen.notify(f"Edited {where} with {command.argv[0]}")
-        else:
-            screen.notify(f"{command.argv[0]} exited with {code} ({where})", severity="warning")
-
-    screen.run_worker(run(), group="editor", exit_on_error=False)
-
-
-def has_local_roots(profile: Profile) -> bool:
-    """Whether local source may be read at all: only under roots the user named."""
-    return bool(profile.code_mappings or profile.symbols.paths)
-
-
-def event_with_local_context(event: Event, profile: Profile) -> Event:
-    """`event` with source lines read from local files for its frames that came without;
-    the same object when none was found. Reads files: call it off the UI thread."""
-    found: dict[tuple[str, str], LocalFile] = {}
-
-    def local(frame: Frame) -> Frame:
-        if frame.context_line is not None or not frame.lineno:
-            return frame
-        key = (frame.filename, frame.abs_path)
-        if key not in found:
-            found[key] = find_local_file(frame, profile)
-        return with_local_context(frame, found[key])
-
-    def exception(exc: ExceptionValue) -> ExceptionValue:
-        trace = exc.stacktrace
-        if trace is None:
-            return exc
-        frames = tuple(local(frame) for frame in trace.frames)
-        if frames == trace.frames:
-            return exc
-        return dataclasses.replace(exc, stacktrace=dataclasses.replace(trace, frames=frames))
-
-    exceptions = tuple(exception(exc) for exc in event.exceptions)
-    if exceptions == event.exceptions:
-        return event
-    return dataclasses.replace(event, exceptions=exceptions)
