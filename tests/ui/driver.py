@@ -22,6 +22,13 @@ async def settle(app: StackdeckApp, pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def open_first_issue(app: StackdeckApp, pilot: Pilot[None]) -> None:
+    """Wait for the list, open the issue under the cursor and wait for its event."""
+    await settle(app, pilot)
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
 def status_cell(app: StackdeckApp, issue_id: str) -> str:
     table = app.screen.query_one(IssueTable)
     return table.get_cell(issue_id, "status").plain

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import json
 
-from textual.pilot import Pilot
-
 from tests.conftest import FIXTURES
-from tests.ui.driver import SIZE, make_app, settle, static_text
+from tests.ui.driver import SIZE, make_app, open_first_issue, settle, static_text
 from tests.ui.fakes import FakeBackend
 from tests.ui.trace_view import trace_view, visible_text
-from tui.app import StackdeckApp
 from tui.backends.sentry_parse import parse_event
 from tui.screens.issue_detail import IssueDetailScreen
 from tui.screens.pickers import ChangePicker
@@ -25,16 +22,10 @@ def native_backend(fixture: str = "sentry_event_native.json") -> FakeBackend:
     return backend
 
 
-async def open_issue(app: StackdeckApp, pilot: Pilot[None]) -> None:
-    await settle(app, pilot)
-    await pilot.press("enter")
-    await settle(app, pilot)
-
-
 async def test_native_trace_shows_columns_registers_and_the_other_thread() -> None:
     app = make_app(native_backend())
     async with app.run_test(size=SIZE) as pilot:
-        await open_issue(app, pilot)
+        await open_first_issue(app, pilot)
         view = trace_view(app)
         text = visible_text(view)
         assert "crashdemo  read_limit+0x7     crash.c:28   crashed here" in text
@@ -52,7 +43,7 @@ async def test_native_trace_shows_columns_registers_and_the_other_thread() -> No
 async def test_r_shows_the_raw_crash_log_and_back() -> None:
     app = make_app(native_backend())
     async with app.run_test(size=SIZE) as pilot:
-        await open_issue(app, pilot)
+        await open_first_issue(app, pilot)
         await pilot.press("R")
         await settle(app, pilot)
         raw = app.screen.query_one("#raw-trace", LineList)
@@ -70,7 +61,7 @@ async def test_r_shows_the_raw_crash_log_and_back() -> None:
 async def test_alt_r_is_resolve_in_on_the_issue_screen() -> None:
     app = make_app(FakeBackend())
     async with app.run_test(size=SIZE) as pilot:
-        await open_issue(app, pilot)
+        await open_first_issue(app, pilot)
         await pilot.press("alt+r")
         await settle(app, pilot)
         assert isinstance(app.screen, ChangePicker)
@@ -85,7 +76,7 @@ async def test_alt_r_is_resolve_in_on_the_issue_screen() -> None:
 async def test_at_80_columns_registers_pair_up_whole_and_jvm_rows_scroll_sideways() -> None:
     app = make_app(native_backend())
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_issue(app, pilot)
+        await open_first_issue(app, pilot)
         for _ in range(6):
             await pilot.press("j")
         await settle(app, pilot)
@@ -93,7 +84,7 @@ async def test_at_80_columns_registers_pair_up_whole_and_jvm_rows_scroll_sideway
         assert any("r10 0x00007ffff7de4380     r11 0x00007ffff7f3cac0" in row for row in rows)
     app = make_app(native_backend("sentry_event_jvm.json"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_issue(app, pilot)
+        await open_first_issue(app, pilot)
         view = trace_view(app)
         where = next(row for row in visible_text(view).splitlines() if "at LedgerJob" in row)
         assert where.endswith("…") and "close" not in where.rsplit("$", 1)[-1]

@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.terminal.fakes import FakeRunner
-from tests.ui.driver import SIZE, make_app, settle
+from tests.ui.driver import SIZE, make_app, open_first_issue, settle
 from tests.ui.fakes import FakeBackend, fixed_clock, make_issues, python_event
 from tests.ui.trace_view import trace_view, visible_text
 from tui.app import StackdeckApp
@@ -51,12 +51,6 @@ def toasts(app: StackdeckApp) -> list[str]:
 
 def app_with(backend: FakeBackend, profile: Profile) -> StackdeckApp:
     return StackdeckApp(backend, profile_name="test", clock=fixed_clock, profile=profile)
-
-
-async def open_issue(app: StackdeckApp, pilot: Pilot[None]) -> None:
-    await settle(app, pilot)
-    await pilot.press("enter")
-    await settle(app, pilot)
 
 
 async def press(app: StackdeckApp, pilot: Pilot[None], *keys: str) -> None:
@@ -106,7 +100,7 @@ async def test_y_on_the_trace_copies_the_frame_and_elsewhere_the_issue_id(
 ) -> None:
     app = make_app(FakeBackend())
     async with app.run_test(size=SIZE) as pilot:
-        await open_issue(app, pilot)
+        await open_first_issue(app, pilot)
         assert app.screen.active_bindings["y"].binding.description == "Copy path:line"
         await press(app, pilot, "y")
         await press(app, pilot, "k", "y")  # the frame above the crashing one
@@ -123,7 +117,7 @@ async def test_y_on_the_trace_copies_the_frame_and_elsewhere_the_issue_id(
 async def test_T_copies_the_whole_trace_as_plain_text(written: list[str]) -> None:
     app = make_app(FakeBackend())
     async with app.run_test(size=SIZE) as pilot:
-        await open_issue(app, pilot)
+        await open_first_issue(app, pilot)
         await press(app, pilot, "T")
         [text] = copied(written)
         assert "\x1b" not in text
@@ -147,7 +141,7 @@ async def test_o_opens_the_issue_in_the_browser(
     monkeypatch.setenv("DISPLAY", ":0")
     app = make_app(FakeBackend())
     async with app.run_test(size=SIZE) as pilot:
-        await open_issue(app, pilot)
+        await open_first_issue(app, pilot)
         await press(app, pilot, "o")
         assert runner.calls == [(("xdg-open", URL), None, False)]
         assert "Opened in the browser (xdg-open)." in toasts(app)
@@ -206,7 +200,7 @@ async def test_e_opens_the_mapped_file_at_the_frame_line(
     profile = mapped_profile(tmp_path, {"services/billing.py": "x = 1\n"})
     app = app_with(FakeBackend(), profile)
     async with app.run_test(size=SIZE) as pilot:
-        await open_issue(app, pilot)
+        await open_first_issue(app, pilot)
         await press(app, pilot, "e")
         path = tmp_path / "checkout" / "services" / "billing.py"
         assert editor == [("vim", "+42", str(path))]
@@ -216,7 +210,7 @@ async def test_e_opens_the_mapped_file_at_the_frame_line(
 async def test_e_without_a_local_file_says_what_it_tried(editor: list[tuple[str, ...]]) -> None:
     app = make_app(FakeBackend())
     async with app.run_test(size=SIZE) as pilot:
-        await open_issue(app, pilot)
+        await open_first_issue(app, pilot)
         await press(app, pilot, "e")
         assert editor == []
         [toast] = toasts(app)
@@ -228,7 +222,7 @@ async def test_e_without_a_local_file_says_what_it_tried(editor: list[tuple[str,
 async def test_e_off_the_trace_tab_explains(editor: list[tuple[str, ...]]) -> None:
     app = make_app(FakeBackend())
     async with app.run_test(size=SIZE) as pilot:
-        await open_issue(app, pilot)
+        await open_first_issue(app, pilot)
         await press(app, pilot, "b", "e")
         assert editor == []
         assert "it opens the frame under the cursor: go to the stack trace (t)" in toasts(app)
@@ -259,7 +253,7 @@ async def test_frames_without_lines_show_the_local_file_marked(
     backend.events["latest"] = without_context(python_event("4829301773"))
     app = app_with(backend, profile)
     async with app.run_test(size=size) as pilot:
-        await open_issue(app, pilot)
+        await open_first_issue(app, pilot)
         text = visible_text(trace_view(app))
         assert "billing.py:42 in charge" in text and "local file" in text
         assert "› 42 │ line_42 = 42" in text
@@ -276,7 +270,7 @@ async def test_without_a_mapping_no_local_file_is_read(tmp_path: Path) -> None:
     backend.events["latest"] = without_context(python_event("4829301773"))
     app = make_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        await open_issue(app, pilot)
+        await open_first_issue(app, pilot)
         assert "local file" not in visible_text(trace_view(app))
         assert all(frame.context_line is None for frame in trace_view(app).frames)
 
@@ -313,7 +307,7 @@ async def test_long_lines_scroll_sideways_and_back(size: tuple[int, int]) -> Non
     backend.events["latest"] = long_line_event(line, None)
     app = make_app(backend)
     async with app.run_test(size=size) as pilot:
-        await open_issue(app, pilot)
+        await open_first_issue(app, pilot)
         assert "› 42 │ start = 1; aaa" in visible_text(trace_view(app))
         assert "MIDDLE" not in visible_text(trace_view(app))
         assert await scroll_until(app, pilot, "l", "MIDDLE")
@@ -329,7 +323,7 @@ async def test_a_minified_line_opens_at_its_column_and_scrolls_to_the_rest() -> 
     backend.events["latest"] = long_line_event(line, 1001)
     app = make_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        await open_issue(app, pilot)
+        await open_first_issue(app, pilot)
         text = visible_text(trace_view(app))
         assert "› 42 │ …aaaa" in text and "CRASH" in text and "TAIL" not in text
         assert await scroll_until(app, pilot, "l", "TAIL")
@@ -342,7 +336,7 @@ async def test_a_minified_line_scrolls_left_to_what_precedes_its_column() -> Non
     backend.events["latest"] = long_line_event(line, 1001)
     app = make_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        await open_issue(app, pilot)
+        await open_first_issue(app, pilot)
         assert "HEAD" not in visible_text(trace_view(app))
         assert await scroll_until(app, pilot, "h", "HEAD")
         # Only the long line's window moved: the frame titles stay where they were.
@@ -354,5 +348,5 @@ async def test_a_minified_line_scrolls_left_to_what_precedes_its_column() -> Non
 async def test_the_issue_url_is_on_screen_at_every_size(size: tuple[int, int]) -> None:
     app = make_app(FakeBackend())
     async with app.run_test(size=size) as pilot:
-        await open_issue(app, pilot)
+        await open_first_issue(app, pilot)
         assert URL in app.export_screenshot()
